@@ -1,0 +1,350 @@
+// 2-D convolution (im2col + one Eigen GEMM per chunk of samples) and max / average pooling.
+//
+// Layout: activations [B, C, H, W], weights [O, C, kh, kw] (PyTorch's). im2col writes a
+// [C*kh*kw, Bc*Ho*Wo] matrix for a chunk of Bc samples, so a whole chunk is one GEMM:
+//   Y[O, Bc*Ho*Wo] = W[O, C*kh*kw] @ cols.
+// Chunks are sized from the problem alone (never from the thread count), so results are bitwise
+// identical for any number of threads.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Core>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/tensor_ops.h"
+
+namespace norse {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMap = Eigen::Map<RowMatrix>;
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+
+// Upper bound on the im2col buffer (floats): 16M floats = 64 MiB.
+constexpr int64_t kMaxColsElements = int64_t{1} << 24;
+
+struct ConvGeometry {
+  int64_t batch, channels, height, width;
+  int64_t out_channels, kh, kw;
+  int64_t out_h, out_w;
+  int64_t stride, padding;
+  int64_t patch() const { return channels * kh * kw; }
+  int64_t plane() const { return out_h * out_w; }
+  // Samples per GEMM chunk.
+  int64_t chunk() const {
+    return std::max<int64_t>(1, std::min(batch, kMaxColsElements / std::max<int64_t>(1, patch() * plane())));
+  }
+};
+
+ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weight,
+                           const Conv2dOptions& o) {
+  check_rank(op, "input", 4, input, "[B, C, H, W]");
+  check_rank(op, "weight", 4, weight, "[C_out, C_in, kh, kw]");
+  NORSE_CHECK(weight[1] == input[1], ShapeError, op, "argument 'weight' must have ", input[1],
+              " input channels (= input.size(1)) in dimension 1, got shape ",
+              shape_to_string(weight), " for input ", shape_to_string(input));
+  NORSE_CHECK(o.stride >= 1, InvalidArgument, op, "stride must be >= 1, got ", o.stride);
+  NORSE_CHECK(o.padding >= 0, InvalidArgument, op, "padding must be >= 0, got ", o.padding);
+  ConvGeometry g{input[0], input[1], input[2], input[3], weight[0], weight[2], weight[3], 0, 0,
+                 o.stride, o.padding};
+  g.out_h = conv_output_size(op, g.height, g.kh, g.stride, g.padding);
+  g.out_w = conv_output_size(op, g.width, g.kw, g.stride, g.padding);
+  return g;
+}
+
+// cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride - pad + i, ...].
+void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, float* cols) {
+  const int64_t width = bc * g.plane();
+  parallel_for(g.patch(), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const int64_t c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw;
+      float* dst = cols + row * width;
+      for (int64_t s = 0; s < bc; ++s) {
+        const float* plane = input + ((b0 + s) * g.channels + c) * g.height * g.width;
+        for (int64_t oy = 0; oy < g.out_h; ++oy) {
+          const int64_t y = oy * g.stride - g.padding + i;
+          float* line = dst + s * g.plane() + oy * g.out_w;
+          if (y < 0 || y >= g.height) {
+            std::fill(line, line + g.out_w, 0.0f);
+            continue;
+          }
+          for (int64_t ox = 0; ox < g.out_w; ++ox) {
+            const int64_t x = ox * g.stride - g.padding + j;
+            line[ox] = (x >= 0 && x < g.width) ? plane[y * g.width + x] : 0.0f;
+          }
+        }
+      }
+    }
+  });
+}
+
+// The adjoint of im2col: grad_input[b0 + s, c, y, x] += cols[...]. Parallel over (sample,
+// channel) planes, which receive from disjoint rows, so no two threads write one element.
+void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, float* grad_input) {
+  const int64_t width = bc * g.plane();
+  parallel_for(bc * g.channels, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t sc = begin; sc < end; ++sc) {
+      const int64_t s = sc / g.channels, c = sc % g.channels;
+      float* plane = grad_input + ((b0 + s) * g.channels + c) * g.height * g.width;
+      for (int64_t i = 0; i < g.kh; ++i) {
+        for (int64_t j = 0; j < g.kw; ++j) {
+          const float* src = cols + ((c * g.kh + i) * g.kw + j) * width + s * g.plane();
+          for (int64_t oy = 0; oy < g.out_h; ++oy) {
+            const int64_t y = oy * g.stride - g.padding + i;
+            if (y < 0 || y >= g.height) continue;
+            for (int64_t ox = 0; ox < g.out_w; ++ox) {
+              const int64_t x = ox * g.stride - g.padding + j;
+              if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
+int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride,
+                         int64_t padding) {
+  NORSE_CHECK(kernel >= 1, InvalidArgument, op, "kernel size must be >= 1, got ", kernel);
+  const int64_t out = (input + 2 * padding - kernel) / stride + 1;
+  NORSE_CHECK(input + 2 * padding >= kernel && out >= 1, ShapeError, op, "input size ", input,
+              " with padding ", padding, " is smaller than the kernel size ", kernel);
+  return out;
+}
+
+Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias,
+              const Conv2dOptions& options) {
+  const ConvGeometry g = conv_geometry("conv2d", input_in.shape(), weight_in.shape(), options);
+  if (bias.defined()) check_shape("conv2d", "bias", {g.out_channels}, bias.shape());
+  const Tensor input = input_in.contiguous();
+  const Tensor weight = weight_in.contiguous();
+  Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
+  const int64_t chunk = g.chunk();
+  std::vector<float> cols(static_cast<size_t>(g.patch() * chunk * g.plane()));
+  RowMatrix y;
+  const ConstRowMap w(weight.data(), g.out_channels, g.patch());
+  const Tensor bias_c = bias.defined() ? bias.contiguous() : Tensor();
+  for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
+    const int64_t bc = std::min(chunk, g.batch - b0);
+    const int64_t width = bc * g.plane();
+    im2col(input.data(), g, b0, bc, cols.data());
+    y.noalias() = w * ConstRowMap(cols.data(), g.patch(), width);
+    float* dst = out.data() + b0 * g.out_channels * g.plane();
+    parallel_for(bc * g.out_channels, 16, [&](int64_t begin, int64_t end) {
+      for (int64_t so = begin; so < end; ++so) {
+        const int64_t s = so / g.out_channels, o = so % g.out_channels;
+        const float b = bias_c.defined() ? bias_c.data()[o] : 0.0f;
+        const float* src = y.data() + o * width + s * g.plane();
+        float* line = dst + so * g.plane();
+        for (int64_t p = 0; p < g.plane(); ++p) line[p] = src[p] + b;
+      }
+    });
+  }
+  return out;
+}
+
+namespace {
+// grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo].
+RowMatrix gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t b0, int64_t bc) {
+  RowMatrix gm(g.out_channels, bc * g.plane());
+  for (int64_t s = 0; s < bc; ++s) {
+    for (int64_t o = 0; o < g.out_channels; ++o) {
+      const float* src = grad_output + ((b0 + s) * g.out_channels + o) * g.plane();
+      std::copy(src, src + g.plane(), gm.data() + o * bc * g.plane() + s * g.plane());
+    }
+  }
+  return gm;
+}
+}  // namespace
+
+Tensor conv2d_grad_input(const Tensor& grad_output_in, const Tensor& weight_in,
+                         const Shape& input_shape, const Conv2dOptions& options) {
+  const ConvGeometry g = conv_geometry("conv2d_backward", input_shape, weight_in.shape(), options);
+  check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
+              grad_output_in.shape());
+  const Tensor grad_output = grad_output_in.contiguous();
+  const Tensor weight = weight_in.contiguous();
+  Tensor grad_input = zeros(input_shape);
+  const ConstRowMap w(weight.data(), g.out_channels, g.patch());
+  const int64_t chunk = g.chunk();
+  RowMatrix cols;
+  for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
+    const int64_t bc = std::min(chunk, g.batch - b0);
+    const RowMatrix gm = gather_grad_output(grad_output.data(), g, b0, bc);
+    cols.noalias() = w.transpose() * gm;
+    col2im(cols.data(), g, b0, bc, grad_input.data());
+  }
+  return grad_input;
+}
+
+Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
+                          const Shape& weight_shape, const Conv2dOptions& options) {
+  const ConvGeometry g = conv_geometry("conv2d_backward", input_in.shape(), weight_shape, options);
+  check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
+              grad_output_in.shape());
+  const Tensor grad_output = grad_output_in.contiguous();
+  const Tensor input = input_in.contiguous();
+  Tensor grad_weight = zeros(weight_shape);
+  RowMap gw(grad_weight.data(), g.out_channels, g.patch());
+  const int64_t chunk = g.chunk();
+  std::vector<float> cols(static_cast<size_t>(g.patch() * chunk * g.plane()));
+  for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
+    const int64_t bc = std::min(chunk, g.batch - b0);
+    im2col(input.data(), g, b0, bc, cols.data());
+    const RowMatrix gm = gather_grad_output(grad_output.data(), g, b0, bc);
+    gw.noalias() += gm * ConstRowMap(cols.data(), g.patch(), bc * g.plane()).transpose();
+  }
+  return grad_weight;
+}
+
+// --- pooling -----------------------------------------------------------------------------------
+
+namespace {
+
+struct PoolGeometry {
+  int64_t planes, height, width, kernel, stride, padding, out_h, out_w;
+};
+
+PoolGeometry pool_geometry(const char* op, const Shape& input, const Pool2dOptions& o) {
+  check_rank(op, "input", 4, input, "[B, C, H, W]");
+  NORSE_CHECK(o.kernel_size >= 1, InvalidArgument, op, "kernel_size must be >= 1, got ", o.kernel_size);
+  const int64_t stride = o.stride == 0 ? o.kernel_size : o.stride;
+  NORSE_CHECK(stride >= 1, InvalidArgument, op, "stride must be >= 1 (or 0 for kernel_size), got ", o.stride);
+  NORSE_CHECK(o.padding >= 0 && 2 * o.padding <= o.kernel_size, InvalidArgument, op,
+              "padding must be in [0, kernel_size / 2] = [0, ", o.kernel_size / 2, "], got ", o.padding);
+  PoolGeometry g{input[0] * input[1], input[2], input[3], o.kernel_size, stride, o.padding, 0, 0};
+  g.out_h = conv_output_size(op, g.height, g.kernel, g.stride, g.padding);
+  g.out_w = conv_output_size(op, g.width, g.kernel, g.stride, g.padding);
+  return g;
+}
+
+}  // namespace
+
+MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options) {
+  const PoolGeometry g = pool_geometry("max_pool2d", input_in.shape(), options);
+  const Tensor input = input_in.contiguous();
+  const Shape out_shape = {input.size(0), input.size(1), g.out_h, g.out_w};
+  MaxPool2dResult r{Tensor::empty(out_shape), Tensor::empty(out_shape)};
+  const float* src = input.data();
+  float* values = r.values.data();
+  float* indices = r.indices.data();
+  parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const float* plane = src + p * g.height * g.width;
+      for (int64_t oy = 0; oy < g.out_h; ++oy) {
+        for (int64_t ox = 0; ox < g.out_w; ++ox) {
+          float best = -std::numeric_limits<float>::infinity();
+          int64_t arg = -1;
+          for (int64_t i = 0; i < g.kernel; ++i) {
+            const int64_t y = oy * g.stride - g.padding + i;
+            if (y < 0 || y >= g.height) continue;
+            for (int64_t j = 0; j < g.kernel; ++j) {
+              const int64_t x = ox * g.stride - g.padding + j;
+              if (x < 0 || x >= g.width) continue;
+              const float v = plane[y * g.width + x];
+              if (arg < 0 || v > best || std::isnan(v)) {
+                best = v;
+                arg = y * g.width + x;
+                if (std::isnan(v)) break;
+              }
+            }
+          }
+          const int64_t k = (p * g.out_h + oy) * g.out_w + ox;
+          values[k] = best;
+          indices[k] = static_cast<float>(arg);
+        }
+      }
+    }
+  });
+  return r;
+}
+
+Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_in,
+                           const Shape& input_shape) {
+  check_rank("max_pool2d_backward", "input_shape", 4, input_shape, "[B, C, H, W]");
+  check_shape("max_pool2d_backward", "indices", grad_output_in.shape(), indices_in.shape());
+  const Tensor grad_output = grad_output_in.contiguous();
+  const Tensor indices = indices_in.contiguous();
+  Tensor grad_input = zeros(input_shape);
+  const int64_t planes = input_shape[0] * input_shape[1];
+  const int64_t in_plane = input_shape[2] * input_shape[3];
+  const int64_t out_plane = grad_output.size(2) * grad_output.size(3);
+  const float* g = grad_output.data();
+  const float* idx = indices.data();
+  float* dst = grad_input.data();
+  parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      for (int64_t k = 0; k < out_plane; ++k) {
+        const int64_t at = static_cast<int64_t>(idx[p * out_plane + k]);
+        dst[p * in_plane + at] += g[p * out_plane + k];
+      }
+    }
+  });
+  return grad_input;
+}
+
+Tensor avg_pool2d(const Tensor& input_in, const Pool2dOptions& options) {
+  const PoolGeometry g = pool_geometry("avg_pool2d", input_in.shape(), options);
+  const Tensor input = input_in.contiguous();
+  Tensor out = Tensor::empty({input.size(0), input.size(1), g.out_h, g.out_w});
+  const float* src = input.data();
+  float* dst = out.data();
+  const float inv = 1.0f / static_cast<float>(g.kernel * g.kernel);
+  parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const float* plane = src + p * g.height * g.width;
+      for (int64_t oy = 0; oy < g.out_h; ++oy) {
+        for (int64_t ox = 0; ox < g.out_w; ++ox) {
+          float acc = 0.0f;
+          for (int64_t i = 0; i < g.kernel; ++i) {
+            const int64_t y = oy * g.stride - g.padding + i;
+            if (y < 0 || y >= g.height) continue;
+            for (int64_t j = 0; j < g.kernel; ++j) {
+              const int64_t x = ox * g.stride - g.padding + j;
+              if (x >= 0 && x < g.width) acc += plane[y * g.width + x];
+            }
+          }
+          dst[(p * g.out_h + oy) * g.out_w + ox] = acc * inv;
+        }
+      }
+    }
+  });
+  return out;
+}
+
+Tensor avg_pool2d_backward(const Tensor& grad_output_in, const Shape& input_shape,
+                           const Pool2dOptions& options) {
+  const PoolGeometry g = pool_geometry("avg_pool2d_backward", input_shape, options);
+  check_shape("avg_pool2d_backward", "grad_output", {input_shape[0], input_shape[1], g.out_h, g.out_w},
+              grad_output_in.shape());
+  const Tensor grad_output = grad_output_in.contiguous();
+  Tensor grad_input = zeros(input_shape);
+  const float* src = grad_output.data();
+  float* dst = grad_input.data();
+  const float inv = 1.0f / static_cast<float>(g.kernel * g.kernel);
+  parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      float* plane = dst + p * g.height * g.width;
+      for (int64_t oy = 0; oy < g.out_h; ++oy) {
+        for (int64_t ox = 0; ox < g.out_w; ++ox) {
+          const float v = src[(p * g.out_h + oy) * g.out_w + ox] * inv;
+          for (int64_t i = 0; i < g.kernel; ++i) {
+            const int64_t y = oy * g.stride - g.padding + i;
+            if (y < 0 || y >= g.height) continue;
+            for (int64_t j = 0; j < g.kernel; ++j) {
+              const int64_t x = ox * g.stride - g.padding + j;
+              if (x >= 0 && x < g.width) plane[y * g.width + x] += v;
+            }
+          }
+        }
+      }
+    }
+  });
+  return grad_input;
+}
+
+}  // namespace norse

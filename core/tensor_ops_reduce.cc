@@ -1,0 +1,234 @@
+// Reductions (sum, mean, max, sum_to) and softmax / log_softmax.
+//
+// Sums accumulate in double over a fixed order (fixed-size blocks, then the blocks in order),
+// so results are bitwise identical for any thread count and accurate for long reductions.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/tensor_ops.h"
+
+namespace norse {
+namespace {
+
+constexpr int64_t kSumBlock = 8192;  // elements per partial sum in sum(x)
+
+// Sizes of the dimensions before `dim`, at `dim`, and after it, for a tensor of `shape`.
+struct OuterDimInner {
+  int64_t outer = 1, size = 1, inner = 1;
+};
+OuterDimInner split_at(const Shape& shape, size_t dim) {
+  OuterDimInner s;
+  for (size_t i = 0; i < dim; ++i) s.outer *= shape[i];
+  s.size = shape[dim];
+  for (size_t i = dim + 1; i < shape.size(); ++i) s.inner *= shape[i];
+  return s;
+}
+
+// Sorted, wrapped, de-duplicated reduction dims; empty `dims` means all.
+std::vector<int64_t> normalise_dims(const char* op, const std::vector<int64_t>& dims,
+                                    int64_t rank) {
+  std::vector<int64_t> out;
+  if (dims.empty()) {
+    for (int64_t d = 0; d < rank; ++d) out.push_back(d);
+    return out;
+  }
+  for (int64_t d : dims) out.push_back(wrap_dim(op, d, rank));
+  std::sort(out.begin(), out.end());
+  NORSE_CHECK(std::adjacent_find(out.begin(), out.end()) == out.end(), ShapeError, op,
+              "argument 'dims' repeats a dimension");
+  return out;
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& x) {
+  const Tensor in = x.contiguous();
+  const float* p = in.data();
+  const int64_t n = in.numel();
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
+  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      double acc = 0.0;
+      const int64_t lo = b * kSumBlock, hi = std::min(n, lo + kSumBlock);
+      for (int64_t i = lo; i < hi; ++i) acc += p[i];
+      partial[static_cast<size_t>(b)] = acc;
+    }
+  });
+  double total = 0.0;
+  for (double v : partial) total += v;
+  return scalar_tensor(static_cast<float>(total));
+}
+
+Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
+  const int64_t rank = x.dim();
+  const std::vector<int64_t> reduced = normalise_dims("sum", dims, rank);
+  std::vector<bool> is_reduced(static_cast<size_t>(rank), false);
+  for (int64_t d : reduced) is_reduced[static_cast<size_t>(d)] = true;
+  Shape kept_shape, out_shape;
+  std::vector<int64_t> order;  // kept dims first, then reduced
+  int64_t rows = 1, cols = 1;  // rows: kept elements, cols: reduced elements per kept element
+  for (int64_t d = 0; d < rank; ++d) {
+    const int64_t s = x.shape()[static_cast<size_t>(d)];
+    if (is_reduced[static_cast<size_t>(d)]) {
+      cols *= s;
+      if (keepdim) out_shape.push_back(1);
+    } else {
+      order.push_back(d);
+      kept_shape.push_back(s);
+      out_shape.push_back(s);
+      rows *= s;
+    }
+  }
+  for (int64_t d : reduced) order.push_back(d);
+  Tensor out = Tensor::empty(out_shape);
+  float* dst = out.data();
+  if (rows == 0) return out;
+
+  // Leading dims reduced on a contiguous tensor: column sums without a transposed copy.
+  bool leading = x.is_contiguous();
+  for (size_t i = 0; i < reduced.size(); ++i) leading = leading && reduced[i] == static_cast<int64_t>(i);
+  if (leading) {
+    const float* src = x.data();
+    parallel_for(rows, 256, [&](int64_t begin, int64_t end) {
+      std::vector<double> acc(static_cast<size_t>(end - begin), 0.0);
+      for (int64_t r = 0; r < cols; ++r) {
+        const float* line = src + r * rows;
+        for (int64_t c = begin; c < end; ++c) acc[static_cast<size_t>(c - begin)] += line[c];
+      }
+      for (int64_t c = begin; c < end; ++c) dst[c] = static_cast<float>(acc[static_cast<size_t>(c - begin)]);
+    });
+    return out;
+  }
+  const Tensor arranged = x.permute(order).contiguous();
+  const float* src = arranged.data();
+  parallel_for(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1)),
+               [&](int64_t begin, int64_t end) {
+                 for (int64_t r = begin; r < end; ++r) {
+                   double acc = 0.0;
+                   const float* line = src + r * cols;
+                   for (int64_t c = 0; c < cols; ++c) acc += line[c];
+                   dst[r] = static_cast<float>(acc);
+                 }
+               });
+  return out;
+}
+
+Tensor mean(const Tensor& x) {
+  NORSE_CHECK(x.numel() > 0, ShapeError, "mean", "the mean of an empty tensor is undefined (shape ",
+              shape_to_string(x.shape()), ")");
+  return scalar_tensor(sum(x).item() / static_cast<float>(x.numel()));
+}
+
+Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
+  const std::vector<int64_t> reduced = normalise_dims("mean", dims, x.dim());
+  int64_t count = 1;
+  for (int64_t d : reduced) count *= x.shape()[static_cast<size_t>(d)];
+  NORSE_CHECK(count > 0, ShapeError, "mean", "cannot average over an empty dimension (shape ",
+              shape_to_string(x.shape()), ")");
+  return mul(sum(x, reduced, keepdim), 1.0f / static_cast<float>(count));
+}
+
+MaxResult max(const Tensor& x, int64_t dim, bool keepdim) {
+  NORSE_CHECK(x.dim() > 0, ShapeError, "max", "argument 'x' must have at least 1 dimension, got a scalar");
+  const size_t d = static_cast<size_t>(wrap_dim("max", dim, x.dim()));
+  NORSE_CHECK(x.shape()[d] > 0, ShapeError, "max", "dimension ", d, " is empty (shape ",
+              shape_to_string(x.shape()), ")");
+  const Tensor in = x.contiguous();
+  const OuterDimInner s = split_at(in.shape(), d);
+  Shape out_shape = in.shape();
+  if (keepdim) {
+    out_shape[d] = 1;
+  } else {
+    out_shape.erase(out_shape.begin() + static_cast<int64_t>(d));
+  }
+  MaxResult r{Tensor::empty(out_shape), Tensor::empty(out_shape)};
+  const float* src = in.data();
+  float* values = r.values.data();
+  float* indices = r.indices.data();
+  parallel_for(s.outer * s.inner, 4096, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      const int64_t o = k / s.inner, i = k % s.inner;
+      const float* p = src + o * s.size * s.inner + i;
+      float best = p[0];
+      int64_t arg = 0;
+      for (int64_t j = 1; j < s.size && !std::isnan(best); ++j) {
+        const float v = p[j * s.inner];
+        if (v > best || std::isnan(v)) {  // NaN propagates, as in PyTorch
+          best = v;
+          arg = j;
+        }
+      }
+      values[k] = best;
+      indices[k] = static_cast<float>(arg);
+    }
+  });
+  return r;
+}
+
+Tensor sum_to(const Tensor& x, const Shape& shape) {
+  if (x.shape() == shape) return x;
+  NORSE_CHECK(shape.size() <= x.shape().size(), ShapeError, "sum_to", "cannot reduce shape ",
+              shape_to_string(x.shape()), " to the larger rank of ", shape_to_string(shape));
+  const size_t lead = x.shape().size() - shape.size();
+  std::vector<int64_t> dims;
+  for (size_t i = 0; i < x.shape().size(); ++i) {
+    if (i < lead) {
+      dims.push_back(static_cast<int64_t>(i));
+    } else if (shape[i - lead] == 1 && x.shape()[i] != 1) {
+      dims.push_back(static_cast<int64_t>(i));
+    } else {
+      NORSE_CHECK(shape[i - lead] == x.shape()[i], ShapeError, "sum_to", "shape ",
+                  shape_to_string(shape), " does not broadcast to ", shape_to_string(x.shape()));
+    }
+  }
+  if (dims.empty()) return x.reshape(shape);
+  return sum(x, dims, /*keepdim=*/true).reshape(shape);
+}
+
+// --- softmax ----------------------------------------------------------------------------------
+
+namespace {
+
+template <bool kLog>
+Tensor softmax_impl(const char* op, const Tensor& x, int64_t dim) {
+  NORSE_CHECK(x.dim() > 0, ShapeError, op, "argument 'x' must have at least 1 dimension, got a scalar");
+  const size_t d = static_cast<size_t>(wrap_dim(op, dim, x.dim()));
+  const Tensor in = x.contiguous();
+  const OuterDimInner s = split_at(in.shape(), d);
+  Tensor out = Tensor::empty(in.shape());
+  const float* src = in.data();
+  float* dst = out.data();
+  parallel_for(s.outer * s.inner, 1024, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      const int64_t o = k / s.inner, i = k % s.inner;
+      const float* p = src + o * s.size * s.inner + i;
+      float* q = dst + o * s.size * s.inner + i;
+      float m = -std::numeric_limits<float>::infinity();
+      for (int64_t j = 0; j < s.size; ++j) m = std::max(m, p[j * s.inner]);
+      if (std::isinf(m) && m < 0) m = 0.0f;  // all -inf: avoid inf - inf
+      double total = 0.0;
+      for (int64_t j = 0; j < s.size; ++j) total += std::exp(p[j * s.inner] - m);
+      if (kLog) {
+        const float log_total = static_cast<float>(std::log(total));
+        for (int64_t j = 0; j < s.size; ++j) q[j * s.inner] = p[j * s.inner] - m - log_total;
+      } else {
+        const float inv = static_cast<float>(1.0 / total);
+        for (int64_t j = 0; j < s.size; ++j) q[j * s.inner] = std::exp(p[j * s.inner] - m) * inv;
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl<false>("softmax", x, dim); }
+Tensor log_softmax(const Tensor& x, int64_t dim) {
+  return softmax_impl<true>("log_softmax", x, dim);
+}
+
+}  // namespace norse

@@ -1,0 +1,39 @@
+"""Compiler and linker flags for every norse-cpp target, in one place (abseil's copts style).
+
+Optimisation level and -march live in .bazelrc configs, not here: these are the flags that
+every build needs whatever its configuration.
+"""
+
+NORSE_COPTS = [
+    "-Wall",
+    "-Wextra",
+    # A new enumerator without its case in a `switch` must fail to build (STYLE.md section 3).
+    "-Werror=switch",
+    "-Werror=return-type",
+    # OpenMP threads parallel_for and Eigen's GEMM.
+    "-fopenmp",
+]
+
+NORSE_LINKOPTS = [
+    "-fopenmp",
+]
+
+NORSE_TEST_COPTS = NORSE_COPTS + [
+    # Catch2 2.13's macros trigger this under -Wextra.
+    "-Wno-unused-parameter",
+]
+
+def norse_cc_test(name, srcs, deps = [], size = "small", **kwargs):
+    """A Catch2 test binary with norse-cpp's main (passed / failed / skipped counting)."""
+    native.cc_test(
+        name = name,
+        srcs = srcs,
+        size = size,
+        copts = NORSE_TEST_COPTS,
+        linkopts = NORSE_LINKOPTS,
+        deps = deps + [
+            "//tests/testing:catch_main",
+            "@catch2",
+        ],
+        **kwargs
+    )
