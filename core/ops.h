@@ -10,6 +10,7 @@
 #define NORSE_CORE_OPS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "core/autograd.h"
@@ -61,6 +62,12 @@ Variable slice(const Variable& x, int64_t dim, int64_t start, int64_t end, int64
 Variable select(const Variable& x, int64_t dim, int64_t index);
 Variable concat(const std::vector<Variable>& xs, int64_t dim);
 Variable stack(const std::vector<Variable>& xs, int64_t dim);
+inline Variable concat(std::initializer_list<Variable> xs, int64_t dim) {
+  return concat(std::vector<Variable>(xs), dim);
+}
+inline Variable stack(std::initializer_list<Variable> xs, int64_t dim) {
+  return stack(std::vector<Variable>(xs), dim);
+}
 
 // --- reductions ---------------------------------------------------------------------------------
 Variable sum(const Variable& x);

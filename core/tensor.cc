@@ -1,6 +1,7 @@
 #include "core/tensor.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -30,7 +31,10 @@ const char* device_name(Device device) {
 
 namespace {
 constexpr size_t kAlignment = 64;  // one cache line; also what AVX-512 loads prefer
-}
+std::atomic<int64_t> g_live_storage_bytes{0};
+}  // namespace
+
+int64_t Storage::live_bytes() { return g_live_storage_bytes.load(); }
 
 Storage::Storage(int64_t numel, Device device) : numel_(numel), device_(device) {
   NORSE_CHECK(numel >= 0, InvalidArgument, "Storage", "numel must be >= 0, got ", numel);
@@ -43,9 +47,13 @@ Storage::Storage(int64_t numel, Device device) : numel_(numel), device_(device) 
   if (data_ == nullptr) {
     throw Error(str_cat("Storage: out of memory allocating ", rounded, " bytes"));
   }
+  g_live_storage_bytes += numel_ * static_cast<int64_t>(sizeof(float));
 }
 
-Storage::~Storage() { std::free(data_); }
+Storage::~Storage() {
+  g_live_storage_bytes -= numel_ * static_cast<int64_t>(sizeof(float));
+  std::free(data_);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Tensor basics

@@ -44,6 +44,9 @@ class Storage {
   int64_t numel() const { return numel_; }
   Device device() const { return device_; }
 
+  // Bytes held by all live Storages in this process (diagnostics; tests of memory behaviour).
+  static int64_t live_bytes();
+
  private:
   float* data_ = nullptr;
   int64_t numel_ = 0;

@@ -12,6 +12,7 @@
 #define NORSE_CORE_TENSOR_OPS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "core/generator.h"
@@ -71,6 +72,13 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 // --- shape ----------------------------------------------------------------------------------
 Tensor concat(const std::vector<Tensor>& tensors, int64_t dim);
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim);
+// Brace-list forms, so that concat({a, b}, 0) is not ambiguous with the Variable overloads.
+inline Tensor concat(std::initializer_list<Tensor> tensors, int64_t dim) {
+  return concat(std::vector<Tensor>(tensors), dim);
+}
+inline Tensor stack(std::initializer_list<Tensor> tensors, int64_t dim) {
+  return stack(std::vector<Tensor>(tensors), dim);
+}
 
 // --- neural-network building blocks ---------------------------------------------------------
 Tensor softmax(const Tensor& x, int64_t dim);
