@@ -97,6 +97,10 @@ Variable::Variable(Tensor value, bool requires_grad) : impl_(std::make_shared<Va
 }
 
 const Tensor& Variable::value() const { return checked(impl_, "Variable::value").value; }
+Tensor& Variable::mutable_value() {
+  checked(impl_, "Variable::mutable_value");
+  return impl_->value;
+}
 const Tensor& Variable::grad() const { return checked(impl_, "Variable::grad").grad; }
 Tensor& Variable::mutable_grad() {
   checked(impl_, "Variable::mutable_grad");

@@ -47,6 +47,9 @@ class Variable {
 
   bool defined() const { return impl_ != nullptr; }
   const Tensor& value() const;
+  // In-place access to the value, for optimizers and initialisers. Changes made through it are
+  // not recorded: do them under NoGradGuard, between backward() and the next forward.
+  Tensor& mutable_value();
   // The accumulated gradient (same shape as value()); undefined before any backward reaches it.
   const Tensor& grad() const;
   // Mutable access, e.g. for an optimizer that clips in place.
