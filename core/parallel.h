@@ -4,6 +4,9 @@
 // chunk per thread. Work whose result does not depend on the chunking (element-wise ops, or
 // reductions that each thread writes to its own slot) is therefore bitwise identical for any
 // thread count. Nested calls run serially inside the outer team.
+//
+// `f(begin, end)` must not throw: an exception cannot leave an OpenMP region. Validate inputs
+// (and throw norse::Error) before calling parallel_for.
 #ifndef NORSE_CORE_PARALLEL_H_
 #define NORSE_CORE_PARALLEL_H_
 
