@@ -28,13 +28,14 @@ struct Trace {
 };
 
 Trace simulate(float current) {
-  const norse::lif::Params<float> params;  // Norse's LIFParameters() defaults
-  norse::lif::State<float> state{params.v_leak, 0.0f};
+  namespace lif = norse::kernels::lif;
+  const lif::StepParams<float> params;  // Norse's LIFParameters() defaults
+  lif::StepState<float> state{params.v_leak, 0.0f};
   Trace trace{current, {}, {}};
   for (int t = 0; t < kSteps; ++t) {
-    const norse::lif::StepOutput<float> out = norse::lif::step(params, state, current, kDt);
-    state = out.state;
-    trace.voltage.push_back(out.v_decayed);
+    const lif::StepForward<float> out = lif::step<norse::Surrogate::kSuper>(params, state, current, kDt);
+    state = out.next;
+    trace.voltage.push_back(out.v1);
     if (out.z > 0.0f) trace.spike_steps.push_back(t);
   }
   return trace;

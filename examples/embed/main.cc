@@ -26,11 +26,12 @@ int main() {
   std::printf("fit y = %.4f x + %.4f (loss %.6f -> %.6f)\n", w.value().item(), b.value().item(),
               first_loss, loss_value);
 
-  lif::State<float> state{0.0f, 0.0f};
+  namespace lif = kernels::lif;
+  lif::StepState<float> state{0.0f, 0.0f};
   int spikes = 0;
   for (int t = 0; t < 100; ++t) {
-    const auto out = lif::step(lif::Params<float>{}, state, 0.3f, 1e-3f);
-    state = out.state;
+    const auto out = lif::step<Surrogate::kSuper>(lif::StepParams<float>{}, state, 0.3f, 1e-3f);
+    state = out.next;
     spikes += out.z > 0.0f;
   }
   std::printf("LIF neuron, constant input 0.3 for 100 steps: %d spikes\n", spikes);

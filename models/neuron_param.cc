@@ -1,0 +1,40 @@
+#include "models/neuron_param.h"
+
+#include <cmath>
+
+namespace norse {
+namespace detail {
+
+void check_neuron_param(const char* op, const char* name, const Variable& param, const Shape& neuron_shape) {
+  NORSE_CHECK(param.defined(), InvalidArgument, op, "parameter '", name, "' is undefined");
+  const Shape& s = param.shape();
+  bool suffix = s.size() <= neuron_shape.size();
+  for (size_t k = 0; suffix && k < s.size(); ++k) {
+    suffix = s[s.size() - 1 - k] == neuron_shape[neuron_shape.size() - 1 - k];
+  }
+  NORSE_CHECK(suffix, ShapeError, op, "parameter '", name, "' must be a scalar or match the trailing dimensions of the neuron shape ",
+              shape_to_string(neuron_shape), ", got shape ", shape_to_string(s));
+  const Tensor v = param.value().contiguous();
+  for (int64_t k = 0; k < v.numel(); ++k) {
+    NORSE_CHECK(std::isfinite(v.data()[k]), InvalidArgument, op, "parameter '", name, "' must be finite, got ",
+                v.data()[k], " at flat index ", k);
+  }
+}
+
+ParamValue param_value(const Variable& param) { return ParamValue{param.value().contiguous()}; }
+
+Tensor reduce_param_grad(const Tensor& partials, const Shape& param_shape) {
+  const int64_t p = shape_numel(param_shape);
+  const int64_t n = partials.numel();
+  std::vector<double> acc(static_cast<size_t>(p), 0.0);
+  const float* src = partials.data();
+  for (int64_t e = 0; e < n; ++e) acc[static_cast<size_t>(e % p)] += src[e];
+  Tensor out = Tensor::empty(param_shape);
+  for (int64_t k = 0; k < p; ++k) out.data()[k] = static_cast<float>(acc[static_cast<size_t>(k)]);
+  return out;
+}
+
+Tensor broadcast_to(const Tensor& value, const Shape& shape) { return value.expand(shape).contiguous(); }
+
+}  // namespace detail
+}  // namespace norse
