@@ -1,0 +1,48 @@
+// Leaky integrator (LI) and its box variant: non-spiking read-out neurons.
+//
+// LI (norse/torch/functional/leaky_integrator.py, li_feed_forward_step):
+//   i1 = i + x
+//   v1 = v + dt*tau_mem_inv*((v_leak - v) + i1)
+//   i2 = i1 - dt*tau_syn_inv*i1
+//   output v1, state (v1, i2)
+// LIBox (leaky_integrator_box.py): v1 = v + dt*tau_mem_inv*((v_leak - v) + x); output v1.
+// Defaults: Norse's LIParameters / LIBoxParameters. Order of evaluation as Norse's.
+#ifndef NORSE_KERNELS_LI_MATH_H_
+#define NORSE_KERNELS_LI_MATH_H_
+
+#include "kernels/dual.h"
+
+namespace norse {
+namespace kernels {
+
+struct LIModel {
+  static constexpr int kStates = 2;  // v, i
+  static constexpr int kParams = 3;  // tau_syn_inv, tau_mem_inv, v_leak
+  static constexpr bool kSpiking = false;
+  struct Options {};
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R, R, const Options&) {
+    const T i1 = s[1] + x;
+    const T v1 = s[0] + dt * p[1] * ((p[2] - s[0]) + i1);
+    s[1] = i1 - dt * p[0] * i1;
+    s[0] = v1;
+    return T(R(0));
+  }
+};
+
+struct LIBoxModel {
+  static constexpr int kStates = 1;  // v
+  static constexpr int kParams = 2;  // tau_mem_inv, v_leak
+  static constexpr bool kSpiking = false;
+  struct Options {};
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R, R, const Options&) {
+    s[0] = s[0] + dt * p[0] * ((p[1] - s[0]) + x);
+    return T(R(0));
+  }
+};
+
+}  // namespace kernels
+}  // namespace norse
+
+#endif  // NORSE_KERNELS_LI_MATH_H_

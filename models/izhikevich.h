@@ -1,0 +1,111 @@
+// Norse's Izhikevich neuron (Izhikevich 2003); a, b, c, d default to the tonic_spiking behaviour.
+// Norse: norse/torch/functional/izhikevich.py and module/izhikevich.py. Equations and order of
+// evaluation: kernels/spiking_math.h (IzhikevichModel).
+//
+//   izhikevich_sequence / Izhikevich   input [T, B, ...]; ONE tape node (kernels/neuron_sequence.h: fused
+//                            loop, backward = the dual-number adjoint of the same step)
+//   izhikevich_step / IzhikevichCell   input [B, ...], one step
+//
+// Parameters: Norse's names and defaults; each a scalar or a tensor matching the trailing
+// dimensions of the neuron shape; mark requires_grad to train it.
+// Default initial state (undefined State fields): v = none, must be given, u = none, must be given.
+#ifndef NORSE_MODELS_IZHIKEVICH_H_
+#define NORSE_MODELS_IZHIKEVICH_H_
+
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+#include "kernels/surrogate.h"
+
+namespace norse {
+namespace izhikevich {
+
+struct Params {
+  Variable a{scalar_tensor(0.02f)};
+  Variable b{scalar_tensor(0.2f)};
+  Variable c{scalar_tensor(-65.0f)};
+  Variable d{scalar_tensor(6.0f)};
+  Variable sq{scalar_tensor(0.04f)};
+  Variable mn{scalar_tensor(5.0f)};
+  Variable bias{scalar_tensor(140.0f)};
+  Variable v_th{scalar_tensor(30.0f)};
+  Variable tau_inv{scalar_tensor(250.0f)};
+  Surrogate method = Surrogate::kSuper;
+  float alpha = 100.0f;
+
+};
+
+struct State {
+  Variable v;
+  Variable u;
+};
+
+struct SequenceResult {
+  Variable z;            // [T, B, ...] spikes
+  State state;   // after the last step
+  State record;  // every field after every step, [T, B, ...] (record_states only)
+};
+
+struct StepResult {
+  Variable z;    // [B, ...] spikes
+  State state;
+};
+
+SequenceResult izhikevich_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
+                            bool record_states = false, Generator* gen = nullptr);
+StepResult izhikevich_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
+                    Generator* gen = nullptr);
+
+// Norse's IzhikevichSpikingBehavior: parameters plus the initial state (v, u as scalars).
+struct Behavior {
+  Params p;
+  float v;
+  float u;
+};
+
+// The 20 named behaviours of Izhikevich (2004), "Which model to use for cortical spiking
+// neurons?", fig. 1, with Norse's values (norse/torch/functional/izhikevich.py): tonic_spiking,
+// phasic_spiking, tonic_bursting, phasic_bursting, mixed_mode, spike_frequency_adaptation,
+// class_1_exc, class_2_exc, spike_latency, subthreshold_oscillation, resonator, integrator,
+// rebound_spike, rebound_burst, threshold_variability, bistability, dap, accomodation,
+// inhibition_induced_spiking, inhibition_induced_bursting. Throws InvalidArgument listing them
+// for an unknown name.
+Behavior behavior(const std::string& name);
+const std::vector<std::string>& behavior_names();
+
+// The behaviour's state broadcast to `neuron_shape` ([B, ...]).
+State initial_state(const Behavior& behavior, const Shape& neuron_shape);
+
+class IzhikevichCell {
+ public:
+  explicit IzhikevichCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
+  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
+    return izhikevich_step(input, state, params_, dt_, gen);
+  }
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  float dt_;
+};
+
+class Izhikevich {
+ public:
+  explicit Izhikevich(Params params = {}, float dt = 1e-3f, bool record_states = false)
+      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
+  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
+    return izhikevich_sequence(input, state, params_, dt_, record_states_, gen);
+  }
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  float dt_;
+  bool record_states_;
+};
+
+}  // namespace izhikevich
+}  // namespace norse
+
+#endif  // NORSE_MODELS_IZHIKEVICH_H_

@@ -1,0 +1,82 @@
+// Norse's LIF neuron without synaptic current (LIFBox), with reset by value or by subtraction.
+// Norse: norse/torch/functional/lif_box.py and module/lif_box.py. Equations and order of
+// evaluation: kernels/spiking_math.h (LIFBoxModel).
+//
+//   lif_box_sequence / LIFBox   input [T, B, ...]; ONE tape node (kernels/neuron_sequence.h: fused
+//                            loop, backward = the dual-number adjoint of the same step)
+//   lif_box_step / LIFBoxCell   input [B, ...], one step
+//
+// Parameters: Norse's names and defaults; each a scalar or a tensor matching the trailing
+// dimensions of the neuron shape; mark requires_grad to train it.
+// Default initial state (undefined State fields): v = v_leak (detached).
+#ifndef NORSE_MODELS_LIF_BOX_H_
+#define NORSE_MODELS_LIF_BOX_H_
+
+#include "core/core.h"
+#include "kernels/surrogate.h"
+
+namespace norse {
+namespace lif_box {
+
+struct Params {
+  Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
+  Variable v_leak{scalar_tensor(0.0f)};
+  Variable v_th{scalar_tensor(1.0f)};
+  Variable v_reset{scalar_tensor(0.0f)};
+  Surrogate method = Surrogate::kSuper;
+  float alpha = 100.0f;
+  bool reset_subtract = false;  // true: Norse's reset_subtract (v - v_th), false: reset_value (v_reset)
+};
+
+struct State {
+  Variable v;
+};
+
+struct SequenceResult {
+  Variable z;            // [T, B, ...] spikes
+  State state;   // after the last step
+  State record;  // every field after every step, [T, B, ...] (record_states only)
+};
+
+struct StepResult {
+  Variable z;    // [B, ...] spikes
+  State state;
+};
+
+SequenceResult lif_box_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
+                            bool record_states = false, Generator* gen = nullptr);
+StepResult lif_box_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
+                    Generator* gen = nullptr);
+
+class LIFBoxCell {
+ public:
+  explicit LIFBoxCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
+  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
+    return lif_box_step(input, state, params_, dt_, gen);
+  }
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  float dt_;
+};
+
+class LIFBox {
+ public:
+  explicit LIFBox(Params params = {}, float dt = 1e-3f, bool record_states = false)
+      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
+  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
+    return lif_box_sequence(input, state, params_, dt_, record_states_, gen);
+  }
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  float dt_;
+  bool record_states_;
+};
+
+}  // namespace lif_box
+}  // namespace norse
+
+#endif  // NORSE_MODELS_LIF_BOX_H_

@@ -1,0 +1,87 @@
+// Norse's long short-term memory spiking neuron (LSNN, Bellec et al. 2018): LIF with an adaptive threshold b that jumps by beta at every spike.
+// Norse: norse/torch/functional/lsnn.py and module/lsnn.py. Equations and order of
+// evaluation: kernels/spiking_math.h (LSNNModel).
+//
+//   lsnn_sequence / LSNN   input [T, B, ...]; ONE tape node (kernels/neuron_sequence.h: fused
+//                            loop, backward = the dual-number adjoint of the same step)
+//   lsnn_step / LSNNCell   input [B, ...], one step
+//
+// Parameters: Norse's names and defaults; each a scalar or a tensor matching the trailing
+// dimensions of the neuron shape; mark requires_grad to train it.
+// Default initial state (undefined State fields): v = v_leak (detached), i = 0, b = v_th (detached).
+#ifndef NORSE_MODELS_LSNN_H_
+#define NORSE_MODELS_LSNN_H_
+
+#include "core/core.h"
+#include "kernels/surrogate.h"
+
+namespace norse {
+namespace lsnn {
+
+struct Params {
+  Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
+  Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
+  Variable tau_adapt_inv{scalar_tensor(1.0f / 800.0f)};
+  Variable v_leak{scalar_tensor(0.0f)};
+  Variable v_th{scalar_tensor(1.0f)};
+  Variable v_reset{scalar_tensor(0.0f)};
+  Variable beta{scalar_tensor(1.8f)};
+  Surrogate method = Surrogate::kSuper;
+  float alpha = 100.0f;
+  bool detach_reset = false;  // the reset and the threshold jump use the spike with its gradient (feed-forward) or detached (recurrent)
+};
+
+struct State {
+  Variable v;
+  Variable i;
+  Variable b;
+};
+
+struct SequenceResult {
+  Variable z;            // [T, B, ...] spikes
+  State state;   // after the last step
+  State record;  // every field after every step, [T, B, ...] (record_states only)
+};
+
+struct StepResult {
+  Variable z;    // [B, ...] spikes
+  State state;
+};
+
+SequenceResult lsnn_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
+                            bool record_states = false, Generator* gen = nullptr);
+StepResult lsnn_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
+                    Generator* gen = nullptr);
+
+class LSNNCell {
+ public:
+  explicit LSNNCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
+  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
+    return lsnn_step(input, state, params_, dt_, gen);
+  }
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  float dt_;
+};
+
+class LSNN {
+ public:
+  explicit LSNN(Params params = {}, float dt = 1e-3f, bool record_states = false)
+      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
+  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
+    return lsnn_sequence(input, state, params_, dt_, record_states_, gen);
+  }
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  float dt_;
+  bool record_states_;
+};
+
+}  // namespace lsnn
+}  // namespace norse
+
+#endif  // NORSE_MODELS_LSNN_H_

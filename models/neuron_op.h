@@ -1,0 +1,174 @@
+// The generic fused neuron op: any kernels/*_math.h model run over a whole [T, B, ...]
+// sequence as ONE tape node, forward by kernels::neuron_sequence_forward and backward by the
+// dual-number adjoint of the same step (kernels/neuron_sequence.h). The per-model files
+// (models/li.h, lsnn.h, ...) wrap it with Norse's names.
+#ifndef NORSE_MODELS_NEURON_OP_H_
+#define NORSE_MODELS_NEURON_OP_H_
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+#include "kernels/neuron_sequence.h"
+#include "models/neuron_param.h"
+
+namespace norse {
+namespace detail {
+
+struct NeuronOpOutputs {
+  Variable z;                     // [T, B, ...] spikes (spiking models)
+  std::vector<Variable> finals;   // kStates, [B, ...] each: the state after the last step
+  std::vector<Variable> records;  // kStates, [T, B, ...] each (record_states only)
+};
+
+// `states` must be defined and [B, ...] (the per-model wrappers fill in defaults); `params`
+// are validated here. `config` carries dt, alpha, method and the model options.
+template <class Model>
+NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const std::vector<Variable>& states,
+                                   const std::vector<Variable>& params, const std::vector<const char*>& param_names,
+                                   const std::vector<const char*>& state_names, kernels::NeuronParams<Model> config,
+                                   bool record_states, Generator* gen) {
+  constexpr int kS = Model::kStates, kP = Model::kParams;
+  NORSE_CHECK(input.defined(), InvalidArgument, op, "argument 'input' is undefined");
+  NORSE_CHECK(input.dim() >= 2, ShapeError, op, "argument 'input' must be [T, B, ...] (at least 2 dimensions), got shape ",
+              shape_to_string(input.shape()));
+  NORSE_CHECK(std::isfinite(config.dt) && config.dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ",
+              config.dt);
+  NORSE_CHECK(std::isfinite(config.alpha), InvalidArgument, op, "parameter 'alpha' must be finite, got ", config.alpha);
+  NORSE_CHECK(!is_stochastic(config.method) || gen != nullptr, InvalidArgument, op, "method '",
+              surrogate_name(config.method), "' is stochastic and needs a Generator");
+  const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
+  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape);
+  for (int s = 0; s < kS; ++s) {
+    NORSE_CHECK(states[static_cast<size_t>(s)].defined(), InvalidArgument, op, "state field '", state_names[static_cast<size_t>(s)],
+                "' is undefined");
+    check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
+                states[static_cast<size_t>(s)].shape());
+  }
+  const int64_t steps = input.size(0);
+  const int64_t elements = shape_numel(neuron_shape);
+  const Shape seq_shape = input.shape();
+
+  std::vector<ParamValue> pv;
+  for (int k = 0; k < kP; ++k) {
+    pv.push_back(param_value(params[static_cast<size_t>(k)]));
+    config.params[k] = pv.back().ref();
+  }
+  bool param_grad = false, any_grad = input.requires_grad();
+  for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
+  for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
+  any_grad = grad_mode_enabled() && (any_grad || param_grad);
+
+  const Tensor x = input.value().contiguous();
+  std::vector<Tensor> s0(kS), finals(kS), records(kS);
+  kernels::NeuronForwardArgs fa;
+  fa.steps = steps;
+  fa.elements = elements;
+  fa.input = x.data();
+  Tensor z = Model::kSpiking ? Tensor::empty(seq_shape) : Tensor();
+  fa.z = Model::kSpiking ? z.data() : nullptr;
+  for (int s = 0; s < kS; ++s) {
+    s0[static_cast<size_t>(s)] = states[static_cast<size_t>(s)].value().contiguous();
+    finals[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
+    fa.state0[s] = s0[static_cast<size_t>(s)].data();
+    fa.final_state[s] = finals[static_cast<size_t>(s)].data();
+    if (record_states) {
+      records[static_cast<size_t>(s)] = Tensor::empty(seq_shape);
+      fa.record[s] = records[static_cast<size_t>(s)].data();
+    }
+  }
+  Tensor saved;
+  if (any_grad) {
+    saved = Tensor::empty({steps, kS, elements});
+    fa.saved = saved.data();
+  }
+  if (is_stochastic(config.method)) {
+    fa.seed = gen->seed();
+    fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * elements + 3) / 4));
+  }
+  kernels::neuron_sequence_forward<Model>(config, fa);
+
+  std::vector<Tensor> outputs;
+  if (Model::kSpiking) outputs.push_back(z);
+  for (const Tensor& f : finals) outputs.push_back(f);
+  if (record_states) {
+    for (const Tensor& r : records) outputs.push_back(r);
+  }
+  std::vector<Variable> inputs = {input};
+  inputs.insert(inputs.end(), states.begin(), states.end());
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  std::vector<Shape> param_shapes;
+  for (const Variable& p : params) param_shapes.push_back(p.shape());
+  const uint64_t seed = fa.seed, offset = fa.offset;
+
+  auto backward = [config, pv, x, saved, steps, elements, seq_shape, neuron_shape, param_shapes, record_states, seed,
+                   offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
+    (void)pv;  // keeps the parameter values that config points into alive
+    size_t at = 0;
+    Tensor gz;
+    if (Model::kSpiking) gz = g[at++].contiguous();
+    std::vector<Tensor> gfinal(kS), grec(kS);
+    for (int s = 0; s < kS; ++s) gfinal[static_cast<size_t>(s)] = g[at++].contiguous();
+    if (record_states) {
+      for (int s = 0; s < kS; ++s) grec[static_cast<size_t>(s)] = g[at++].contiguous();
+    }
+    bool want_params = false;
+    for (size_t k = 1 + kS; k < needs.size(); ++k) want_params = want_params || needs[k];
+    kernels::NeuronBackwardArgs ba;
+    ba.steps = steps;
+    ba.elements = elements;
+    ba.input = x.data();
+    ba.saved = saved.data();
+    ba.grad_z = Model::kSpiking ? gz.data() : nullptr;
+    ba.seed = seed;
+    ba.offset = offset;
+    Tensor grad_input = Tensor::empty(seq_shape);
+    ba.grad_input = grad_input.data();
+    std::vector<Tensor> grad_s0(kS), partials(kP);
+    for (int s = 0; s < kS; ++s) {
+      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].data();
+      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].data();
+      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
+      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].data();
+    }
+    if (want_params) {
+      for (int k = 0; k < kP; ++k) {
+        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape);
+        ba.grad_params[k] = partials[static_cast<size_t>(k)].data();
+      }
+    }
+    kernels::neuron_sequence_backward<Model>(config, ba);
+    std::vector<Tensor> grads = {grad_input};
+    for (const Tensor& t : grad_s0) grads.push_back(t);
+    for (int k = 0; k < kP; ++k) {
+      grads.push_back(want_params && needs[static_cast<size_t>(1 + kS + k)]
+                          ? reduce_param_grad(partials[static_cast<size_t>(k)], param_shapes[static_cast<size_t>(k)])
+                          : Tensor());
+    }
+    return grads;
+  };
+  std::vector<Variable> out = record_op(op, outputs, inputs, backward);
+  NeuronOpOutputs result;
+  size_t at = 0;
+  if (Model::kSpiking) result.z = out[at++];
+  for (int s = 0; s < kS; ++s) result.finals.push_back(out[at++]);
+  if (record_states) {
+    for (int s = 0; s < kS; ++s) result.records.push_back(out[at++]);
+  }
+  return result;
+}
+
+// A [B, ...] input as a one-step sequence, for the Cell flavours.
+inline Variable as_one_step(const char* op, const Variable& input) {
+  NORSE_CHECK(input.defined(), InvalidArgument, op, "argument 'input' is undefined");
+  NORSE_CHECK(input.dim() >= 1, ShapeError, op, "argument 'input' must be [B, ...], got shape ", shape_to_string(input.shape()));
+  Shape seq = input.shape();
+  seq.insert(seq.begin(), 1);
+  return reshape(input, seq);
+}
+
+}  // namespace detail
+}  // namespace norse
+
+#endif  // NORSE_MODELS_NEURON_OP_H_
