@@ -18,6 +18,7 @@
 #define NORSE_KERNELS_LIF_MATH_H_
 
 #include "core/host_device.h"
+#include "kernels/dual.h"
 #include "kernels/surrogate_math.h"
 
 namespace norse {
@@ -49,14 +50,17 @@ struct StepForward {
 };
 
 // One Euler step. `uniform` is a U[0,1) draw, used only by stochastic surrogate methods.
-template <Surrogate S, typename T>
-NORSE_HD inline StepForward<T> step(const StepParams<T>& p, const StepState<T>& s, T x, T dt,
-                                    T uniform = T(0)) {
+// T is float, double, or a Dual over R (kernels/dual.h: the generic recurrent loops derive
+// their adjoint from this same function).
+template <Surrogate S, bool kDetachReset = false, typename T, typename R>
+NORSE_HD inline StepForward<T> step(const StepParams<T>& p, const StepState<T>& s, T x, R dt,
+                                    R uniform = R(0)) {
   const T i1 = s.i + x;
   const T v1 = s.v + dt * p.tau_mem_inv * ((p.v_leak - s.v) + i1);
   const T i2 = i1 - dt * p.tau_syn_inv * i1;
-  const T z = spike_forward<S>(v1 - p.v_th, p.alpha, uniform);
-  const T v2 = (T(1) - z) * v1 + z * p.v_reset;
+  const T z = spike<S>(v1 - p.v_th, value_of(p.alpha), uniform);
+  const T zr = kDetachReset ? detach(z) : z;
+  const T v2 = (T(R(1)) - zr) * v1 + zr * p.v_reset;
   return StepForward<T>{z, StepState<T>{v2, i2}, v1, i1};
 }
 

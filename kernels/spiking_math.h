@@ -6,6 +6,7 @@
 #define NORSE_KERNELS_SPIKING_MATH_H_
 
 #include "kernels/dual.h"
+#include "kernels/lif_math.h"
 
 namespace norse {
 namespace kernels {
@@ -20,6 +21,53 @@ template <class T>
 NORSE_HD inline T reset_spike(const T& z, const ResetOptions& o) {
   return o.detach_reset ? detach(z) : z;
 }
+
+// LIF (lif.py) in the generic form, for the recurrent loops; the equations are lif::step's
+// (kernels/lif_math.h). Feed-forward sequences use the hand-written kernels/lif_cpu.cc.
+struct LIFModel {
+  static constexpr int kStates = 2;  // v, i
+  static constexpr int kParams = 5;  // tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset
+  static constexpr bool kSpiking = true;
+  using Options = ResetOptions;
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
+    const lif::StepParams<T> sp{p[0], p[1], p[2], p[3], p[4], T(alpha)};
+    const lif::StepState<T> st{s[0], s[1]};
+    const lif::StepForward<T> out = o.detach_reset ? lif::step<S, true>(sp, st, x, dt, uniform)
+                                                   : lif::step<S, false>(sp, st, x, dt, uniform);
+    s[0] = out.next.v;
+    s[1] = out.next.i;
+    return out.z;
+  }
+};
+
+// The refractory update of Norse's lif_refrac / lif_adex_refrac (compute_refractory_update),
+// applied after the inner neuron's step produced z0 and the new v:
+//   mask = H(rho) (surrogate of the neuron's method);  v = (1-mask) v_new + mask v_old
+//   z = (1-mask) z0;  rho' = (1-z) relu(rho - mask) + z rho_reset
+template <Surrogate S, class T, class R>
+NORSE_HD inline T refractory_update(T z0, T v_old, T* v, T* rho, T rho_reset, R alpha, R uniform) {
+  const T mask = spike<S>(*rho, alpha, uniform);
+  *v = (T(R(1)) - mask) * (*v) + mask * v_old;
+  const T z = (T(R(1)) - mask) * z0;
+  *rho = (T(R(1)) - z) * relu_of(*rho - mask) + z * rho_reset;
+  return z;
+}
+
+// LIFRefrac (lif_refrac.py): a LIF step, then the refractory update. States v, i, rho;
+// parameters LIF's five, then rho_reset.
+struct LIFRefracModel {
+  static constexpr int kStates = 3;  // v, i, rho
+  static constexpr int kParams = 6;  // tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset, rho_reset
+  static constexpr bool kSpiking = true;
+  using Options = ResetOptions;
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
+    const T v_old = s[0];
+    const T z0 = LIFModel::step<S>(p, s, x, dt, alpha, uniform, o);
+    return refractory_update<S>(z0, v_old, &s[0], &s[2], p[5], alpha, uniform);
+  }
+};
 
 // LIFBox (lif_box.py): v1 = v + dt*tau_mem_inv*(x + v_leak - v); z = H(v1 - v_th);
 // reset_value: v2 = (1-z) v1 + z v_reset; reset_subtract: v2 = (1-z) v1 + z (v1 - v_th).
@@ -121,6 +169,21 @@ struct LIFAdExModel {
     s[1] = i2;
     s[2] = a1 + z * p[1];
     return z;
+  }
+};
+
+// LIFAdExRefrac (lif_adex_refrac.py): a LIFAdEx step, then the refractory update. States v, i,
+// a, rho; parameters LIFAdEx's nine, then rho_reset.
+struct LIFAdExRefracModel {
+  static constexpr int kStates = 4;   // v, i, a, rho
+  static constexpr int kParams = 10;  // LIFAdEx's nine, rho_reset
+  static constexpr bool kSpiking = true;
+  struct Options {};
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
+    const T v_old = s[0];
+    const T z0 = LIFAdExModel::step<S>(p, s, x, dt, alpha, uniform, LIFAdExModel::Options{});
+    return refractory_update<S>(z0, v_old, &s[0], &s[3], p[9], alpha, uniform);
   }
 };
 

@@ -1,0 +1,88 @@
+#include "models/lif_recurrent.h"
+
+#include "kernels/lif.h"
+#include "kernels/spiking_math.h"
+#include "models/recurrent_op.h"
+
+namespace norse {
+namespace lif {
+namespace {
+
+Variable as_one_step_sequence(const Variable& input) {
+  NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, "lif_recurrent_step",
+              "argument 'input' must be [B, N_in], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  return reshape(input, {1, input.size(0), input.size(1)});
+}
+}  // namespace
+
+RecurrentSequenceResult lif_recurrent_sequence(const Variable& input, const Variable& input_weights,
+                                               const Variable& recurrent_weights, const RecurrentState& initial,
+                                               const Params& params, bool autapses, float dt, bool record_states,
+                                               Generator* gen) {
+  NORSE_CHECK(input.defined() && input.dim() == 3, ShapeError, "lif_recurrent_sequence",
+              "argument 'input' must be [T, B, N_in], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2, ShapeError, "lif_recurrent_sequence",
+              "argument 'input_weights' must be [N_hidden, N_in], got ",
+              input_weights.defined() ? shape_to_string(input_weights.shape()) : std::string("undefined"));
+  const Shape neuron_shape = {input.size(1), input_weights.size(0)};
+  const std::vector<Variable> states = {
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape)),
+      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape)),
+  };
+  const Variable z0 = initial.z.defined() ? initial.z : Variable(zeros(neuron_shape));
+  kernels::NeuronParams<kernels::LIFModel> config;
+  config.dt = dt;
+  config.alpha = params.alpha;
+  config.method = params.method;
+  config.options.detach_reset = true;
+  const detail::RecurrentOpOutputs out = detail::recurrent_sequence_op<kernels::LIFModel>(
+      "lif_recurrent_sequence", input, input_weights, recurrent_weights, autapses, z0, states, {params.tau_syn_inv, params.tau_mem_inv, params.v_leak, params.v_th, params.v_reset},
+      {"tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v", "i"}, config, record_states, gen);
+  RecurrentSequenceResult r;
+  r.z = out.z;
+  r.state.z = out.final_z;
+  r.state.v = out.finals[0];
+  r.state.i = out.finals[1];
+  if (record_states) {
+    r.record.v = out.records[0];
+    r.record.i = out.records[1];
+  }
+  return r;
+}
+
+RecurrentStepResult lif_recurrent_step(const Variable& input, const Variable& input_weights,
+                                       const Variable& recurrent_weights, const RecurrentState& state,
+                                       const Params& params, bool autapses, float dt, Generator* gen) {
+  const RecurrentSequenceResult r = lif_recurrent_sequence(as_one_step_sequence(input), input_weights, recurrent_weights,
+                                                            state, params, autapses, dt, false, gen);
+  return RecurrentStepResult{r.state.z, r.state};
+}
+
+LIFRecurrentCell::LIFRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params,
+                                     bool autapses, float dt)
+    : input_weights_(detail::init_input_weights(hidden_size, input_size, init)),
+      recurrent_weights_(detail::init_recurrent_weights(hidden_size, autapses, init)),
+      params_(std::move(params)),
+      autapses_(autapses),
+      dt_(dt) {}
+
+RecurrentStepResult LIFRecurrentCell::forward(const Variable& input, const RecurrentState& state, Generator* gen) const {
+  return lif_recurrent_step(input, input_weights_, recurrent_weights_, state, params_, autapses_, dt_, gen);
+}
+
+LIFRecurrent::LIFRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params, bool autapses,
+                             float dt, bool record_states)
+    : input_weights_(detail::init_input_weights(hidden_size, input_size, init)),
+      recurrent_weights_(detail::init_recurrent_weights(hidden_size, autapses, init)),
+      params_(std::move(params)),
+      autapses_(autapses),
+      dt_(dt),
+      record_states_(record_states) {}
+
+RecurrentSequenceResult LIFRecurrent::forward(const Variable& input, const RecurrentState& state, Generator* gen) const {
+  return lif_recurrent_sequence(input, input_weights_, recurrent_weights_, state, params_, autapses_, dt_, record_states_,
+                                gen);
+}
+
+}  // namespace lif
+}  // namespace norse

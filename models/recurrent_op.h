@@ -1,0 +1,206 @@
+// The generic recurrent neuron op (Norse's *RecurrentCell / *Recurrent): the input projection
+// X = input @ W^T is one matmul over all T*B rows (a tape op), the recurrent loop with its
+// per-step GEMM and fused element-wise step is ONE tape node (kernels/recurrent_sequence.h).
+//
+// autapses = false zeroes the diagonal of the recurrent weights before use (a mask multiply on
+// the tape, so the gradient's diagonal is zero too), as Norse does.
+#ifndef NORSE_MODELS_RECURRENT_OP_H_
+#define NORSE_MODELS_RECURRENT_OP_H_
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+#include "kernels/recurrent_sequence.h"
+#include "models/neuron_op.h"
+#include "models/neuron_param.h"
+
+namespace norse {
+namespace detail {
+
+struct RecurrentOpOutputs {
+  Variable z;                     // [T, B, H]
+  Variable final_z;               // [B, H] = z[T-1]
+  std::vector<Variable> finals;   // kStates, [B, H] each
+  std::vector<Variable> records;  // kStates, [T, B, H] each (record_states only)
+};
+
+// recurrent_weights with its diagonal zeroed on the tape (autapses = false), or as given.
+inline Variable apply_autapses(const Variable& recurrent_weights, bool autapses) {
+  if (autapses) return recurrent_weights;
+  const int64_t h = recurrent_weights.size(0);
+  Tensor mask = ones({h, h});
+  for (int64_t k = 0; k < h; ++k) mask.at({k, k}) = 0.0f;
+  return mul(recurrent_weights, Variable(mask));
+}
+
+// Norse's recurrent-cell initialisation: both matrices ~ N(0, 2 / hidden_size), the recurrent
+// diagonal zeroed without autapses.
+inline Variable init_input_weights(int64_t hidden, int64_t input, Generator& gen) {
+  return Variable(randn({hidden, input}, gen, 0.0f, std::sqrt(2.0f / static_cast<float>(hidden))), true);
+}
+inline Variable init_recurrent_weights(int64_t hidden, bool autapses, Generator& gen) {
+  Tensor w = randn({hidden, hidden}, gen, 0.0f, std::sqrt(2.0f / static_cast<float>(hidden)));
+  if (!autapses) {
+    for (int64_t k = 0; k < hidden; ++k) w.at({k, k}) = 0.0f;
+  }
+  return Variable(w, true);
+}
+
+// input [T, B, I], input_weights [H, I], recurrent_weights [H, H], z0 and states [B, H].
+template <class Model>
+RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, const Variable& input_weights,
+                                         const Variable& recurrent_weights, bool autapses, const Variable& z0,
+                                         const std::vector<Variable>& states, const std::vector<Variable>& params,
+                                         const std::vector<const char*>& param_names,
+                                         const std::vector<const char*>& state_names, kernels::NeuronParams<Model> config,
+                                         bool record_states, Generator* gen) {
+  constexpr int kS = Model::kStates, kP = Model::kParams;
+  NORSE_CHECK(input.defined() && input.dim() == 3, ShapeError, op, "argument 'input' must be [T, B, N_in], got ",
+              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(2), ShapeError, op,
+              "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(2), ", got ",
+              input_weights.defined() ? shape_to_string(input_weights.shape()) : std::string("undefined"));
+  const int64_t steps = input.size(0), batch = input.size(1), hidden = input_weights.size(0);
+  NORSE_CHECK(steps >= 1, ShapeError, op, "argument 'input' needs at least one time step, got shape ",
+              shape_to_string(input.shape()));
+  check_shape(op, "recurrent_weights", {hidden, hidden}, recurrent_weights.shape());
+  NORSE_CHECK(std::isfinite(config.dt) && config.dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ",
+              config.dt);
+  NORSE_CHECK(!is_stochastic(config.method) || gen != nullptr, InvalidArgument, op, "method '",
+              surrogate_name(config.method), "' is stochastic and needs a Generator");
+  const Shape neuron_shape = {batch, hidden};
+  check_shape(op, "state.z", neuron_shape, z0.shape());
+  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape);
+  for (int s = 0; s < kS; ++s) {
+    check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
+                states[static_cast<size_t>(s)].shape());
+  }
+
+  const Variable current = matmul(input, transpose(input_weights, 0, 1));  // [T, B, H], one GEMM
+  const Variable weights = apply_autapses(recurrent_weights, autapses);
+  const Shape seq_shape = {steps, batch, hidden};
+  const int64_t n = batch * hidden;
+
+  std::vector<ParamValue> pv;
+  for (int k = 0; k < kP; ++k) {
+    pv.push_back(param_value(params[static_cast<size_t>(k)]));
+    config.params[k] = pv.back().ref();
+  }
+  bool param_grad = false, any_grad = current.requires_grad() || weights.requires_grad() || z0.requires_grad();
+  for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
+  for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
+  any_grad = grad_mode_enabled() && (any_grad || param_grad);
+
+  const Tensor x = current.value().contiguous(), r = weights.value().contiguous(), z0c = z0.value().contiguous();
+  std::vector<Tensor> s0(kS), finals(kS), records(kS);
+  Tensor z = Tensor::empty(seq_shape);
+  kernels::RecurrentForwardArgs fa;
+  fa.steps = steps;
+  fa.batch = batch;
+  fa.hidden = hidden;
+  fa.input_current = x.data();
+  fa.recurrent_weights = r.data();
+  fa.z0 = z0c.data();
+  fa.z = z.data();
+  for (int s = 0; s < kS; ++s) {
+    s0[static_cast<size_t>(s)] = states[static_cast<size_t>(s)].value().contiguous();
+    finals[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
+    fa.state0[s] = s0[static_cast<size_t>(s)].data();
+    fa.final_state[s] = finals[static_cast<size_t>(s)].data();
+    if (record_states) {
+      records[static_cast<size_t>(s)] = Tensor::empty(seq_shape);
+      fa.record[s] = records[static_cast<size_t>(s)].data();
+    }
+  }
+  Tensor saved, saved_current;
+  if (any_grad) {
+    saved = Tensor::empty({steps, kS, n});
+    saved_current = Tensor::empty(seq_shape);
+    fa.saved = saved.data();
+    fa.saved_current = saved_current.data();
+  }
+  if (is_stochastic(config.method)) {
+    fa.seed = gen->seed();
+    fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * n + 3) / 4));
+  }
+  kernels::recurrent_sequence_forward<Model>(config, fa);
+
+  std::vector<Tensor> outputs = {z};
+  for (const Tensor& f : finals) outputs.push_back(f);
+  if (record_states) {
+    for (const Tensor& rec : records) outputs.push_back(rec);
+  }
+  std::vector<Variable> inputs = {current, weights, z0};
+  inputs.insert(inputs.end(), states.begin(), states.end());
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  std::vector<Shape> param_shapes;
+  for (const Variable& p : params) param_shapes.push_back(p.shape());
+  const uint64_t seed = fa.seed, offset = fa.offset;
+
+  auto backward = [config, pv, r, z0c, z, saved, saved_current, steps, batch, hidden, seq_shape, neuron_shape, param_shapes,
+                   record_states, seed, offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
+    (void)pv;  // keeps the parameter values that config points into alive
+    const Tensor gz = g[0].contiguous();
+    std::vector<Tensor> gfinal(kS), grec(kS);
+    for (int s = 0; s < kS; ++s) gfinal[static_cast<size_t>(s)] = g[static_cast<size_t>(1 + s)].contiguous();
+    if (record_states) {
+      for (int s = 0; s < kS; ++s) grec[static_cast<size_t>(s)] = g[static_cast<size_t>(1 + kS + s)].contiguous();
+    }
+    bool want_params = false;
+    for (size_t k = 3 + kS; k < needs.size(); ++k) want_params = want_params || needs[k];
+    kernels::RecurrentBackwardArgs ba;
+    ba.steps = steps;
+    ba.batch = batch;
+    ba.hidden = hidden;
+    ba.recurrent_weights = r.data();
+    ba.z0 = z0c.data();
+    ba.z = z.data();
+    ba.saved = saved.data();
+    ba.saved_current = saved_current.data();
+    ba.grad_z = gz.data();
+    ba.seed = seed;
+    ba.offset = offset;
+    Tensor grad_current = Tensor::empty(seq_shape), grad_r = Tensor::empty({hidden, hidden}), grad_z0 = Tensor::empty(neuron_shape);
+    ba.grad_input_current = grad_current.data();
+    ba.grad_recurrent_weights = grad_r.data();
+    ba.grad_z0 = grad_z0.data();
+    std::vector<Tensor> grad_s0(kS), partials(kP);
+    for (int s = 0; s < kS; ++s) {
+      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].data();
+      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].data();
+      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
+      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].data();
+    }
+    if (want_params) {
+      for (int k = 0; k < kP; ++k) {
+        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape);
+        ba.grad_params[k] = partials[static_cast<size_t>(k)].data();
+      }
+    }
+    kernels::recurrent_sequence_backward<Model>(config, ba);
+    std::vector<Tensor> grads = {grad_current, grad_r, grad_z0};
+    for (const Tensor& t : grad_s0) grads.push_back(t);
+    for (int k = 0; k < kP; ++k) {
+      grads.push_back(want_params && needs[static_cast<size_t>(3 + kS + k)]
+                          ? reduce_param_grad(partials[static_cast<size_t>(k)], param_shapes[static_cast<size_t>(k)])
+                          : Tensor());
+    }
+    return grads;
+  };
+  std::vector<Variable> out = record_op(op, outputs, inputs, backward);
+  RecurrentOpOutputs result;
+  result.z = out[0];
+  result.final_z = select(out[0], 0, steps - 1);
+  for (int s = 0; s < kS; ++s) result.finals.push_back(out[static_cast<size_t>(1 + s)]);
+  if (record_states) {
+    for (int s = 0; s < kS; ++s) result.records.push_back(out[static_cast<size_t>(1 + kS + s)]);
+  }
+  return result;
+}
+
+}  // namespace detail
+}  // namespace norse
+
+#endif  // NORSE_MODELS_RECURRENT_OP_H_

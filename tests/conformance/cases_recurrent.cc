@@ -1,0 +1,244 @@
+// Conformance handlers: the recurrent flavours (RecurrentCell step and Recurrent sequence) and
+// the refractory models.
+#include "models/iaf_recurrent.h"
+#include "models/izhikevich_recurrent.h"
+#include "models/lif_adex_recurrent.h"
+#include "models/lif_adex_refrac_recurrent.h"
+#include "models/lif_ex_recurrent.h"
+#include "models/lif_recurrent.h"
+#include "models/lif_refrac_recurrent.h"
+#include "models/lsnn_recurrent.h"
+#include "tests/conformance/runner.h"
+
+namespace norse {
+namespace conformance {
+namespace {
+
+bool autapses(CaseContext& c) {
+  // The functional iaf cases use the matrix as given (no autapse removal).
+  return c.fixture().parameters.contains("autapses") ? c.fixture().bool_param("autapses") : true;
+}
+
+// Fills a Params struct whose members are named like the fixture's parameters.
+#define NORSE_PARAM(p, c, name, prefix) (p).name = (c).param(#name, prefix)
+
+lif::Params lif_params(CaseContext& c, const std::string& prefix = "") {
+  lif::Params p;
+  NORSE_PARAM(p, c, tau_syn_inv, prefix);
+  NORSE_PARAM(p, c, tau_mem_inv, prefix);
+  NORSE_PARAM(p, c, v_leak, prefix);
+  NORSE_PARAM(p, c, v_th, prefix);
+  NORSE_PARAM(p, c, v_reset, prefix);
+  p.method = c.method(prefix);
+  p.alpha = c.alpha(prefix);
+  return p;
+}
+
+lif_adex::Params lif_adex_params(CaseContext& c, const std::string& prefix = "") {
+  lif_adex::Params p;
+  NORSE_PARAM(p, c, adaptation_current, prefix);
+  NORSE_PARAM(p, c, adaptation_spike, prefix);
+  NORSE_PARAM(p, c, delta_T, prefix);
+  NORSE_PARAM(p, c, tau_ada_inv, prefix);
+  NORSE_PARAM(p, c, tau_syn_inv, prefix);
+  NORSE_PARAM(p, c, tau_mem_inv, prefix);
+  NORSE_PARAM(p, c, v_leak, prefix);
+  NORSE_PARAM(p, c, v_th, prefix);
+  NORSE_PARAM(p, c, v_reset, prefix);
+  p.method = c.method(prefix);
+  p.alpha = c.alpha(prefix);
+  return p;
+}
+
+// Runs a recurrent sequence or step and names the outputs as the fixtures do.
+template <class Result, class Record>
+Outputs recurrent_outputs(const Result& r, const std::vector<std::pair<std::string, Variable>>& finals,
+                          const std::vector<std::pair<std::string, Variable>>& records, bool sequence) {
+  Outputs out;
+  out["z"] = r.z;
+  if (sequence) {
+    out["final.z"] = r.state.z;
+    for (const auto& [name, v] : finals) out["final." + name] = v;
+    for (const auto& [name, v] : records) out[name] = v;
+  } else {
+    for (const auto& [name, v] : finals) out[name] = v;
+  }
+  (void)sizeof(Record);
+  return out;
+}
+
+#define NORSE_RECURRENT_CASE(NS, PARAMS_EXPR, STATE_FIELDS, FINALS, RECORDS)                                        \
+  Outputs NS##_recurrent_sequence_case(CaseContext& c) {                                                          \
+    const NS::RecurrentState s STATE_FIELDS;                                                                      \
+    const auto r = NS::NS##_recurrent_sequence(c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), \
+                                               s, PARAMS_EXPR, autapses(c), c.fixture().dt, true, &c.generator());    \
+    return recurrent_outputs<decltype(r), int>(r, FINALS, RECORDS, true);                                       \
+  }                                                                                                               \
+  Outputs NS##_recurrent_step_case(CaseContext& c) {                                                              \
+    const NS::RecurrentState s STATE_FIELDS;                                                                      \
+    const auto r = NS::NS##_recurrent_step(c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), s, \
+                                           PARAMS_EXPR, autapses(c), c.fixture().dt, &c.generator());              \
+    return recurrent_outputs<decltype(r), int>(r, FINALS, {}, false);                                             \
+  }
+
+#define Z_V_I {c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i")}
+#define FIN_V_I {{"v", r.state.v}, {"i", r.state.i}}
+#define REC_V_I {{"v", r.record.v}, {"i", r.record.i}}
+
+NORSE_RECURRENT_CASE(lif, lif_params(c), Z_V_I, FIN_V_I, REC_V_I)
+
+lsnn::Params lsnn_params(CaseContext& c) {
+  lsnn::Params p;
+  NORSE_PARAM(p, c, tau_syn_inv, "");
+  NORSE_PARAM(p, c, tau_mem_inv, "");
+  NORSE_PARAM(p, c, tau_adapt_inv, "");
+  NORSE_PARAM(p, c, v_leak, "");
+  NORSE_PARAM(p, c, v_th, "");
+  NORSE_PARAM(p, c, v_reset, "");
+  NORSE_PARAM(p, c, beta, "");
+  p.method = c.method();
+  p.alpha = c.alpha();
+  return p;
+}
+NORSE_RECURRENT_CASE(lsnn, lsnn_params(c),
+                     (lsnn::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                                           c.optional_leaf("state.b")}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"b", r.state.b}}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"b", r.record.b}}))
+
+lif_ex::Params lif_ex_params(CaseContext& c) {
+  lif_ex::Params p;
+  NORSE_PARAM(p, c, delta_T, "");
+  NORSE_PARAM(p, c, tau_syn_inv, "");
+  NORSE_PARAM(p, c, tau_mem_inv, "");
+  NORSE_PARAM(p, c, v_leak, "");
+  NORSE_PARAM(p, c, v_th, "");
+  NORSE_PARAM(p, c, v_reset, "");
+  p.method = c.method();
+  p.alpha = c.alpha();
+  return p;
+}
+NORSE_RECURRENT_CASE(lif_ex, lif_ex_params(c), (lif_ex::RecurrentState Z_V_I), FIN_V_I, REC_V_I)
+
+NORSE_RECURRENT_CASE(lif_adex, lif_adex_params(c),
+                     (lif_adex::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                                               c.optional_leaf("state.a")}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}}))
+
+izhikevich::Params izhikevich_params(CaseContext& c) {
+  izhikevich::Params p;
+  NORSE_PARAM(p, c, a, "");
+  NORSE_PARAM(p, c, b, "");
+  NORSE_PARAM(p, c, c, "");
+  NORSE_PARAM(p, c, d, "");
+  NORSE_PARAM(p, c, sq, "");
+  NORSE_PARAM(p, c, mn, "");
+  NORSE_PARAM(p, c, bias, "");
+  NORSE_PARAM(p, c, v_th, "");
+  NORSE_PARAM(p, c, tau_inv, "");
+  p.method = c.method();
+  p.alpha = c.alpha();
+  return p;
+}
+NORSE_RECURRENT_CASE(izhikevich, izhikevich_params(c),
+                     (izhikevich::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.u")}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"u", r.state.u}}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"u", r.record.u}}))
+
+iaf::Params iaf_params(CaseContext& c) {
+  iaf::Params p;
+  NORSE_PARAM(p, c, v_th, "");
+  NORSE_PARAM(p, c, v_reset, "");
+  p.method = c.method();
+  p.alpha = c.alpha();
+  return p;
+}
+NORSE_RECURRENT_CASE(iaf, iaf_params(c), (iaf::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v")}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}}))
+
+// --- refractory models ------------------------------------------------------------------------
+
+lif_refrac::Params lif_refrac_params(CaseContext& c) {
+  const lif::Params l = lif_params(c, "lif.");
+  lif_refrac::Params p;
+  p.tau_syn_inv = l.tau_syn_inv;
+  p.tau_mem_inv = l.tau_mem_inv;
+  p.v_leak = l.v_leak;
+  p.v_th = l.v_th;
+  p.v_reset = l.v_reset;
+  p.method = l.method;
+  p.alpha = l.alpha;
+  NORSE_PARAM(p, c, rho_reset, "");
+  return p;
+}
+NORSE_RECURRENT_CASE(lif_refrac, lif_refrac_params(c),
+                     (lif_refrac::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                                                 c.optional_leaf("state.rho")}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}}),
+                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"rho", r.record.rho}}))
+
+Outputs lif_refrac_sequence_case(CaseContext& c) {
+  const lif_refrac::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.rho")};
+  const lif_refrac::SequenceResult r =
+      lif_refrac::lif_refrac_sequence(c.leaf("input"), s, lif_refrac_params(c), c.fixture().dt, true, &c.generator());
+  return {{"z", r.z},           {"v", r.record.v},       {"i", r.record.i},        {"rho", r.record.rho},
+          {"final.v", r.state.v}, {"final.i", r.state.i}, {"final.rho", r.state.rho}};
+}
+
+Outputs lif_refrac_step_case(CaseContext& c) {
+  const lif_refrac::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.rho")};
+  const lif_refrac::StepResult r = lif_refrac::LIFRefracCell(lif_refrac_params(c), c.fixture().dt).forward(c.leaf("input"), s, &c.generator());
+  return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}};
+}
+
+lif_adex_refrac::Params lif_adex_refrac_params(CaseContext& c) {
+  const lif_adex::Params a = lif_adex_params(c, "lif_adex.");
+  lif_adex_refrac::Params p;
+  p.adaptation_current = a.adaptation_current;
+  p.adaptation_spike = a.adaptation_spike;
+  p.delta_T = a.delta_T;
+  p.tau_ada_inv = a.tau_ada_inv;
+  p.tau_syn_inv = a.tau_syn_inv;
+  p.tau_mem_inv = a.tau_mem_inv;
+  p.v_leak = a.v_leak;
+  p.v_th = a.v_th;
+  p.v_reset = a.v_reset;
+  p.method = a.method;
+  p.alpha = a.alpha;
+  NORSE_PARAM(p, c, rho_reset, "");
+  return p;
+}
+NORSE_RECURRENT_CASE(lif_adex_refrac, lif_adex_refrac_params(c),
+                     (lif_adex_refrac::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                                                      c.optional_leaf("state.a"), c.optional_leaf("state.rho")}),
+                     (std::vector<std::pair<std::string, Variable>>{
+                         {"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}, {"rho", r.state.rho}}),
+                     (std::vector<std::pair<std::string, Variable>>{
+                         {"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}, {"rho", r.record.rho}}))
+
+const Registration kRegistrations[] = {
+    {"lif/recurrent_sequence", lif_recurrent_sequence_case},
+    {"lif/recurrent_step", lif_recurrent_step_case},
+    {"lsnn/recurrent_sequence", lsnn_recurrent_sequence_case},
+    {"lsnn/recurrent_step", lsnn_recurrent_step_case},
+    {"lif_ex/recurrent_sequence", lif_ex_recurrent_sequence_case},
+    {"lif_ex/recurrent_step", lif_ex_recurrent_step_case},
+    {"lif_adex/recurrent_sequence", lif_adex_recurrent_sequence_case},
+    {"lif_adex/recurrent_step", lif_adex_recurrent_step_case},
+    {"izhikevich/recurrent_sequence", izhikevich_recurrent_sequence_case},
+    {"izhikevich/recurrent_step", izhikevich_recurrent_step_case},
+    {"iaf/recurrent_sequence", iaf_recurrent_sequence_case},
+    {"iaf/recurrent_step", iaf_recurrent_step_case},
+    {"lif_refrac/sequence", lif_refrac_sequence_case},
+    {"lif_refrac/step", lif_refrac_step_case},
+    {"lif_refrac/recurrent_sequence", lif_refrac_recurrent_sequence_case},
+    {"lif_refrac/recurrent_step", lif_refrac_recurrent_step_case},
+    {"lif_adex_refrac/recurrent_sequence", lif_adex_refrac_recurrent_sequence_case},
+    {"lif_adex_refrac/recurrent_step", lif_adex_refrac_recurrent_step_case},
+};
+
+}  // namespace
+}  // namespace conformance
+}  // namespace norse
