@@ -1,11 +1,13 @@
 // Conformance handlers: the recurrent flavours (RecurrentCell step and Recurrent sequence) and
 // the refractory models.
+#include "models/coba_lif_recurrent.h"
 #include "models/iaf_recurrent.h"
 #include "models/izhikevich_recurrent.h"
 #include "models/lif_adex_recurrent.h"
 #include "models/lif_adex_refrac_recurrent.h"
 #include "models/lif_ex_recurrent.h"
 #include "models/lif_recurrent.h"
+#include "models/lif_mc.h"
 #include "models/lif_refrac_recurrent.h"
 #include "models/lsnn_recurrent.h"
 #include "tests/conformance/runner.h"
@@ -218,7 +220,68 @@ NORSE_RECURRENT_CASE(lif_adex_refrac, lif_adex_refrac_params(c),
                      (std::vector<std::pair<std::string, Variable>>{
                          {"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}, {"rho", r.record.rho}}))
 
+// --- multi-compartment cells (no sequence module in Norse: the cell stepped over T) -------------
+
+Outputs lif_mc_recurrent_sequence_case(CaseContext& c) {
+  const Variable x = c.leaf("input"), w = c.leaf("input_weights"), r = c.leaf("recurrent_weights"), g = c.leaf("g_coupling");
+  const lif::Params p = lif_params(c);
+  lif::RecurrentState s{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i")};
+  std::vector<Variable> zs, vs, is;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const lif_mc::StepResult step = lif_mc::lif_mc_step(select(x, 0, t), w, r, g, s, p, autapses(c), c.fixture().dt);
+    s = step.state;
+    zs.push_back(step.z);
+    vs.push_back(s.v);
+    is.push_back(s.i);
+  }
+  return {{"z", stack(zs, 0)},  {"v", stack(vs, 0)},  {"i", stack(is, 0)},
+          {"final.z", s.z},     {"final.v", s.v},     {"final.i", s.i}};
+}
+
+Outputs lif_mc_refrac_recurrent_sequence_case(CaseContext& c) {
+  const Variable x = c.leaf("input"), w = c.leaf("input_weights"), r = c.leaf("recurrent_weights"), g = c.leaf("g_coupling");
+  lif_mc::RefracParams p;
+  p.lif = lif_params(c, "lif.");
+  p.rho_reset = c.param("rho_reset");
+  lif_mc::RefracState s{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                        c.optional_leaf("state.rho")};
+  std::vector<Variable> zs, vs, is, rhos;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const lif_mc::RefracStepResult step = lif_mc::lif_mc_refrac_step(select(x, 0, t), w, r, g, s, p, autapses(c), c.fixture().dt);
+    s = step.state;
+    zs.push_back(step.z);
+    vs.push_back(s.v);
+    is.push_back(s.i);
+    rhos.push_back(s.rho);
+  }
+  return {{"z", stack(zs, 0)},    {"v", stack(vs, 0)}, {"i", stack(is, 0)}, {"rho", stack(rhos, 0)}, {"final.z", s.z},
+          {"final.v", s.v},       {"final.i", s.i},    {"final.rho", s.rho}};
+}
+
+Outputs coba_lif_recurrent_step_case(CaseContext& c) {
+  coba_lif::Params p;
+  NORSE_PARAM(p, c, tau_syn_exc_inv, "");
+  NORSE_PARAM(p, c, tau_syn_inh_inv, "");
+  NORSE_PARAM(p, c, c_m_inv, "");
+  NORSE_PARAM(p, c, g_l, "");
+  NORSE_PARAM(p, c, e_rev_I, "");
+  NORSE_PARAM(p, c, e_rev_E, "");
+  NORSE_PARAM(p, c, v_rest, "");
+  NORSE_PARAM(p, c, v_reset, "");
+  NORSE_PARAM(p, c, v_thresh, "");
+  p.method = c.method();
+  p.alpha = c.alpha();
+  const coba_lif::RecurrentState s{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.g_e"),
+                                   c.optional_leaf("state.g_i")};
+  const coba_lif::RecurrentStepResult r = coba_lif::coba_lif_recurrent_step(
+      c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), s, p, c.fixture().dt, &c.generator());
+  return {{"z", r.z}, {"v", r.state.v}, {"g_e", r.state.g_e}, {"g_i", r.state.g_i}};
+}
+
 const Registration kRegistrations[] = {
+    {"lif_mc/recurrent_sequence", lif_mc_recurrent_sequence_case},
+    {"lif_mc_refrac/recurrent_sequence", lif_mc_refrac_recurrent_sequence_case},
+    {"coba_lif/recurrent_step", coba_lif_recurrent_step_case},
     {"lif/recurrent_sequence", lif_recurrent_sequence_case},
     {"lif/recurrent_step", lif_recurrent_step_case},
     {"lsnn/recurrent_sequence", lsnn_recurrent_sequence_case},
