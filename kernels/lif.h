@@ -66,7 +66,7 @@ struct SequenceBackwardArgs {
   const float* saved_v1 = nullptr;      // [steps, elements]
   const float* saved_i1 = nullptr;      // [steps, elements], needed iff grad_params
   const float* saved_v = nullptr;       // [steps, elements], needed iff grad_params
-  const float* grad_z = nullptr;        // [steps, elements] or null (zero)
+  const float* grad_z = nullptr;        // [steps, elements] (required)
   const float* grad_v_record = nullptr; // [steps, elements] or null
   const float* grad_i_record = nullptr; // [steps, elements] or null
   const float* grad_v_final = nullptr;  // [elements] or null

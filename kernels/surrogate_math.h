@@ -31,9 +31,10 @@ NORSE_HD constexpr bool is_stochastic(Surrogate s) {
   return s == Surrogate::kLogistic || s == Surrogate::kCircDist;
 }
 
+// Written as a conversion from bool, not a branch, so that element loops vectorise.
 template <typename T>
 NORSE_HD inline T heaviside_strict(T x) {
-  return x > T(0) ? T(1) : T(0);
+  return static_cast<T>(x > T(0));
 }
 
 // The spike probability of the stochastic methods (unused for the deterministic ones).
