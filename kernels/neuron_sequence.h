@@ -147,42 +147,51 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
   const int64_t n = a.elements;
   const int64_t blocks = (n + kNeuronBlock - 1) / kNeuronBlock;
   parallel_for(blocks, 1, [&](int64_t block_begin, int64_t block_end) {
-    float prm[Dm::kPArray];
+    float prm[kNeuronBlock][Dm::kPArray];
+    float grad[kNeuronBlock][Dm::kS];  // dL/d(state after the current step)
+    float grad_prm[kWantParams ? kNeuronBlock : 1][Dm::kPArray];
     for (int64_t blk = block_begin; blk < block_end; ++blk) {
       const int64_t e0 = blk * kNeuronBlock;
       const int64_t len = std::min(kNeuronBlock, n - e0);
       for (int64_t k = 0; k < len; ++k) {
-        const int64_t e = e0 + k;
-        load_params(p, e, prm);
-        float grad[Dm::kS];  // dL/d(state after the current step)
-        float grad_prm[Dm::kPArray] = {};
-        for (int s = 0; s < Dm::kS; ++s) grad[s] = a.grad_final[s] ? a.grad_final[s][e] : 0.0f;
-        D pd[Dm::kPArray];
-        for (int j = 0; j < Dm::kP; ++j) pd[j] = kWantParams ? D::variable(prm[j], Dm::kS + 1 + j) : D(prm[j]);
-        for (int64_t t = a.steps; t-- > 0;) {
+        load_params(p, e0 + k, prm[k]);
+        for (int s = 0; s < Dm::kS; ++s) grad[k][s] = a.grad_final[s] ? a.grad_final[s][e0 + k] : 0.0f;
+        if constexpr (kWantParams) {
+          for (int q = 0; q < Dm::kP; ++q) grad_prm[k][q] = 0.0f;
+        }
+      }
+      // Time outermost, elements inner: each step reads contiguous runs of the saved state,
+      // the input and the output gradients.
+      for (int64_t t = a.steps; t-- > 0;) {
+        for (int64_t k = 0; k < len; ++k) {
+          const int64_t e = e0 + k;
           const int64_t j = t * n + e;
+          D pd[Dm::kPArray];
+          for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[k][q], Dm::kS + 1 + q) : D(prm[k][q]);
           D sd[Dm::kS];
           for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
           const D xd = D::variable(a.input[j], Dm::kS);
           const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j), p.options);
-          float g_out_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
+          const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
           float g_out[Dm::kS];
-          for (int s = 0; s < Dm::kS; ++s) g_out[s] = grad[s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
+          for (int s = 0; s < Dm::kS; ++s) g_out[s] = grad[k][s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
           float g_in[Dm::kDirs];
           for (int d = 0; d < Dm::kDirs; ++d) {
-            float acc = g_out_z * z.d[d];
+            float acc = g_z * z.d[d];
             for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
             g_in[d] = acc;
           }
-          for (int s = 0; s < Dm::kS; ++s) grad[s] = g_in[s];
+          for (int s = 0; s < Dm::kS; ++s) grad[k][s] = g_in[s];
           a.grad_input[j] = g_in[Dm::kS];
           if constexpr (kWantParams) {
-            for (int q = 0; q < Dm::kP; ++q) grad_prm[q] += g_in[Dm::kS + 1 + q];
+            for (int q = 0; q < Dm::kP; ++q) grad_prm[k][q] += g_in[Dm::kS + 1 + q];
           }
         }
-        for (int s = 0; s < Dm::kS; ++s) a.grad_state0[s][e] = grad[s];
+      }
+      for (int64_t k = 0; k < len; ++k) {
+        for (int s = 0; s < Dm::kS; ++s) a.grad_state0[s][e0 + k] = grad[k][s];
         if constexpr (kWantParams) {
-          for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] = grad_prm[q];
+          for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e0 + k] = grad_prm[k][q];
         }
       }
     }
