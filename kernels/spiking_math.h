@@ -187,6 +187,24 @@ struct LIFAdExRefracModel {
   }
 };
 
+// The LIF current encoder (encode.py, lif_current_encoder): a LIF neuron without synaptic
+// current driven directly by x, with a subtractive-form reset:
+//   v1 = v + dt*tau_mem_inv*((v_leak - v) + x);  z = H(v1 - v_th);  v2 = v1 - z (v1 - v_reset)
+// (reset not detached). ConstantCurrentLIFEncoder starts it at v = 0, not v_leak.
+struct LIFCurrentEncoderModel {
+  static constexpr int kStates = 1;  // v
+  static constexpr int kParams = 4;  // tau_mem_inv, v_leak, v_th, v_reset
+  static constexpr bool kSpiking = true;
+  struct Options {};
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
+    const T v1 = s[0] + dt * p[0] * ((p[1] - s[0]) + x);
+    const T z = spike<S>(v1 - p[2], alpha, uniform);
+    s[0] = v1 - z * (v1 - p[3]);
+    return z;
+  }
+};
+
 // Izhikevich (izhikevich.py), k = tau_inv*dt:
 //   v1 = v + k*(sq*v^2 + mn*v + bias - u + x);  u1 = u + k*a*(b*v - u)   (old v)
 //   z = H(v1 - v_th);  v2 = (1-z) v1 + z c;  u2 = (1-z) u1 + z (u1 + d)

@@ -1,0 +1,124 @@
+#include "models/encoders.h"
+
+#include <cmath>
+
+#include "core/philox.h"
+#include "kernels/spiking_math.h"
+#include "models/neuron_op.h"
+
+namespace norse {
+namespace encode {
+namespace {
+
+void check_seq_length(const char* op, int64_t seq_length) {
+  NORSE_CHECK(seq_length >= 1, InvalidArgument, op, "argument 'seq_length' must be >= 1, got ", seq_length);
+}
+
+void check_rate(const char* op, float f_max, float dt) {
+  NORSE_CHECK(std::isfinite(f_max) && f_max >= 0.0f, InvalidArgument, op, "argument 'f_max' must be finite and >= 0, got ", f_max);
+  NORSE_CHECK(std::isfinite(dt) && dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ", dt);
+}
+
+// Spikes [T, ...] where u < dt * f_max * |x| (times sign(x) when signed), u from `gen`.
+Tensor poisson(const char* op, const Tensor& input, int64_t steps, Generator& gen, float f_max, float dt, bool is_signed) {
+  check_seq_length(op, steps);
+  check_rate(op, f_max, dt);
+  const Tensor x = input.contiguous();
+  const int64_t n = x.numel();
+  Shape shape = x.shape();
+  shape.insert(shape.begin(), steps);
+  Tensor out = Tensor::empty(shape);
+  const uint64_t seed = gen.seed();
+  const uint64_t offset = gen.reserve_blocks(static_cast<uint64_t>((steps * n + 3) / 4));
+  const float* px = x.data();
+  float* po = out.data();
+  parallel_for(steps * n, 1 << 14, [&](int64_t begin, int64_t end) {
+    for (int64_t j = begin; j < end; ++j) {
+      const float v = px[j % n];
+      const float u = philox_uniform(philox_bits(seed, offset, static_cast<uint64_t>(j)));
+      if (is_signed) {
+        const float sign = static_cast<float>(v > 0.0f) - static_cast<float>(v < 0.0f);
+        po[j] = sign * static_cast<float>(u < dt * f_max * std::fabs(v));
+      } else {
+        po[j] = static_cast<float>(u < dt * f_max * v);
+      }
+    }
+  });
+  return out;
+}
+
+// The constant-current LIF encoder's spikes [T, B, ...] as one fused tape op.
+Variable lif_current_encode(const char* op, const Variable& input, int64_t seq_length, const lif::Params& p, float dt) {
+  check_seq_length(op, seq_length);
+  NORSE_CHECK(input.defined() && input.dim() >= 1, ShapeError, op, "argument 'input' must be [B, ...], got ",
+              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  // The same current at every step: the tape's stack sums the steps' gradients back.
+  const Variable current = stack(std::vector<Variable>(static_cast<size_t>(seq_length), input), 0);
+  kernels::NeuronParams<kernels::LIFCurrentEncoderModel> config;
+  config.dt = dt;
+  config.alpha = p.alpha;
+  config.method = p.method;
+  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFCurrentEncoderModel>(
+      op, current, {Variable(zeros(input.shape()))}, {p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset},
+      {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, false, nullptr);
+  return out.z;
+}
+
+}  // namespace
+
+Variable constant_current_lif_encode(const Variable& input, int64_t seq_length, const lif::Params& params, float dt) {
+  return lif_current_encode("constant_current_lif_encode", input, seq_length, params, dt);
+}
+
+Variable spike_latency_lif_encode(const Variable& input, int64_t seq_length, const lif::Params& params, float dt) {
+  return spike_latency_encode(lif_current_encode("spike_latency_lif_encode", input, seq_length, params, dt));
+}
+
+Variable spike_latency_encode(const Variable& spikes) {
+  NORSE_CHECK(spikes.defined() && spikes.dim() >= 1, ShapeError, "spike_latency_encode",
+              "argument 'spikes' must be [T, ...], got ", spikes.defined() ? shape_to_string(spikes.shape()) : std::string("undefined"));
+  // keep[t] = 1 where no spike occurred strictly before t: out = z * keep, so the gradient
+  // passes exactly there (Norse's where(mask > 0, 0, z) with a mask that has no gradient).
+  const Tensor z = spikes.value().contiguous();
+  const int64_t steps = z.size(0), n = z.numel() / std::max<int64_t>(steps, 1);
+  Tensor keep = Tensor::empty(z.shape());
+  std::vector<float> seen(static_cast<size_t>(n), 0.0f);
+  for (int64_t t = 0; t < steps; ++t) {
+    for (int64_t e = 0; e < n; ++e) {
+      keep.data()[t * n + e] = seen[static_cast<size_t>(e)] > 0.0f ? 0.0f : 1.0f;
+      if (keep.data()[t * n + e] * z.data()[t * n + e] != 0.0f) seen[static_cast<size_t>(e)] = 1.0f;
+    }
+  }
+  return mul(spikes, Variable(keep));
+}
+
+Tensor poisson_encode(const Tensor& input, int64_t seq_length, Generator& gen, float f_max, float dt) {
+  return poisson("poisson_encode", input, seq_length, gen, f_max, dt, false);
+}
+
+Tensor signed_poisson_encode(const Tensor& input, int64_t seq_length, Generator& gen, float f_max, float dt) {
+  return poisson("signed_poisson_encode", input, seq_length, gen, f_max, dt, true);
+}
+
+Tensor poisson_encode_step(const Tensor& input, Generator& gen, float f_max, float dt) {
+  return poisson("poisson_encode_step", input, 1, gen, f_max, dt, false).select(0, 0);
+}
+
+Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale) {
+  NORSE_CHECK(out_features >= 2, InvalidArgument, "population_encode", "argument 'out_features' must be >= 2, got ",
+              out_features);
+  NORSE_CHECK(input.defined() && input.numel() > 0, ShapeError, "population_encode", "argument 'input' must be non-empty");
+  NORSE_CHECK(!scale || std::isfinite(*scale), InvalidArgument, "population_encode", "argument 'scale' must be finite");
+  // scale: given, or the maximum of the whole input (the gradient flows through it).
+  const Variable s = scale ? Variable(scalar_tensor(*scale)) : reshape(max(reshape(input, {-1}), 0).values, {});
+  // Norse builds the centres with torch.linspace, which takes the scale as a plain number: no
+  // gradient flows through the centres, only through the "* scale" factor below.
+  const Variable centres = mul(Variable(mul(arange(0.0f, static_cast<float>(out_features)), 1.0f / static_cast<float>(out_features - 1))), s.detach());
+  Shape expanded = input.shape();
+  expanded.push_back(1);
+  const Variable d = reshape(input, expanded) - centres;  // [..., K]
+  return exp(mul(d * d * s, -0.5f));
+}
+
+}  // namespace encode
+}  // namespace norse

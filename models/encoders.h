@@ -1,0 +1,110 @@
+// Norse's encoders (norse/torch/functional/encode.py, module/encode.py): turn values into spike
+// trains [T, B, ...] (time first).
+//
+//   constant_current_lif_encode  a LIF neuron without synaptic current, driven by the value as
+//                                a constant current for seq_length steps; v starts at 0 (not
+//                                v_leak); reset v - z (v - v_reset). Differentiable (surrogate).
+//   spike_latency_lif_encode     the same, keeping only each neuron's first spike
+//   spike_latency_encode         keeps only the first spike along time of given spikes;
+//                                gradient passes where no spike came strictly before
+//   poisson_encode               z[t] = (u < dt f_max x), u ~ U[0,1) from `gen` (f_max 100)
+//   signed_poisson_encode        z[t] = sign(x) (u < dt f_max |x|)                (f_max 100)
+//   poisson_encode_step          one step of poisson_encode                          (f_max 1000)
+//   population_encode            Gaussian population code over out_features centres
+//                                linspace(0, scale, K): exp(-((x - c)^2 scale) / 2); with no
+//                                scale, scale = max(x) over the whole tensor; the gradient
+//                                flows through the factor scale, not the centres (Norse's
+//                                torch.linspace takes the scale as a number)
+// Random encoders draw from an explicit Generator (no hidden global state); the Poisson ones are
+// not differentiable (their outputs are constants).
+#ifndef NORSE_MODELS_ENCODERS_H_
+#define NORSE_MODELS_ENCODERS_H_
+
+#include <optional>
+
+#include "core/core.h"
+#include "models/lif.h"
+
+namespace norse {
+namespace encode {
+
+Variable constant_current_lif_encode(const Variable& input, int64_t seq_length, const lif::Params& params = {},
+                                     float dt = 1e-3f);
+Variable spike_latency_lif_encode(const Variable& input, int64_t seq_length, const lif::Params& params = {},
+                                  float dt = 1e-3f);
+Variable spike_latency_encode(const Variable& spikes);
+Tensor poisson_encode(const Tensor& input, int64_t seq_length, Generator& gen, float f_max = 100.0f, float dt = 1e-3f);
+Tensor signed_poisson_encode(const Tensor& input, int64_t seq_length, Generator& gen, float f_max = 100.0f,
+                             float dt = 1e-3f);
+Tensor poisson_encode_step(const Tensor& input, Generator& gen, float f_max = 1000.0f, float dt = 1e-3f);
+Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale = std::nullopt);
+
+// Module forms with Norse's names and defaults.
+class ConstantCurrentLIFEncoder {
+ public:
+  explicit ConstantCurrentLIFEncoder(int64_t seq_length, lif::Params p = {}, float dt = 1e-3f)
+      : seq_length_(seq_length), p_(std::move(p)), dt_(dt) {}
+  Variable forward(const Variable& input) const { return constant_current_lif_encode(input, seq_length_, p_, dt_); }
+
+ private:
+  int64_t seq_length_;
+  lif::Params p_;
+  float dt_;
+};
+
+class SpikeLatencyLIFEncoder {
+ public:
+  explicit SpikeLatencyLIFEncoder(int64_t seq_length, lif::Params p = {}, float dt = 1e-3f)
+      : seq_length_(seq_length), p_(std::move(p)), dt_(dt) {}
+  Variable forward(const Variable& input) const { return spike_latency_lif_encode(input, seq_length_, p_, dt_); }
+
+ private:
+  int64_t seq_length_;
+  lif::Params p_;
+  float dt_;
+};
+
+class SpikeLatencyEncoder {
+ public:
+  Variable forward(const Variable& spikes) const { return spike_latency_encode(spikes); }
+};
+
+class PoissonEncoder {
+ public:
+  explicit PoissonEncoder(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
+      : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
+  Tensor forward(const Tensor& input, Generator& gen) const { return poisson_encode(input, seq_length_, gen, f_max_, dt_); }
+
+ private:
+  int64_t seq_length_;
+  float f_max_, dt_;
+};
+
+class SignedPoissonEncoder {
+ public:
+  explicit SignedPoissonEncoder(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
+      : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
+  Tensor forward(const Tensor& input, Generator& gen) const {
+    return signed_poisson_encode(input, seq_length_, gen, f_max_, dt_);
+  }
+
+ private:
+  int64_t seq_length_;
+  float f_max_, dt_;
+};
+
+class PopulationEncoder {
+ public:
+  explicit PopulationEncoder(int64_t out_features, std::optional<float> scale = std::nullopt)
+      : out_features_(out_features), scale_(scale) {}
+  Variable forward(const Variable& input) const { return population_encode(input, out_features_, scale_); }
+
+ private:
+  int64_t out_features_;
+  std::optional<float> scale_;
+};
+
+}  // namespace encode
+}  // namespace norse
+
+#endif  // NORSE_MODELS_ENCODERS_H_

@@ -1,0 +1,54 @@
+#include "models/sequential.h"
+
+namespace norse {
+namespace nn {
+
+SequentialState& SequentialState::add(std::shared_ptr<Layer> layer) {
+  NORSE_CHECK(layer != nullptr, InvalidArgument, "SequentialState::add", "layer is null");
+  layers_.emplace_back(std::move(layer));
+  return *this;
+}
+
+SequentialState& SequentialState::add(std::shared_ptr<StatefulLayer> layer) {
+  NORSE_CHECK(layer != nullptr, InvalidArgument, "SequentialState::add", "layer is null");
+  layers_.emplace_back(std::move(layer));
+  return *this;
+}
+
+Module& SequentialState::module(size_t k) {
+  return std::visit([](auto& p) -> Module& { return *p; }, layers_[k]);
+}
+
+Variable SequentialState::forward(const Variable& input, std::vector<LayerState>& states,
+                                  std::vector<Variable>* layer_outputs) {
+  if (states.empty()) states.resize(layers_.size());
+  NORSE_CHECK(states.size() == layers_.size(), InvalidArgument, "SequentialState::forward", "argument 'states' has ",
+              states.size(), " entries for ", layers_.size(), " layers (pass an empty vector to start from defaults)");
+  if (layer_outputs != nullptr) layer_outputs->clear();
+  Variable x = input;
+  for (size_t k = 0; k < layers_.size(); ++k) {
+    if (auto* stateless = std::get_if<std::shared_ptr<Layer>>(&layers_[k])) {
+      x = (*stateless)->forward(x);
+    } else {
+      x = std::get<std::shared_ptr<StatefulLayer>>(layers_[k])->forward(x, states[k]);
+    }
+    if (layer_outputs != nullptr) layer_outputs->push_back(x);
+  }
+  return x;
+}
+
+std::vector<NamedParameter> SequentialState::named_parameters() {
+  std::vector<NamedParameter> out;
+  for (size_t k = 0; k < layers_.size(); ++k) {
+    for (auto& [name, p] : module(k).named_parameters()) out.emplace_back(std::to_string(k) + "." + name, p);
+  }
+  return out;
+}
+
+void SequentialState::train(bool on) {
+  Module::train(on);
+  for (size_t k = 0; k < layers_.size(); ++k) module(k).train(on);
+}
+
+}  // namespace nn
+}  // namespace norse
