@@ -1,0 +1,159 @@
+// Layers, Lift, SequentialState: values, initialisation, gradients, modes, errors.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "core/core.h"
+#include "models/layers.h"
+#include "models/neuron_layers.h"
+#include "models/sequential.h"
+#include "tests/testing/gradcheck.h"
+
+using namespace norse;
+using Vars = std::vector<Variable>;
+
+TEST_CASE("Linear: y = x W^T + b, PyTorch's init bounds, gradients", "[nn]") {
+  Generator g(1);
+  nn::Linear fc(3, 2, g);
+  REQUIRE(fc.weight.shape() == Shape{2, 3});
+  REQUIRE(fc.bias.shape() == Shape{2});
+  const float bound = 1.0f / std::sqrt(3.0f);
+  for (float w : fc.weight.value().to_vector()) REQUIRE(std::fabs(w) <= bound);
+  fc.weight = Variable(from_vector({1, 2, 3, 4, 5, 6}, {2, 3}), true);
+  fc.bias = Variable(from_vector({0.5f, -1}, {2}), true);
+  NORSE_REQUIRE_CLOSE(fc.forward(Variable(from_vector({1, 0, -1}, {1, 3}))).value(), from_vector({-1.5f, -3}, {1, 2}));
+  // Batched leading dimensions: [T, B, in].
+  REQUIRE(fc.forward(Variable(zeros({4, 5, 3}))).shape() == Shape{4, 5, 2});
+  testing::check_gradients(
+      [](const Vars& v) {
+        Generator unused(0);
+        nn::Linear layer(3, 2, unused);
+        layer.weight = v[1];
+        layer.bias = v[2];
+        return layer.forward(v[0]);
+      },
+      {randn({4, 3}, g), randn({2, 3}, g), randn({2}, g)});
+  REQUIRE_THROWS_WITH(fc.forward(Variable(zeros({2, 4}))), Catch::Contains("Linear: argument 'input' must be [..., 3], got [2, 4]"));
+  REQUIRE(fc.named_parameters().size() == 2);
+  REQUIRE(fc.named_parameters()[0].first == "weight");
+}
+
+TEST_CASE("Conv2d: init bound 1/sqrt(fan_in), forward = conv2d, gradients", "[nn]") {
+  Generator g(2);
+  nn::Conv2d conv(2, 3, 3, g, 1, 1);
+  const float bound = 1.0f / std::sqrt(18.0f);
+  for (float w : conv.weight.value().to_vector()) REQUIRE(std::fabs(w) <= bound);
+  for (float b : conv.bias.value().to_vector()) REQUIRE(std::fabs(b) <= bound);
+  const Tensor x = randn({2, 2, 5, 5}, g);
+  NORSE_REQUIRE_CLOSE(conv.forward(Variable(x)).value(), conv2d(x, conv.weight.value(), conv.bias.value(), {1, 1}));
+  testing::check_gradients(
+      [](const Vars& v) {
+        Generator unused(0);
+        nn::Conv2d layer(2, 3, 3, unused, 1, 1);
+        layer.weight = v[1];
+        layer.bias = v[2];
+        return layer.forward(v[0]);
+      },
+      {randn({1, 2, 4, 4}, g), randn({3, 2, 3, 3}, g), randn({3}, g)});
+}
+
+TEST_CASE("pooling, Flatten, ReLU and Dropout layers", "[nn]") {
+  Generator g(3);
+  const Tensor x = randn({2, 3, 4, 4}, g);
+  NORSE_REQUIRE_CLOSE(nn::MaxPool2d(2).forward(Variable(x)).value(), max_pool2d(x, {2, 0, 0}).values);
+  NORSE_REQUIRE_CLOSE(nn::AvgPool2d(2).forward(Variable(x)).value(), avg_pool2d(x, {2, 0, 0}));
+  REQUIRE(nn::Flatten().forward(Variable(x)).shape() == Shape{2, 48});
+  REQUIRE(nn::Flatten(0, 1).forward(Variable(x)).shape() == Shape{6, 4, 4});
+  NORSE_REQUIRE_CLOSE(nn::ReLU().forward(Variable(x)).value(), relu(x));
+  Generator dg(4);
+  nn::Dropout drop(0.5f, dg);
+  const Tensor dropped = drop.forward(Variable(ones({1000}))).value();
+  const float kept = sum(gt(dropped, scalar_tensor(0.0f))).item();
+  REQUIRE(kept == Approx(500).margin(80));
+  drop.eval();
+  REQUIRE(drop.forward(Variable(x)).value().to_vector() == x.to_vector());
+  REQUIRE_THROWS_AS(nn::Dropout(1.0f, dg), InvalidArgument);
+}
+
+namespace {
+// Counts forward calls, to prove that Lift runs its layer once per sequence.
+class CountingLayer : public nn::Layer {
+ public:
+  explicit CountingLayer(std::shared_ptr<nn::Layer> inner) : inner_(std::move(inner)) {}
+  Variable forward(const Variable& input) override {
+    ++calls;
+    shapes.push_back(input.shape());
+    return inner_->forward(input);
+  }
+  std::vector<nn::NamedParameter> named_parameters() override { return inner_->named_parameters(); }
+  int calls = 0;
+  std::vector<Shape> shapes;
+
+ private:
+  std::shared_ptr<nn::Layer> inner_;
+};
+}  // namespace
+
+TEST_CASE("Lift runs a stateless layer once on the T*B batch", "[nn][lift]") {
+  Generator g(5);
+  auto conv = std::make_shared<nn::Conv2d>(1, 4, 3, g);
+  auto counting = std::make_shared<CountingLayer>(conv);
+  nn::Lift lift(counting);
+  const Tensor x = randn({6, 2, 1, 7, 7}, g);
+  const Variable y = lift.forward(Variable(x));
+  REQUIRE(counting->calls == 1);
+  REQUIRE(counting->shapes[0] == Shape{12, 1, 7, 7});
+  REQUIRE(y.shape() == Shape{6, 2, 4, 5, 5});
+  for (int64_t t = 0; t < 6; ++t) {
+    NORSE_REQUIRE_CLOSE(y.value().select(0, t), conv->forward(Variable(x.select(0, t))).value(), 1e-5f, 1e-5f);
+  }
+  REQUIRE(lift.named_parameters().size() == 2);
+}
+
+TEST_CASE("SequentialState carries neuron state between calls; names; modes", "[nn][sequential]") {
+  Generator g(6);
+  nn::SequentialState net;
+  Generator dg(7);
+  net.add(std::make_shared<nn::Linear>(4, 8, g))
+      .add(std::make_shared<nn::LIFCellLayer>())
+      .add(std::make_shared<nn::Dropout>(0.5f, dg))
+      .add(std::make_shared<nn::Linear>(8, 2, g))
+      .add(std::make_shared<nn::LICellLayer>());
+  const auto names = net.named_parameters();
+  REQUIRE(names.size() == 4);
+  REQUIRE(names[0].first == "0.weight");
+  REQUIRE(names[3].first == "3.bias");
+  net.eval();
+  std::vector<nn::LayerState> state;
+  const Variable x(mul(ones({3, 4}), 5.0f));
+  const Variable y1 = net.forward(x, state);
+  REQUIRE(state.size() == 5);
+  REQUIRE(state[1].size() == 2);  // LIF {v, i}
+  REQUIRE(state[0].empty());      // stateless
+  const Variable y2 = net.forward(x, state);
+  REQUIRE(y1.value().to_vector() != y2.value().to_vector());  // the LI voltage integrates
+  // Restarting from default states reproduces the first output.
+  std::vector<nn::LayerState> fresh;
+  REQUIRE(net.forward(x, fresh).value().to_vector() == y1.value().to_vector());
+  // zero_grad clears every parameter's gradient.
+  sum(net.forward(x, fresh)).backward();
+  REQUIRE(names[0].second->grad().defined());
+  net.zero_grad();
+  REQUIRE_FALSE(names[0].second->grad().defined());
+  std::vector<nn::LayerState> wrong(2);
+  REQUIRE_THROWS_AS(net.forward(x, wrong), InvalidArgument);
+}
+
+TEST_CASE("LIFLayer over a sequence equals LIFCellLayer stepped", "[nn]") {
+  Generator g(8);
+  const Tensor x = mul(rand({10, 2, 5}, g), 3.0f);
+  nn::LIFLayer seq;
+  nn::LIFCellLayer cell;
+  nn::LayerState s1, s2;
+  const Variable z = seq.forward(Variable(x), s1);
+  for (int64_t t = 0; t < 10; ++t) {
+    const Variable zt = cell.forward(Variable(x.select(0, t)), s2);
+    REQUIRE(zt.value().to_vector() == z.value().select(0, t).to_vector());
+  }
+  NORSE_REQUIRE_CLOSE(s1[0].value(), s2[0].value(), 1e-6f, 1e-6f);
+}
