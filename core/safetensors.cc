@@ -1,0 +1,186 @@
+#include "core/safetensors.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace norse {
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors I/O assumes a little-endian host");
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+void write_all(int fd, const char* data, size_t size, const std::string& path) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(str_cat("save_safetensors: writing ", path, " failed: ", errno_text()));
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+const Tensor& SafetensorsFile::get(const std::string& name) const {
+  for (const auto& [key, value] : tensors) {
+    if (key == name) return value;
+  }
+  throw IoError(str_cat("safetensors: no tensor named '", name, "'"));
+}
+
+bool SafetensorsFile::contains(const std::string& name) const {
+  for (const auto& entry : tensors) {
+    if (entry.first == name) return true;
+  }
+  return false;
+}
+
+void save_safetensors(const std::string& path, const NamedTensors& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  nlohmann::json header = nlohmann::json::object();
+  uint64_t offset = 0;
+  for (const auto& [name, t] : tensors) {
+    NORSE_CHECK(t.defined(), IoError, "save_safetensors", "tensor '", name, "' is undefined");
+    NORSE_CHECK(name != "__metadata__" && !header.contains(name), IoError, "save_safetensors", "tensor name '", name,
+                "' is reserved or repeated");
+    const uint64_t bytes = static_cast<uint64_t>(t.numel()) * sizeof(float);
+    header[name] = {{"dtype", "F32"}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // pad so that the data starts 8-byte aligned
+  const uint64_t header_size = text.size();
+
+  const std::string tmp = str_cat(path, ".tmp-", ::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw IoError(str_cat("save_safetensors: cannot create ", tmp, ": ", errno_text()));
+  try {
+    write_all(fd, reinterpret_cast<const char*>(&header_size), sizeof(header_size), tmp);
+    write_all(fd, text.data(), text.size(), tmp);
+    for (const auto& [name, t] : tensors) {
+      (void)name;
+      const Tensor c = t.contiguous();
+      write_all(fd, reinterpret_cast<const char*>(c.data()), static_cast<size_t>(c.numel()) * sizeof(float), tmp);
+    }
+    if (::fsync(fd) != 0) throw IoError(str_cat("save_safetensors: fsync of ", tmp, " failed: ", errno_text()));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = errno_text();
+    ::unlink(tmp.c_str());
+    throw IoError(str_cat("save_safetensors: renaming ", tmp, " to ", path, " failed: ", why));
+  }
+  // Make the rename itself durable.
+  const int dir = ::open(directory_of(path).c_str(), O_RDONLY);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+SafetensorsFile load_safetensors(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(str_cat("load_safetensors: cannot open ", path));
+  in.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  uint64_t header_size = 0;
+  NORSE_CHECK(file_size >= 8 && in.read(reinterpret_cast<char*>(&header_size), 8), IoError, "load_safetensors", path,
+              ": file is shorter than the 8-byte header length");
+  NORSE_CHECK(header_size <= file_size - 8, IoError, "load_safetensors", path, ": header length ", header_size,
+              " exceeds the file size ", file_size, " (truncated or not a safetensors file)");
+  std::string text(header_size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(header_size));
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    throw IoError(str_cat("load_safetensors: ", path, ": invalid JSON header: ", e.what()));
+  }
+  NORSE_CHECK(header.is_object(), IoError, "load_safetensors", path, ": the header is not a JSON object");
+  const uint64_t data_size = file_size - 8 - header_size;
+  SafetensorsFile file;
+  std::vector<std::pair<uint64_t, std::pair<std::string, nlohmann::json>>> entries;
+  for (const auto& [name, info] : header.items()) {
+    if (name == "__metadata__") {
+      for (const auto& [k, v] : info.items()) file.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
+      continue;
+    }
+    NORSE_CHECK(info.is_object() && info.contains("dtype") && info.contains("shape") && info.contains("data_offsets"),
+                IoError, "load_safetensors", path, ": tensor '", name, "' lacks dtype, shape or data_offsets");
+    entries.push_back({info["data_offsets"][0].get<uint64_t>(), {name, info}});
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const std::streamoff data_start = static_cast<std::streamoff>(8 + header_size);
+  for (const auto& [begin_offset, entry] : entries) {
+    const auto& [name, info] = entry;
+    const std::string dtype = info["dtype"].get<std::string>();
+    NORSE_CHECK(dtype == "F32", IoError, "load_safetensors", path, ": tensor '", name, "' has dtype ", dtype,
+                ", expected F32 (norse-cpp tensors are float32)");
+    const Shape shape = info["shape"].get<Shape>();
+    const uint64_t begin = info["data_offsets"][0].get<uint64_t>(), end = info["data_offsets"][1].get<uint64_t>();
+    const uint64_t expected_bytes = static_cast<uint64_t>(shape_numel(shape)) * sizeof(float);
+    NORSE_CHECK(end >= begin && end - begin == expected_bytes, IoError, "load_safetensors", path, ": tensor '", name,
+                "' has data_offsets [", begin, ", ", end, "] for shape ", shape_to_string(shape), " (", expected_bytes,
+                " bytes)");
+    NORSE_CHECK(end <= data_size, IoError, "load_safetensors", path, ": tensor '", name, "' ends at byte ", end,
+                " but the data section has only ", data_size, " bytes (truncated file)");
+    Tensor t = Tensor::empty(shape);
+    in.seekg(data_start + static_cast<std::streamoff>(begin));
+    in.read(reinterpret_cast<char*>(t.data()), static_cast<std::streamsize>(expected_bytes));
+    NORSE_CHECK(static_cast<bool>(in), IoError, "load_safetensors", path, ": reading tensor '", name, "' failed");
+    file.tensors.emplace_back(name, t);
+  }
+  return file;
+}
+
+void load_into(const SafetensorsFile& file, const std::vector<std::pair<std::string, Tensor*>>& targets,
+               const std::string& what) {
+  std::string problems;
+  for (const auto& [name, target] : targets) {
+    if (!file.contains(name)) {
+      problems += str_cat("\n  missing tensor '", name, "' (expected shape ", shape_to_string(target->shape()), ")");
+      continue;
+    }
+    const Tensor& t = file.get(name);
+    if (t.shape() != target->shape()) {
+      problems += str_cat("\n  tensor '", name, "' has shape ", shape_to_string(t.shape()), ", expected ",
+                          shape_to_string(target->shape()));
+    }
+  }
+  for (const auto& [name, t] : file.tensors) {
+    (void)t;
+    bool known = false;
+    for (const auto& target : targets) known = known || target.first == name;
+    if (!known) problems += str_cat("\n  unexpected tensor '", name, "'");
+  }
+  if (!problems.empty()) throw IoError(str_cat("load_into: ", what, " does not match:", problems));
+  for (const auto& [name, target] : targets) target->copy_(file.get(name));
+}
+
+}  // namespace norse

@@ -1,0 +1,129 @@
+// safetensors checkpoints: round trip, a file laid out by hand as Python writes it, strict
+// loading errors, corrupt files, and atomic writes that survive a kill.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "core/core.h"
+#include "tests/testing/gradcheck.h"
+
+using namespace norse;
+
+namespace {
+std::string temp_path(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+}  // namespace
+
+TEST_CASE("safetensors round trip with metadata", "[safetensors]") {
+  Generator g(1);
+  const NamedTensors tensors = {{"conv1.weight", randn({4, 1, 3, 3}, g)}, {"fc.bias", randn({10}, g)}, {"scalar", scalar_tensor(7)}};
+  const std::string path = temp_path("roundtrip.safetensors");
+  save_safetensors(path, tensors, {{"epoch", "3"}});
+  const SafetensorsFile f = load_safetensors(path);
+  REQUIRE(f.tensors.size() == 3);
+  REQUIRE(f.metadata.at("epoch") == "3");
+  for (const auto& [name, t] : tensors) {
+    CAPTURE(name);
+    REQUIRE(f.get(name).shape() == t.shape());
+    REQUIRE(f.get(name).to_vector() == t.to_vector());
+  }
+  // Layout: 8-byte header length, JSON padded to 8 bytes, then the data.
+  std::ifstream in(path, std::ios::binary);
+  uint64_t header_size = 0;
+  in.read(reinterpret_cast<char*>(&header_size), 8);
+  REQUIRE(header_size % 8 == 0);
+}
+
+TEST_CASE("reads a file laid out as Python's safetensors writes it", "[safetensors]") {
+  // {"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]}}
+  const std::string header =
+      R"({"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+      R"("a":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]}})";
+  std::string bytes(8, '\0');
+  const uint64_t n = header.size();
+  std::memcpy(bytes.data(), &n, 8);
+  bytes += header;
+  const float values[3] = {1.5f, -2.0f, 42.0f};
+  bytes.append(reinterpret_cast<const char*>(values), sizeof(values));
+  const std::string path = temp_path("python.safetensors");
+  write_bytes(path, bytes);
+  const SafetensorsFile f = load_safetensors(path);
+  REQUIRE(f.metadata.at("format") == "pt");
+  REQUIRE(f.get("b").to_vector() == std::vector<float>{1.5f, -2.0f});
+  REQUIRE(f.get("a").shape() == Shape{1, 1});
+  REQUIRE(f.get("a").item() == 42.0f);
+}
+
+TEST_CASE("corrupt, truncated and foreign files give IoError with the details", "[safetensors][errors]") {
+  const std::string path = temp_path("bad.safetensors");
+  write_bytes(path, "abc");
+  REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("shorter than the 8-byte header length"));
+  std::string big(8, '\0');
+  const uint64_t huge = 1 << 20;
+  std::memcpy(big.data(), &huge, 8);
+  write_bytes(path, big + "{}");
+  REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("exceeds the file size"));
+  // A tensor whose data runs past the end (truncated file).
+  save_safetensors(path, {{"w", ones({100})}});
+  std::ifstream in(path, std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  write_bytes(path, all.substr(0, all.size() - 40));
+  REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("tensor 'w' ends at byte 400") && Catch::Contains("truncated"));
+  // A dtype norse-cpp does not store.
+  const std::string header = R"({"x":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}})";
+  std::string bytes(8, '\0');
+  const uint64_t n = header.size();
+  std::memcpy(bytes.data(), &n, 8);
+  write_bytes(path, bytes + header + std::string(8, '\0'));
+  REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("tensor 'x' has dtype F64, expected F32"));
+  REQUIRE_THROWS_AS(load_safetensors(temp_path("does-not-exist")), IoError);
+}
+
+TEST_CASE("load_into is strict about names and shapes", "[safetensors][errors]") {
+  const std::string path = temp_path("strict.safetensors");
+  save_safetensors(path, {{"w", ones({2, 3})}, {"extra", ones({1})}});
+  const SafetensorsFile f = load_safetensors(path);
+  Tensor w = zeros({2, 3}), b = zeros({4}), wrong = zeros({3, 2});
+  REQUIRE_THROWS_WITH(load_into(f, {{"w", &w}, {"b", &b}}),
+                      Catch::Contains("missing tensor 'b' (expected shape [4])") && Catch::Contains("unexpected tensor 'extra'"));
+  REQUIRE_THROWS_WITH(load_into(f, {{"w", &wrong}, {"extra", &b}}), Catch::Contains("tensor 'w' has shape [2, 3], expected [3, 2]"));
+  Tensor extra = zeros({1});
+  load_into(f, {{"w", &w}, {"extra", &extra}});
+  REQUIRE(w.to_vector() == std::vector<float>(6, 1.0f));
+}
+
+TEST_CASE("a checkpoint write killed midway leaves the previous checkpoint intact", "[safetensors][atomic]") {
+  const std::string path = temp_path("atomic.safetensors");
+  save_safetensors(path, {{"w", full({16}, 1.0f)}});
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // Rewrite a large checkpoint forever until killed.
+    const Tensor big = full({1 << 22}, 2.0f);  // 16 MiB
+    for (;;) save_safetensors(path, {{"w", big}});
+  }
+  usleep(150 * 1000);
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  // Whatever moment it died at, the file is a complete checkpoint: the old one or a new one.
+  const SafetensorsFile f = load_safetensors(path);
+  const Tensor w = f.get("w");
+  const bool old_one = w.numel() == 16 && w.to_vector() == std::vector<float>(16, 1.0f);
+  const bool new_one = w.numel() == (1 << 22) && w.at({12345}) == 2.0f && w.at({(1 << 22) - 1}) == 2.0f;
+  REQUIRE((old_one || new_one));
+}
