@@ -1,0 +1,47 @@
+// The MNIST task's networks, as Norse's task defines them (norse/task/mnist.py), with every
+// time-parallel layer lifted over [T, B, ...] and every neuron layer fused over time:
+//
+//   conv (Norse's ConvNet4):
+//     images [B, 28, 28] -> (x - 0.1307) / 0.3081 * input_scale (Norse's normalisation)
+//     -> ConstantCurrentLIFEncoder(T) -> [T, B, 1, 28, 28]
+//     -> Conv2d(1, 32, 5) -> LIF (v_th 0.7) -> MaxPool(2)
+//     -> 10 * Conv2d(32, 64, 5) -> LIF (v_th 0.7) -> MaxPool(2) -> flatten [T, B, 1024]
+//     -> Linear(1024, 1024) -> LIF -> relu -> LILinearCell(1024, 10)
+//     -> max over time of the read-out voltage -> log_softmax
+//   fc (a small fully connected SNN, --model=fc):
+//     encoder -> Linear(784, hidden) -> LIF -> relu -> LILinearCell(hidden, 10) -> max over time
+//
+// LIF layers use Norse's LIFParameters (SuperSpike, alpha 100; v_th 0.7 where Norse sets it).
+// The relu on the last spikes keeps Norse's gradient (0 where no spike).
+#ifndef NORSE_TASKS_MNIST_MODEL_H_
+#define NORSE_TASKS_MNIST_MODEL_H_
+
+#include <memory>
+#include <string>
+
+#include "models/encoders.h"
+#include "models/layers.h"
+#include "models/neuron_layers.h"
+
+namespace norse {
+namespace mnist {
+
+class Network : public nn::Module {
+ public:
+  // images [B, 28, 28] in [0, 1] -> log-probabilities [B, 10].
+  virtual Variable forward(const Tensor& images) = 0;
+};
+
+struct NetworkOptions {
+  std::string model = "conv";  // "conv" or "fc"
+  int64_t time_steps = 16;
+  float input_scale = 1.0f;
+  int64_t hidden = 128;         // fc only
+};
+
+std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& init);
+
+}  // namespace mnist
+}  // namespace norse
+
+#endif  // NORSE_TASKS_MNIST_MODEL_H_

@@ -1,0 +1,221 @@
+#include "tasks/mnist_train.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/philox.h"
+#include "core/safetensors.h"
+#include "models/optim.h"
+
+namespace norse {
+namespace mnist {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A permutation of [0, n) for `epoch`, from the seed alone (Fisher-Yates over Philox draws), so
+// that a resumed run shuffles exactly as an uninterrupted one.
+std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  for (int64_t k = 0; k < n; ++k) order[static_cast<size_t>(k)] = k;
+  const uint64_t stream = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(epoch);
+  for (int64_t k = n - 1; k > 0; --k) {
+    const uint32_t bits = philox_bits(stream, 0, static_cast<uint64_t>(k));
+    const int64_t j = static_cast<int64_t>(static_cast<uint64_t>(bits) * static_cast<uint64_t>(k + 1) >> 32);
+    std::swap(order[static_cast<size_t>(k)], order[static_cast<size_t>(j)]);
+  }
+  return order;
+}
+
+// Rows `indices` of images [N, 28, 28] and labels [N].
+std::pair<Tensor, Tensor> gather(const data::Dataset& d, const std::vector<int64_t>& order, int64_t begin, int64_t end) {
+  const int64_t b = end - begin;
+  Tensor images = Tensor::empty({b, 28, 28}), labels = Tensor::empty({b});
+  const float* src = d.images.data();
+  for (int64_t k = 0; k < b; ++k) {
+    const int64_t row = order[static_cast<size_t>(begin + k)];
+    std::copy(src + row * 784, src + (row + 1) * 784, images.data() + k * 784);
+    labels.data()[k] = d.labels.data()[row];
+  }
+  return {images, labels};
+}
+
+int64_t limited(int64_t size, int64_t limit) { return limit > 0 ? std::min(size, limit) : size; }
+
+std::string checkpoint_path(const TrainConfig& c) { return c.output_dir + "/checkpoint.safetensors"; }
+
+// The settings a checkpoint must agree with to be resumed.
+std::map<std::string, std::string> run_identity(const TrainConfig& c) {
+  return {{"model", c.network.model},
+          {"time_steps", std::to_string(c.network.time_steps)},
+          {"input_scale", std::to_string(c.network.input_scale)},
+          {"hidden", std::to_string(c.network.hidden)},
+          {"batch_size", std::to_string(c.batch_size)},
+          {"learning_rate", std::to_string(c.learning_rate)},
+          {"seed", std::to_string(c.seed)},
+          {"train_limit", std::to_string(c.train_limit)}};
+}
+
+std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const EpochMetrics& m : epochs) {
+    j.push_back({{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"test_accuracy", m.test_accuracy}, {"seconds", m.seconds}});
+  }
+  return j.dump();
+}
+
+void write_metrics_csv(const std::string& dir, const std::vector<EpochMetrics>& epochs) {
+  const std::string path = dir + "/metrics.csv";
+  std::ofstream out(path + ".tmp");
+  out << "epoch,train_loss,test_accuracy,seconds\n";
+  char line[128];
+  for (const EpochMetrics& m : epochs) {
+    std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%.1f\n", static_cast<long long>(m.epoch), m.train_loss,
+                  m.test_accuracy, m.seconds);
+    out << line;
+  }
+  out.close();
+  if (!out || std::rename((path + ".tmp").c_str(), path.c_str()) != 0) throw IoError("mnist: cannot write " + path);
+}
+
+void save_checkpoint(const TrainConfig& c, Network& net, const optim::Optimizer& opt,
+                     const std::vector<EpochMetrics>& epochs) {
+  NamedTensors tensors;
+  for (auto& [name, p] : net.named_parameters()) tensors.emplace_back("model." + name, p->value());
+  for (auto& [name, t] : opt.state()) tensors.emplace_back("optim." + name, t);
+  std::map<std::string, std::string> meta = run_identity(c);
+  meta["epoch"] = std::to_string(epochs.empty() ? 0 : epochs.back().epoch);
+  meta["metrics"] = metrics_json(epochs);
+  save_safetensors(checkpoint_path(c), tensors, meta);
+}
+
+// Restores parameters, optimizer state and the metrics so far; returns the completed epochs.
+int64_t load_checkpoint(const TrainConfig& c, Network& net, optim::Optimizer& opt, std::vector<EpochMetrics>& epochs) {
+  const SafetensorsFile f = load_safetensors(checkpoint_path(c));
+  for (const auto& [key, value] : run_identity(c)) {
+    auto it = f.metadata.find(key);
+    NORSE_CHECK(it != f.metadata.end() && it->second == value, InvalidArgument, "mnist --resume", "checkpoint ",
+                checkpoint_path(c), " was written with ", key, " = ",
+                it == f.metadata.end() ? std::string("(missing)") : it->second, ", this run has ", value,
+                "; use the same settings or another --output_dir");
+  }
+  std::vector<std::pair<std::string, Tensor*>> targets;
+  NamedTensors optim_state;
+  for (auto& [name, p] : net.named_parameters()) targets.emplace_back("model." + name, &p->mutable_value());
+  SafetensorsFile model_part;
+  for (const auto& [name, t] : f.tensors) {
+    if (name.rfind("optim.", 0) == 0) {
+      optim_state.emplace_back(name.substr(6), t);
+    } else {
+      model_part.tensors.emplace_back(name, t);
+    }
+  }
+  load_into(model_part, targets, checkpoint_path(c));
+  opt.load_state(optim_state);
+  epochs.clear();
+  for (const auto& m : nlohmann::json::parse(f.metadata.at("metrics"))) {
+    epochs.push_back({m["epoch"].get<int64_t>(), m["train_loss"].get<double>(), m["test_accuracy"].get<double>(),
+                      m["seconds"].get<double>()});
+  }
+  return std::stoll(f.metadata.at("epoch"));
+}
+
+}  // namespace
+
+double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit) {
+  NoGradGuard no_grad;
+  const int64_t n = limited(test_set.images.size(0), limit);
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  for (int64_t k = 0; k < n; ++k) order[static_cast<size_t>(k)] = k;
+  int64_t correct = 0;
+  for (int64_t begin = 0; begin < n; begin += batch_size) {
+    const int64_t end = std::min(n, begin + batch_size);
+    const auto [images, labels] = gather(test_set, order, begin, end);
+    const Tensor predicted = max(net.forward(images).value(), 1).indices;
+    correct += static_cast<int64_t>(sum(eq(predicted, labels)).item());
+  }
+  return n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+}
+
+TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const data::Dataset& test_set,
+                  const std::function<void(const Progress&)>& progress) {
+  NORSE_CHECK(c.epochs >= 1, InvalidArgument, "mnist", "--epochs must be >= 1, got ", c.epochs);
+  NORSE_CHECK(c.batch_size >= 1, InvalidArgument, "mnist", "--batch_size must be >= 1, got ", c.batch_size);
+  Generator init(c.seed);
+  std::unique_ptr<Network> net = make_network(c.network, init);
+  optim::AdamOptions adam_options;
+  adam_options.lr = c.learning_rate;
+  optim::Adam adam(net->named_parameters(), adam_options);
+  TrainResult result;
+  int64_t start_epoch = 0;
+  if (!c.output_dir.empty()) ::mkdir(c.output_dir.c_str(), 0755);
+  struct stat st;
+  if (c.resume && !c.output_dir.empty() && ::stat(checkpoint_path(c).c_str(), &st) == 0) {
+    start_epoch = load_checkpoint(c, *net, adam, result.epochs);
+    result.resumed_from_epoch = start_epoch;
+  }
+  const int64_t n = limited(train_set.images.size(0), c.train_limit);
+  for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    const std::vector<int64_t> order = epoch_order(n, c.seed, epoch);
+    double loss_sum = 0.0;
+    int64_t batches = 0;
+    net->train(true);
+    for (int64_t begin = 0; begin < n; begin += c.batch_size) {
+      const int64_t end = std::min(n, begin + c.batch_size);
+      const auto [images, labels] = gather(train_set, order, begin, end);
+      adam.zero_grad();
+      const Variable loss = nll_loss(net->forward(images), labels);
+      loss.backward();
+      adam.step();
+      const float l = loss.item();
+      result.batch_losses.push_back(l);
+      loss_sum += l;
+      ++batches;
+      if (progress) {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        Progress p;
+        p.epoch = epoch + 1;
+        p.epochs = c.epochs;
+        p.samples_done = end;
+        p.samples_total = n;
+        p.samples_per_second = static_cast<double>(end) / std::max(elapsed, 1e-9);
+        p.eta_seconds = static_cast<double>(n - end) / std::max(p.samples_per_second, 1e-9);
+        p.running_loss = loss_sum / static_cast<double>(batches);
+        progress(p);
+      }
+    }
+    net->train(false);
+    EpochMetrics m;
+    m.epoch = epoch + 1;
+    m.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(batches, 1));
+    m.test_accuracy = evaluate(*net, test_set, c.batch_size, c.test_limit);
+    m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    result.epochs.push_back(m);
+    if (!c.output_dir.empty()) {
+      save_checkpoint(c, *net, adam, result.epochs);
+      write_metrics_csv(c.output_dir, result.epochs);
+    }
+    if (progress) {
+      Progress p;
+      p.epoch = m.epoch;
+      p.epochs = c.epochs;
+      p.samples_done = p.samples_total = n;
+      p.running_loss = m.train_loss;
+      p.epoch_finished = true;
+      progress(p);
+    }
+  }
+  if (!result.epochs.empty()) result.test_accuracy = result.epochs.back().test_accuracy;
+  return result;
+}
+
+}  // namespace mnist
+}  // namespace norse

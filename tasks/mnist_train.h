@@ -1,0 +1,61 @@
+// Training and evaluation of the MNIST task's networks: Adam (PyTorch's rule), per-epoch
+// shuffling from the seed, per-epoch checkpoints (safetensors, atomic) and resumption that
+// reproduces an uninterrupted run exactly.
+#ifndef NORSE_TASKS_MNIST_TRAIN_H_
+#define NORSE_TASKS_MNIST_TRAIN_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tasks/idx.h"
+#include "tasks/mnist_model.h"
+
+namespace norse {
+namespace mnist {
+
+struct TrainConfig {
+  NetworkOptions network;
+  int64_t epochs = 4;
+  int64_t batch_size = 32;
+  float learning_rate = 2e-3f;
+  uint64_t seed = 1234;
+  std::string output_dir;        // checkpoint.safetensors and metrics.csv; empty: none written
+  bool resume = false;           // continue from output_dir/checkpoint.safetensors if present
+  int64_t train_limit = 0;       // use only the first N training digits (0: all)
+  int64_t test_limit = 0;        // evaluate on the first N test digits (0: all)
+};
+
+struct EpochMetrics {
+  int64_t epoch = 0;  // 1-based
+  double train_loss = 0.0;
+  double test_accuracy = 0.0;
+  double seconds = 0.0;
+};
+
+struct Progress {
+  int64_t epoch = 0, epochs = 0;
+  int64_t samples_done = 0, samples_total = 0;
+  double samples_per_second = 0.0;
+  double eta_seconds = 0.0;
+  double running_loss = 0.0;
+  bool epoch_finished = false;
+};
+
+struct TrainResult {
+  std::vector<EpochMetrics> epochs;   // every epoch so far, including resumed ones
+  std::vector<float> batch_losses;    // the batches trained in this run
+  double test_accuracy = 0.0;         // after the last epoch
+  int64_t resumed_from_epoch = 0;     // 0: started fresh
+};
+
+TrainResult train(const TrainConfig& config, const data::Dataset& train_set, const data::Dataset& test_set,
+                  const std::function<void(const Progress&)>& progress = {});
+
+// Fraction of correctly classified digits (argmax of the log-probabilities).
+double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit = 0);
+
+}  // namespace mnist
+}  // namespace norse
+
+#endif  // NORSE_TASKS_MNIST_TRAIN_H_

@@ -1,0 +1,95 @@
+// The MNIST task's library: a smoke run whose loss falls, checkpoints, and --resume that
+// reproduces an uninterrupted run bit for bit.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string>
+
+#include "core/core.h"
+#include "tasks/idx.h"
+#include "tasks/mnist_train.h"
+
+using namespace norse;
+
+namespace {
+std::string tmp(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+mnist::TrainConfig small_config(const std::string& out) {
+  mnist::TrainConfig c;
+  c.network.model = "fc";
+  c.network.hidden = 128;
+  c.network.time_steps = 16;
+  c.network.input_scale = 6.0f;
+  c.batch_size = 32;
+  c.learning_rate = 2e-3f;
+  c.train_limit = 384;
+  c.test_limit = 256;
+  c.output_dir = out;
+  return c;
+}
+
+const data::Dataset& train_set() {
+  static const data::Dataset d = data::load_mnist("tasks/data/mnist", "train");
+  return d;
+}
+const data::Dataset& test_set() {
+  static const data::Dataset d = data::load_mnist("tasks/data/mnist", "t10k");
+  return d;
+}
+}  // namespace
+
+TEST_CASE("MNIST smoke run: the training loss falls on a few hundred digits", "[mnist]") {
+  mnist::TrainConfig c = small_config(tmp("smoke"));
+  c.epochs = 3;
+  const mnist::TrainResult r = mnist::train(c, train_set(), test_set());
+  REQUIRE(r.epochs.size() == 3);
+  CAPTURE(r.epochs[0].train_loss, r.epochs[2].train_loss, r.test_accuracy);
+  REQUIRE(r.epochs[2].train_loss < r.epochs[0].train_loss - 0.1);
+  REQUIRE(r.test_accuracy > 0.2);  // well above chance (0.1) after 36 small batches
+  // The checkpoint and the metrics exist.
+  const SafetensorsFile f = load_safetensors(c.output_dir + "/checkpoint.safetensors");
+  REQUIRE(f.metadata.at("epoch") == "3");
+  REQUIRE(f.contains("model.fc1.weight"));
+  REQUIRE(f.contains("optim.fc1.weight.exp_avg"));
+}
+
+TEST_CASE("--resume continues exactly like an uninterrupted run", "[mnist][checkpoint]") {
+  mnist::TrainConfig whole = small_config(tmp("whole"));
+  whole.epochs = 2;
+  const mnist::TrainResult uninterrupted = mnist::train(whole, train_set(), test_set());
+
+  mnist::TrainConfig first = small_config(tmp("split"));
+  first.epochs = 1;
+  mnist::train(first, train_set(), test_set());
+  mnist::TrainConfig second = first;
+  second.epochs = 2;
+  second.resume = true;
+  const mnist::TrainResult resumed = mnist::train(second, train_set(), test_set());
+  REQUIRE(resumed.resumed_from_epoch == 1);
+  REQUIRE(resumed.epochs.size() == 2);
+  REQUIRE(resumed.test_accuracy == uninterrupted.test_accuracy);
+  REQUIRE(resumed.epochs[1].train_loss == uninterrupted.epochs[1].train_loss);
+  const SafetensorsFile a = load_safetensors(whole.output_dir + "/checkpoint.safetensors");
+  const SafetensorsFile b = load_safetensors(second.output_dir + "/checkpoint.safetensors");
+  for (const auto& [name, t] : a.tensors) {
+    CAPTURE(name);
+    REQUIRE(b.get(name).to_vector() == t.to_vector());
+  }
+  // A checkpoint written with other settings is refused, with the reason.
+  mnist::TrainConfig other = second;
+  other.epochs = 3;
+  other.learning_rate = 1e-3f;
+  REQUIRE_THROWS_WITH(mnist::train(other, train_set(), test_set()), Catch::Contains("learning_rate"));
+}
+
+TEST_CASE("MNIST task input errors", "[mnist][errors]") {
+  mnist::TrainConfig c = small_config("");
+  c.network.model = "resnet";
+  REQUIRE_THROWS_WITH(mnist::train(c, train_set(), test_set()), Catch::Contains("valid models are: conv, fc"));
+  c = small_config("");
+  c.epochs = 0;
+  REQUIRE_THROWS_AS(mnist::train(c, train_set(), test_set()), InvalidArgument);
+}
