@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
   app.add_option("--epochs", config.epochs, "training epochs")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--batch_size", config.batch_size, "samples per batch")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--learning_rate", config.learning_rate, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--lr_schedule", config.lr_schedule, "cosine (annealed over the epochs) or constant")
+      ->check(CLI::IsMember({"cosine", "constant"}))
+      ->capture_default_str();
   app.add_option("--time_steps", config.network.time_steps, "time steps of the spike encoding")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -94,7 +97,13 @@ int main(int argc, char** argv) {
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     int64_t last_decile = -1;
     auto progress = [&](const norse::mnist::Progress& p) {
-      if (p.epoch_finished) return;
+      if (p.epoch_finished) {
+        std::printf("%sepoch %lld/%lld done: train_loss=%.4f test_accuracy=%.4f\n", tty ? "\n" : "",
+                    static_cast<long long>(p.epoch), static_cast<long long>(p.epochs), p.running_loss, p.test_accuracy);
+        std::fflush(stdout);
+        last_decile = -1;
+        return;
+      }
       const double fraction = static_cast<double>(p.samples_done) / static_cast<double>(p.samples_total);
       if (tty) {
         const int width = 30, filled = static_cast<int>(fraction * width);

@@ -59,6 +59,7 @@ std::map<std::string, std::string> run_identity(const TrainConfig& c) {
           {"hidden", std::to_string(c.network.hidden)},
           {"batch_size", std::to_string(c.batch_size)},
           {"learning_rate", std::to_string(c.learning_rate)},
+          {"lr_schedule", c.lr_schedule},
           {"seed", std::to_string(c.seed)},
           {"train_limit", std::to_string(c.train_limit)}};
 }
@@ -148,6 +149,9 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
                   const std::function<void(const Progress&)>& progress) {
   NORSE_CHECK(c.epochs >= 1, InvalidArgument, "mnist", "--epochs must be >= 1, got ", c.epochs);
   NORSE_CHECK(c.batch_size >= 1, InvalidArgument, "mnist", "--batch_size must be >= 1, got ", c.batch_size);
+  NORSE_CHECK(c.lr_schedule == "cosine" || c.lr_schedule == "constant", InvalidArgument, "mnist",
+              "--lr_schedule must be cosine or constant, got ", c.lr_schedule);
+  const optim::CosineAnnealingLR cosine(c.learning_rate, c.epochs, c.learning_rate * 0.01f);
   Generator init(c.seed);
   std::unique_ptr<Network> net = make_network(c.network, init);
   optim::AdamOptions adam_options;
@@ -164,6 +168,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   const int64_t n = limited(train_set.images.size(0), c.train_limit);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
     const auto t0 = Clock::now();
+    adam.set_lr(c.lr_schedule == "cosine" ? cosine.lr(epoch) : c.learning_rate);
     const std::vector<int64_t> order = epoch_order(n, c.seed, epoch);
     double loss_sum = 0.0;
     int64_t batches = 0;
@@ -209,6 +214,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
       p.epochs = c.epochs;
       p.samples_done = p.samples_total = n;
       p.running_loss = m.train_loss;
+      p.test_accuracy = m.test_accuracy;
       p.epoch_finished = true;
       progress(p);
     }

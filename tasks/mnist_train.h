@@ -16,9 +16,12 @@ namespace mnist {
 
 struct TrainConfig {
   NetworkOptions network;
-  int64_t epochs = 4;
+  int64_t epochs = 10;
   int64_t batch_size = 32;
   float learning_rate = 2e-3f;
+  // "cosine": CosineAnnealingLR over --epochs (per epoch, down to 1% of the rate; a resumed
+  // run with the same --epochs follows the same schedule); "constant": Norse's fixed rate.
+  std::string lr_schedule = "cosine";
   uint64_t seed = 1234;
   std::string output_dir;        // checkpoint.safetensors and metrics.csv; empty: none written
   bool resume = false;           // continue from output_dir/checkpoint.safetensors if present
@@ -39,7 +42,8 @@ struct Progress {
   double samples_per_second = 0.0;
   double eta_seconds = 0.0;
   double running_loss = 0.0;
-  bool epoch_finished = false;
+  bool epoch_finished = false;  // then running_loss is the epoch's mean loss and
+  double test_accuracy = 0.0;   // test_accuracy its evaluation
 };
 
 struct TrainResult {
