@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "models/iaf.h"
+#include "models/recurrent_module.h"
 
 namespace norse {
 namespace iaf {
@@ -42,41 +43,10 @@ RecurrentStepResult iaf_recurrent_step(const Variable& input, const Variable& in
                                        const Params& params, bool autapses = false, float dt = 1e-3f,
                                        Generator* gen = nullptr);
 
-// Norse's IAFRecurrentCell: owns trainable input and recurrent weights, initialised as Norse
-// does (N(0, 2 / hidden_size), recurrent diagonal zero without autapses) from `init`.
-class IAFRecurrentCell {
- public:
-  IAFRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
-                    bool autapses = false, float dt = 1e-3f);
-  RecurrentStepResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-};
-
-// Norse's IAFRecurrent: the same over a whole [T, B, N_in] sequence.
-class IAFRecurrent {
- public:
-  IAFRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                float dt = 1e-3f, bool record_states = false);
-  RecurrentSequenceResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-  bool record_states_;
-};
+// Norse's IAFRecurrentCell and IAFRecurrent: own trainable input and recurrent weights,
+// initialised as Norse does from `init` (models/recurrent_module.h).
+using IAFRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &iaf_recurrent_step>;
+using IAFRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &iaf_recurrent_sequence>;
 
 }  // namespace iaf
 }  // namespace norse

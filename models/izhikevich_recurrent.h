@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "models/izhikevich.h"
+#include "models/recurrent_module.h"
 
 namespace norse {
 namespace izhikevich {
@@ -43,41 +44,10 @@ RecurrentStepResult izhikevich_recurrent_step(const Variable& input, const Varia
                                        const Params& params, bool autapses = false, float dt = 1e-3f,
                                        Generator* gen = nullptr);
 
-// Norse's IzhikevichRecurrentCell: owns trainable input and recurrent weights, initialised as Norse
-// does (N(0, 2 / hidden_size), recurrent diagonal zero without autapses) from `init`.
-class IzhikevichRecurrentCell {
- public:
-  IzhikevichRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
-                    bool autapses = false, float dt = 1e-3f);
-  RecurrentStepResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-};
-
-// Norse's IzhikevichRecurrent: the same over a whole [T, B, N_in] sequence.
-class IzhikevichRecurrent {
- public:
-  IzhikevichRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                float dt = 1e-3f, bool record_states = false);
-  RecurrentSequenceResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-  bool record_states_;
-};
+// Norse's IzhikevichRecurrentCell and IzhikevichRecurrent: own trainable input and recurrent weights,
+// initialised as Norse does from `init` (models/recurrent_module.h).
+using IzhikevichRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &izhikevich_recurrent_step>;
+using IzhikevichRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &izhikevich_recurrent_sequence>;
 
 }  // namespace izhikevich
 }  // namespace norse

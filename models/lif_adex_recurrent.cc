@@ -60,31 +60,5 @@ RecurrentStepResult lif_adex_recurrent_step(const Variable& input, const Variabl
   return RecurrentStepResult{r.state.z, r.state};
 }
 
-LIFAdExRecurrentCell::LIFAdExRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params,
-                                     bool autapses, float dt)
-    : input_weights_(detail::init_input_weights(hidden_size, input_size, init)),
-      recurrent_weights_(detail::init_recurrent_weights(hidden_size, autapses, init)),
-      params_(std::move(params)),
-      autapses_(autapses),
-      dt_(dt) {}
-
-RecurrentStepResult LIFAdExRecurrentCell::forward(const Variable& input, const RecurrentState& state, Generator* gen) const {
-  return lif_adex_recurrent_step(input, input_weights_, recurrent_weights_, state, params_, autapses_, dt_, gen);
-}
-
-LIFAdExRecurrent::LIFAdExRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params, bool autapses,
-                             float dt, bool record_states)
-    : input_weights_(detail::init_input_weights(hidden_size, input_size, init)),
-      recurrent_weights_(detail::init_recurrent_weights(hidden_size, autapses, init)),
-      params_(std::move(params)),
-      autapses_(autapses),
-      dt_(dt),
-      record_states_(record_states) {}
-
-RecurrentSequenceResult LIFAdExRecurrent::forward(const Variable& input, const RecurrentState& state, Generator* gen) const {
-  return lif_adex_recurrent_sequence(input, input_weights_, recurrent_weights_, state, params_, autapses_, dt_, record_states_,
-                                gen);
-}
-
 }  // namespace lif_adex
 }  // namespace norse

@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "models/lif_adex.h"
+#include "models/recurrent_module.h"
 
 namespace norse {
 namespace lif_adex {
@@ -44,41 +45,10 @@ RecurrentStepResult lif_adex_recurrent_step(const Variable& input, const Variabl
                                        const Params& params, bool autapses = false, float dt = 1e-3f,
                                        Generator* gen = nullptr);
 
-// Norse's LIFAdExRecurrentCell: owns trainable input and recurrent weights, initialised as Norse
-// does (N(0, 2 / hidden_size), recurrent diagonal zero without autapses) from `init`.
-class LIFAdExRecurrentCell {
- public:
-  LIFAdExRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
-                    bool autapses = false, float dt = 1e-3f);
-  RecurrentStepResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-};
-
-// Norse's LIFAdExRecurrent: the same over a whole [T, B, N_in] sequence.
-class LIFAdExRecurrent {
- public:
-  LIFAdExRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                float dt = 1e-3f, bool record_states = false);
-  RecurrentSequenceResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-  bool record_states_;
-};
+// Norse's LIFAdExRecurrentCell and LIFAdExRecurrent: own trainable input and recurrent weights,
+// initialised as Norse does from `init` (models/recurrent_module.h).
+using LIFAdExRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &lif_adex_recurrent_step>;
+using LIFAdExRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &lif_adex_recurrent_sequence>;
 
 }  // namespace lif_adex
 }  // namespace norse

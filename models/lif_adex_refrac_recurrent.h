@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "models/lif_adex_refrac.h"
+#include "models/recurrent_module.h"
 
 namespace norse {
 namespace lif_adex_refrac {
@@ -45,41 +46,10 @@ RecurrentStepResult lif_adex_refrac_recurrent_step(const Variable& input, const 
                                        const Params& params, bool autapses = false, float dt = 1e-3f,
                                        Generator* gen = nullptr);
 
-// Norse's LIFAdExRefracRecurrentCell: owns trainable input and recurrent weights, initialised as Norse
-// does (N(0, 2 / hidden_size), recurrent diagonal zero without autapses) from `init`.
-class LIFAdExRefracRecurrentCell {
- public:
-  LIFAdExRefracRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
-                    bool autapses = false, float dt = 1e-3f);
-  RecurrentStepResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-};
-
-// Norse's LIFAdExRefracRecurrent: the same over a whole [T, B, N_in] sequence.
-class LIFAdExRefracRecurrent {
- public:
-  LIFAdExRefracRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                float dt = 1e-3f, bool record_states = false);
-  RecurrentSequenceResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-  bool record_states_;
-};
+// Norse's LIFAdExRefracRecurrentCell and LIFAdExRefracRecurrent: own trainable input and recurrent weights,
+// initialised as Norse does from `init` (models/recurrent_module.h).
+using LIFAdExRefracRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &lif_adex_refrac_recurrent_step>;
+using LIFAdExRefracRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &lif_adex_refrac_recurrent_sequence>;
 
 }  // namespace lif_adex_refrac
 }  // namespace norse

@@ -57,31 +57,5 @@ RecurrentStepResult lif_ex_recurrent_step(const Variable& input, const Variable&
   return RecurrentStepResult{r.state.z, r.state};
 }
 
-LIFExRecurrentCell::LIFExRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params,
-                                     bool autapses, float dt)
-    : input_weights_(detail::init_input_weights(hidden_size, input_size, init)),
-      recurrent_weights_(detail::init_recurrent_weights(hidden_size, autapses, init)),
-      params_(std::move(params)),
-      autapses_(autapses),
-      dt_(dt) {}
-
-RecurrentStepResult LIFExRecurrentCell::forward(const Variable& input, const RecurrentState& state, Generator* gen) const {
-  return lif_ex_recurrent_step(input, input_weights_, recurrent_weights_, state, params_, autapses_, dt_, gen);
-}
-
-LIFExRecurrent::LIFExRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params, bool autapses,
-                             float dt, bool record_states)
-    : input_weights_(detail::init_input_weights(hidden_size, input_size, init)),
-      recurrent_weights_(detail::init_recurrent_weights(hidden_size, autapses, init)),
-      params_(std::move(params)),
-      autapses_(autapses),
-      dt_(dt),
-      record_states_(record_states) {}
-
-RecurrentSequenceResult LIFExRecurrent::forward(const Variable& input, const RecurrentState& state, Generator* gen) const {
-  return lif_ex_recurrent_sequence(input, input_weights_, recurrent_weights_, state, params_, autapses_, dt_, record_states_,
-                                gen);
-}
-
 }  // namespace lif_ex
 }  // namespace norse

@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "models/lif_ex.h"
+#include "models/recurrent_module.h"
 
 namespace norse {
 namespace lif_ex {
@@ -43,41 +44,10 @@ RecurrentStepResult lif_ex_recurrent_step(const Variable& input, const Variable&
                                        const Params& params, bool autapses = false, float dt = 1e-3f,
                                        Generator* gen = nullptr);
 
-// Norse's LIFExRecurrentCell: owns trainable input and recurrent weights, initialised as Norse
-// does (N(0, 2 / hidden_size), recurrent diagonal zero without autapses) from `init`.
-class LIFExRecurrentCell {
- public:
-  LIFExRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
-                    bool autapses = false, float dt = 1e-3f);
-  RecurrentStepResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-};
-
-// Norse's LIFExRecurrent: the same over a whole [T, B, N_in] sequence.
-class LIFExRecurrent {
- public:
-  LIFExRecurrent(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                float dt = 1e-3f, bool record_states = false);
-  RecurrentSequenceResult forward(const Variable& input, const RecurrentState& state = {}, Generator* gen = nullptr) const;
-  Variable& input_weights() { return input_weights_; }
-  Variable& recurrent_weights() { return recurrent_weights_; }
-  Params& params() { return params_; }
-
- private:
-  Variable input_weights_, recurrent_weights_;
-  Params params_;
-  bool autapses_;
-  float dt_;
-  bool record_states_;
-};
+// Norse's LIFExRecurrentCell and LIFExRecurrent: own trainable input and recurrent weights,
+// initialised as Norse does from `init` (models/recurrent_module.h).
+using LIFExRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &lif_ex_recurrent_step>;
+using LIFExRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &lif_ex_recurrent_sequence>;
 
 }  // namespace lif_ex
 }  // namespace norse

@@ -35,19 +35,6 @@ inline Variable apply_autapses(const Variable& recurrent_weights, bool autapses)
   return mul(recurrent_weights, Variable(mask));
 }
 
-// Norse's recurrent-cell initialisation: both matrices ~ N(0, 2 / hidden_size), the recurrent
-// diagonal zeroed without autapses.
-inline Variable init_input_weights(int64_t hidden, int64_t input, Generator& gen) {
-  return Variable(randn({hidden, input}, gen, 0.0f, std::sqrt(2.0f / static_cast<float>(hidden))), true);
-}
-inline Variable init_recurrent_weights(int64_t hidden, bool autapses, Generator& gen) {
-  Tensor w = randn({hidden, hidden}, gen, 0.0f, std::sqrt(2.0f / static_cast<float>(hidden)));
-  if (!autapses) {
-    for (int64_t k = 0; k < hidden; ++k) w.at({k, k}) = 0.0f;
-  }
-  return Variable(w, true);
-}
-
 // input [T, B, I], input_weights [H, I], recurrent_weights [H, H], z0 and states [B, H].
 template <class Model>
 RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, const Variable& input_weights,
