@@ -42,6 +42,20 @@ struct LIBoxModel {
   }
 };
 
+// Norse's ExpFilter (filter.py) after its Linear layer: out[t] = decay * out[t-1] + y[t] with
+// decay = exp(-dt * tau_filter_inv) and out[-1] = 0.
+struct ExpFilterModel {
+  static constexpr int kStates = 1;  // the filtered output
+  static constexpr int kParams = 1;  // decay
+  static constexpr bool kSpiking = false;
+  struct Options {};
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R, R, R, const Options&) {
+    s[0] = p[0] * s[0] + x;
+    return T(R(0));
+  }
+};
+
 }  // namespace kernels
 }  // namespace norse
 
