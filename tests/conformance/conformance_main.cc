@@ -99,7 +99,14 @@ CaseOutcome run_case(const Fixture& f) {
     return outcome;
   }
   CaseContext ctx(f);
-  Outputs outputs = it->second(ctx);
+  Outputs outputs;
+  try {
+    outputs = it->second(ctx);
+  } catch (const NotImplemented& e) {
+    outcome.not_implemented = true;
+    outcome.message = str_cat("not implemented: ", e.what());
+    return outcome;
+  }
   if (!f.differentiated_outputs.empty()) {
     std::vector<Variable> roots;
     std::vector<Tensor> grads;

@@ -42,6 +42,13 @@ class CaseContext {
   Generator gen_;
 };
 
+// Thrown by a handler for a variant of its model/mode that is not implemented yet; the case is
+// then reported like a model without a handler ("not implemented: ...").
+class NotImplemented : public Error {
+ public:
+  using Error::Error;
+};
+
 using Outputs = std::map<std::string, Variable>;
 using Handler = std::function<Outputs(CaseContext&)>;
 
