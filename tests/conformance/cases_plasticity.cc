@@ -1,4 +1,5 @@
 // Conformance handlers: STDP on dense weights and Tsodyks-Markram (issue 5).
+#include "plasticity/correlation_sensor.h"
 #include "plasticity/stdp.h"
 #include "plasticity/tsodyks_markram.h"
 #include "tests/conformance/runner.h"
@@ -48,7 +49,48 @@ Outputs tsodyks_markram_case(CaseContext& c) {
   return {{"output", r.output}, {"u", r.record.u}, {"x", r.record.x}, {"final.u", r.state.u}, {"final.x", r.state.x}};
 }
 
+correlation::Params sensor_params(const Fixture& f) {
+  correlation::Params p;
+  p.eta_p = f.number("eta_p");
+  p.eta_m = f.number("eta_m");
+  p.tau_ac_inv = f.number("tau_ac_inv");
+  p.tau_c_inv = f.number("tau_c_inv");
+  return p;
+}
+
+Outputs stdp_sensor_case(CaseContext& c) {
+  const Fixture& f = c.fixture();
+  const Tensor z_pre = f.tensors.at("z_pre"), z_post = f.tensors.at("z_post");
+  correlation::StdpSensorState s{f.tensors.at("state.a_pre").clone(), f.tensors.at("state.a_post").clone()};
+  std::vector<Tensor> pres, posts;
+  for (int64_t t = 0; t < z_pre.size(0); ++t) {
+    correlation::stdp_sensor_step(z_pre.select(0, t), z_post.select(0, t), s, sensor_params(f), f.dt);
+    pres.push_back(s.a_pre);
+    posts.push_back(s.a_post);
+  }
+  return {{"a_pre", Variable(stack(pres, 0))}, {"a_post", Variable(stack(posts, 0))}};
+}
+
+Outputs correlation_sensor_case(CaseContext& c) {
+  const Fixture& f = c.fixture();
+  const Tensor z_pre = f.tensors.at("z_pre"), z_post = f.tensors.at("z_post");
+  correlation::CorrelationSensorState s{f.tensors.at("state.post_pre").clone(), f.tensors.at("state.correlation_trace").clone(),
+                                        f.tensors.at("state.anti_correlation_trace").clone()};
+  std::vector<Tensor> pp, cs, as;
+  for (int64_t t = 0; t < z_pre.size(0); ++t) {
+    correlation::correlation_sensor_step(z_pre.select(0, t), z_post.select(0, t), s, sensor_params(f), f.dt);
+    pp.push_back(s.post_pre);
+    cs.push_back(s.correlation_trace);
+    as.push_back(s.anti_correlation_trace);
+  }
+  return {{"post_pre", Variable(stack(pp, 0))},
+          {"correlation_trace", Variable(stack(cs, 0))},
+          {"anti_correlation_trace", Variable(stack(as, 0))}};
+}
+
 const Registration kRegistrations[] = {
+    {"stdp_sensor/sequence", stdp_sensor_case},
+    {"correlation_sensor/sequence", correlation_sensor_case},
     {"stdp/sequence", stdp_case},
     {"tsodyks_markram/sequence", tsodyks_markram_case},
 };

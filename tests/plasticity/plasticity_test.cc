@@ -89,3 +89,28 @@ TEST_CASE("Tsodyks-Markram: depressing synapses weaken over a train, facilitatin
       },
       {rand({1, 1}, g, 0.1f, 0.4f), rand({1, 1}, g, 0.5f, 0.9f)});
 }
+
+#include "plasticity/correlation_sensor.h"
+
+TEST_CASE("correlation sensor: a batch of B equals B runs of batch 1 (unlike Norse)", "[correlation]") {
+  Generator g(3);
+  const Tensor z_pre = bernoulli({20, 3, 4}, 0.3f, g), z_post = bernoulli({20, 3, 2}, 0.3f, g);
+  correlation::CorrelationSensorState batch;
+  for (int64_t t = 0; t < 20; ++t) correlation::correlation_sensor_step(z_pre.select(0, t), z_post.select(0, t), batch);
+  for (int64_t b = 0; b < 3; ++b) {
+    correlation::CorrelationSensorState single;
+    for (int64_t t = 0; t < 20; ++t) {
+      correlation::correlation_sensor_step(z_pre.select(0, t).slice(0, b, b + 1), z_post.select(0, t).slice(0, b, b + 1), single);
+    }
+    CAPTURE(b);
+    REQUIRE(single.correlation_trace.to_vector() == batch.correlation_trace.slice(0, b, b + 1).to_vector());
+    REQUIRE(single.anti_correlation_trace.to_vector() == batch.anti_correlation_trace.slice(0, b, b + 1).to_vector());
+    REQUIRE(single.post_pre.to_vector() == batch.post_pre.slice(0, b, b + 1).to_vector());
+  }
+  // A pre spike followed by a post spike raises the correlation trace of that pair.
+  correlation::CorrelationSensorState s;
+  correlation::correlation_sensor_step(from_vector({1}, {1, 1}), from_vector({0}, {1, 1}), s);
+  REQUIRE(s.correlation_trace.item() == 1.0f);
+  const Tensor w = correlation::correlation_based_update(zeros({1, 1}), s, 0.1f, 0.1f);
+  REQUIRE(w.item() == Approx(0.1f));
+}
