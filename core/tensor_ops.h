@@ -101,6 +101,11 @@ Tensor conv2d_grad_input(const Tensor& grad_output, const Tensor& weight, const 
 Tensor conv2d_grad_weight(const Tensor& grad_output, const Tensor& input,
                           const Shape& weight_shape, const Conv2dOptions& options);
 
+// torch.nn.functional.unfold: input [B, C, H, W] -> [B, C*kh*kw, L] with the sliding blocks'
+// elements in (c, i, j) order and L = Ho * Wo (zero padding, dilation as in conv2d).
+Tensor unfold2d(const Tensor& input, int64_t kh, int64_t kw, int64_t stride = 1, int64_t padding = 0,
+                int64_t dilation = 1);
+
 struct Pool2dOptions {
   int64_t kernel_size = 2;
   int64_t stride = 0;  // 0 means kernel_size (PyTorch's default)

@@ -201,6 +201,39 @@ Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
   return grad_weight;
 }
 
+Tensor unfold2d(const Tensor& input_in, int64_t kh, int64_t kw, int64_t stride, int64_t padding, int64_t dilation) {
+  const char* op = "unfold2d";
+  check_rank(op, "input", 4, input_in.shape(), "[B, C, H, W]");
+  NORSE_CHECK(kh >= 1 && kw >= 1 && stride >= 1 && padding >= 0 && dilation >= 1, InvalidArgument, op,
+              "kernel sizes, stride and dilation must be >= 1 and padding >= 0, got kernel ", kh, "x", kw, ", stride ",
+              stride, ", padding ", padding, ", dilation ", dilation);
+  const Tensor input = input_in.contiguous();
+  const int64_t b = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
+  const int64_t ho = conv_output_size(op, h, dilation * (kh - 1) + 1, stride, padding);
+  const int64_t wo = conv_output_size(op, w, dilation * (kw - 1) + 1, stride, padding);
+  Tensor out = zeros({b, c * kh * kw, ho * wo});
+  const float* src = input.data();
+  float* dst = out.data();
+  for (int64_t n = 0; n < b; ++n) {
+    for (int64_t ch = 0; ch < c; ++ch) {
+      for (int64_t i = 0; i < kh; ++i) {
+        for (int64_t j = 0; j < kw; ++j) {
+          float* row = dst + ((n * c + ch) * kh * kw + i * kw + j) * ho * wo;
+          for (int64_t oy = 0; oy < ho; ++oy) {
+            const int64_t y = oy * stride - padding + i * dilation;
+            if (y < 0 || y >= h) continue;
+            for (int64_t ox = 0; ox < wo; ++ox) {
+              const int64_t x = ox * stride - padding + j * dilation;
+              if (x >= 0 && x < w) row[oy * wo + ox] = src[((n * c + ch) * h + y) * w + x];
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 // --- pooling -----------------------------------------------------------------------------------
 
 namespace {

@@ -48,6 +48,17 @@ struct State {
 Tensor stdp_step_linear(const Tensor& z_pre, const Tensor& z_post, const Tensor& w, State& state,
                         const Params& p = {}, float dt = 1e-3f);
 
+struct Conv2dGeometry {
+  int64_t stride = 1, padding = 0, dilation = 1;
+};
+
+// The convolutional form (Norse's stdp_step_conv2d): z_pre [B, C_in, H, W], z_post
+// [B, C_out, Ho, Wo], w [C_out, C_in, kh, kw]; the pre-synaptic activity and trace are unfolded
+// with the convolution's stride, padding and dilation, so that every kernel weight sees the
+// input positions it connects.
+Tensor stdp_step_conv2d(const Tensor& z_pre, const Tensor& z_post, const Tensor& w, State& state, const Params& p = {},
+                        const Conv2dGeometry& geometry = {}, float dt = 1e-3f);
+
 }  // namespace stdp
 }  // namespace norse
 

@@ -10,7 +10,6 @@ namespace {
 
 Outputs stdp_case(CaseContext& c) {
   const Fixture& f = c.fixture();
-  if (f.bool_param("convolutional")) throw NotImplemented("stdp/sequence with convolutional weights (stdp_step_conv2d)");
   stdp::Params p;
   p.a_pre = f.number("a_pre");
   p.a_post = f.number("a_post");
@@ -29,7 +28,13 @@ Outputs stdp_case(CaseContext& c) {
                 f.has_tensor("state.t_post") ? f.tensors.at("state.t_post") : Tensor()};
   std::vector<Tensor> ws, pres, posts;
   for (int64_t t = 0; t < z_pre.size(0); ++t) {
-    w = stdp::stdp_step_linear(z_pre.select(0, t), z_post.select(0, t), w, s, p, f.dt);
+    if (f.bool_param("convolutional")) {
+      const stdp::Conv2dGeometry g{static_cast<int64_t>(f.number("stride")), static_cast<int64_t>(f.number("padding")),
+                                   static_cast<int64_t>(f.number("dilation"))};
+      w = stdp::stdp_step_conv2d(z_pre.select(0, t), z_post.select(0, t), w, s, p, g, f.dt);
+    } else {
+      w = stdp::stdp_step_linear(z_pre.select(0, t), z_post.select(0, t), w, s, p, f.dt);
+    }
     ws.push_back(w);
     pres.push_back(s.t_pre);
     posts.push_back(s.t_post);

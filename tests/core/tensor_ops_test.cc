@@ -211,3 +211,23 @@ TEST_CASE("max_pool2d and avg_pool2d", "[ops][values]") {
   NORSE_REQUIRE_CLOSE(max_pool2d(neg(ones4), {3, 1, 1}).values, full({1, 1, 2, 2}, -1.0f));  // pad is -inf
   REQUIRE_THROWS_AS(max_pool2d(x, {2, 0, 2}), InvalidArgument);
 }
+
+TEST_CASE("unfold2d: conv2d is the weight matrix times the unfolded input; dilation", "[ops][values]") {
+  Generator g(31);
+  const Tensor x = randn({2, 3, 6, 5}, g), w = randn({4, 3, 3, 2}, g);
+  for (int64_t stride : {1, 2}) {
+    for (int64_t pad : {0, 1}) {
+      CAPTURE(stride, pad);
+      const Tensor cols = unfold2d(x, 3, 2, stride, pad);
+      const Tensor y = matmul(w.reshape({4, 18}), cols);  // [2, 4, L]
+      NORSE_REQUIRE_CLOSE(y.reshape(conv2d(x, w, Tensor(), {stride, pad}).shape()), conv2d(x, w, Tensor(), {stride, pad}),
+                          1e-4f, 1e-4f);
+    }
+  }
+  // Dilation 2 on a 1x1x5x5 ramp with a 2x2 kernel: the block at (0, 0) reads (0,0),(0,2),(2,0),(2,2).
+  const Tensor ramp = arange(0, 25).view({1, 1, 5, 5});
+  const Tensor d = unfold2d(ramp, 2, 2, 1, 0, 2);
+  REQUIRE(d.shape() == Shape{1, 4, 9});
+  NORSE_REQUIRE_CLOSE(d.select(2, 0), from_vector({0, 2, 10, 12}, {1, 4}));
+  REQUIRE_THROWS_AS(unfold2d(ramp, 2, 2, 1, 0, 0), InvalidArgument);
+}
