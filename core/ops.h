@@ -30,6 +30,9 @@ Variable neg(const Variable& x);
 Variable exp(const Variable& x);
 Variable log(const Variable& x);
 Variable tanh(const Variable& x);
+Variable sin(const Variable& x);
+Variable cos(const Variable& x);
+Variable sqrt(const Variable& x);
 Variable sigmoid(const Variable& x);
 Variable relu(const Variable& x);   // gradient 0 at x = 0
 Variable abs(const Variable& x);    // gradient sign(x), 0 at x = 0
@@ -49,6 +52,7 @@ Variable operator-(float s, const Variable& a);
 Variable operator*(const Variable& a, float s);
 Variable operator*(float s, const Variable& a);
 Variable operator/(const Variable& a, float s);
+Variable operator/(float s, const Variable& a);
 
 // --- linear algebra ---------------------------------------------------------------------------
 // [..., M, K] @ [..., K, N] -> [..., M, N] (2-D and batched, batch dims broadcast).

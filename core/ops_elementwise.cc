@@ -93,6 +93,23 @@ Variable tanh(const Variable& x) {
   });
 }
 
+Variable sin(const Variable& x) {
+  const Tensor xv = x.value();
+  return record_op("sin", sin(xv), {x}, [xv](const Grads& g, const Needs&) { return Grads{mul(g[0], cos(xv))}; });
+}
+
+Variable cos(const Variable& x) {
+  const Tensor xv = x.value();
+  return record_op("cos", cos(xv), {x}, [xv](const Grads& g, const Needs&) { return Grads{neg(mul(g[0], sin(xv)))}; });
+}
+
+Variable sqrt(const Variable& x) {
+  const Tensor out = sqrt(x.value());
+  return record_op("sqrt", out, {x}, [out](const Grads& g, const Needs&) {
+    return Grads{div(mul(g[0], 0.5f), out)};  // d sqrt(x) = 1 / (2 sqrt(x))
+  });
+}
+
 Variable sigmoid(const Variable& x) {
   const Tensor out = sigmoid(x.value());
   return record_op("sigmoid", out, {x}, [out](const Grads& g, const Needs&) {
@@ -144,5 +161,6 @@ Variable operator-(float s, const Variable& a) { return add(neg(a), s); }
 Variable operator*(const Variable& a, float s) { return mul(a, s); }
 Variable operator*(float s, const Variable& a) { return mul(a, s); }
 Variable operator/(const Variable& a, float s) { return mul(a, 1.0f / s); }
+Variable operator/(float s, const Variable& a) { return div(Variable(scalar_tensor(s)), a); }
 
 }  // namespace norse

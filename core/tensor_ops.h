@@ -29,6 +29,8 @@ Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
 Tensor abs(const Tensor& x);
 Tensor sqrt(const Tensor& x);
+Tensor sin(const Tensor& x);
+Tensor cos(const Tensor& x);
 Tensor sign(const Tensor& x);                 // -1, 0 or 1
 Tensor pow(const Tensor& x, float exponent);
 Tensor clamp(const Tensor& x, float low, float high);  // low <= high

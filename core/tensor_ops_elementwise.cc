@@ -133,6 +133,12 @@ Tensor abs(const Tensor& x) {
 Tensor sqrt(const Tensor& x) {
   return map_unary(x, [](const ConstArrayMap& v) { return v.sqrt(); });
 }
+Tensor sin(const Tensor& x) {
+  return map_unary(x, [](const ConstArrayMap& v) { return v.sin(); });
+}
+Tensor cos(const Tensor& x) {
+  return map_unary(x, [](const ConstArrayMap& v) { return v.cos(); });
+}
 Tensor sign(const Tensor& x) {
   return map_unary(x, [](const ConstArrayMap& v) {
     return (v > 0.0f).cast<float>() - (v < 0.0f).cast<float>();

@@ -1,5 +1,6 @@
 // Conformance handlers: the spike-time decoder and the exponential filter (issue 5).
 #include "models/decoders.h"
+#include "models/receptive_field.h"
 #include "tests/conformance/runner.h"
 
 namespace norse {
@@ -23,7 +24,16 @@ Outputs exp_filter_case(CaseContext& c) {
   return {{"output", filter.forward(c.leaf("input"))}};
 }
 
+Outputs receptive_field_case(CaseContext& c) {
+  const Fixture& f = c.fixture();
+  return {{"kernel", receptive_field::spatial_receptive_field(
+                         c.param("scale"), c.param("angle"), c.param("ratio"), c.param("x"), c.param("y"),
+                         static_cast<int64_t>(f.number("size")), static_cast<int64_t>(f.number("dx")),
+                         static_cast<int64_t>(f.number("dy")), f.number("domain"))}};
+}
+
 const Registration kRegistrations[] = {
+    {"spatial_receptive_field/kernel", receptive_field_case},
     {"decoder_spikes_to_times/decode", spikes_to_times_case},
     {"exp_filter/sequence", exp_filter_case},
 };

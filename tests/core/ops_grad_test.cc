@@ -34,6 +34,7 @@ TEST_CASE("gradients of binary ops, with broadcasting", "[ops][grad]") {
   check_gradients([](const Vars& v) { return pow(v[0], v[1]); }, {rand({3, 4}, g, 0.5f, 2.0f), rand({4}, g, -1.5f, 2.5f)});
   check_gradients([](const Vars& v) { return v[0] * 2.0f - 1.0f + v[0] / 4.0f; }, {a});
   check_gradients([](const Vars& v) { return 3.0f - v[0] * v[0]; }, {a});
+  check_gradients([](const Vars& v) { return 2.0f / v[0]; }, {away_from_zero({4}, g, -2, 2, 0.5f)});
 }
 
 TEST_CASE("gradients of unary ops", "[ops][grad]") {
@@ -45,6 +46,9 @@ TEST_CASE("gradients of unary ops", "[ops][grad]") {
   check_gradients([](const Vars& v) { return exp(v[0]); }, {x});
   check_gradients([](const Vars& v) { return log(v[0]); }, {positive});
   check_gradients([](const Vars& v) { return tanh(v[0]); }, {x});
+  check_gradients([](const Vars& v) { return sin(v[0]); }, {x});
+  check_gradients([](const Vars& v) { return cos(v[0]); }, {x});
+  check_gradients([](const Vars& v) { return sqrt(v[0]); }, {positive});
   check_gradients([](const Vars& v) { return sigmoid(v[0]); }, {x});
   check_gradients([](const Vars& v) { return relu(v[0]); }, {nonzero});
   check_gradients([](const Vars& v) { return abs(v[0]); }, {nonzero});

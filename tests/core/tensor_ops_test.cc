@@ -24,6 +24,8 @@ TEST_CASE("unary element-wise ops", "[ops][values]") {
   NORSE_REQUIRE_CLOSE(tanh(from_vector({0, 0.5f, -2}, {3})), from_vector({0, 0.46211716f, -0.96402758f}, {3}));
   NORSE_REQUIRE_CLOSE(sigmoid(from_vector({0, 2, -100}, {3})), from_vector({0.5f, 0.88079708f, 0}, {3}));
   NORSE_REQUIRE_CLOSE(sqrt(from_vector({0, 4, 2}, {3})), from_vector({0, 2, 1.41421356f}, {3}));
+  NORSE_REQUIRE_CLOSE(sin(from_vector({0, 1.5707963f, -0.5f}, {3})), from_vector({0, 1, -0.47942554f}, {3}));
+  NORSE_REQUIRE_CLOSE(cos(from_vector({0, 3.14159265f, 0.5f}, {3})), from_vector({1, -1, 0.87758256f}, {3}));
   NORSE_REQUIRE_CLOSE(add(x, 1.0f), from_vector({-1, 0.5f, 1, 2, 4}, {5}));
   NORSE_REQUIRE_CLOSE(mul(x, -2.0f), from_vector({4, 1, 0, -2, -6}, {5}));
   NORSE_REQUIRE_CLOSE(in_range(x, -0.5f, 1.0f), from_vector({0, 1, 1, 1, 0}, {5}));
