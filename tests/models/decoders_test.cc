@@ -53,3 +53,24 @@ TEST_CASE("ExpFilter: Linear then out[t] = decay out[t-1] + y[t]; gradients", "[
       },
       {randn({4, 2, 3}, g), randn({2, 3}, g), randn({2}, g)});
 }
+
+#include "models/lif.h"
+#include "models/regularization.h"
+
+TEST_CASE("regularisation: spike and voltage accumulators, and their gradient through the surrogate", "[regularization]") {
+  regularization::RegularizationCell cell;
+  REQUIRE(cell.forward(Variable(from_vector({1, 0, 1}, {3}))).item() == 2.0f);
+  REQUIRE(cell.forward(Variable(from_vector({1, 1, 1}, {3}))).item() == 5.0f);
+  cell.reset();
+  REQUIRE_FALSE(cell.total().defined());
+  regularization::RegularizationCell volts(regularization::RegularizationCell::Kind::kVoltage);
+  REQUIRE(volts.forward(Variable(from_vector({0.5f, -0.25f}, {2}))).item() == 0.25f);
+  // A spike-count penalty reaches the input current of a LIF layer.
+  Variable x(full({20, 1, 3}, 0.3f), true);
+  const lif::SequenceResult r = lif::lif_sequence(x, {}, lif::Params{});
+  const Variable count = regularization::spike_accumulator(r.z);
+  REQUIRE(count.item() > 0.0f);
+  count.backward();
+  REQUIRE(sum(abs(x.grad())).item() > 0.0f);
+  REQUIRE_THROWS_AS(regularization::spike_accumulator(Variable(ones({2})), Variable(ones({2}))), ShapeError);
+}
