@@ -50,8 +50,15 @@ class Storage {
  private:
   float* data_ = nullptr;
   int64_t numel_ = 0;
+  size_t bytes_ = 0;  // the allocated (rounded) size
   Device device_ = Device::kCPU;
 };
+
+// Large CPU buffers (>= 1 MiB) freed by Storages are kept for reuse by the next allocation of
+// the same size (bounded at 2 GiB), so training loops do not pay the kernel's page zeroing on
+// every batch. Bytes currently cached, and a way to return them all to the system:
+int64_t cpu_cache_bytes();
+void empty_cpu_cache();
 
 class Tensor {
  public:

@@ -124,21 +124,23 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
   const Tensor weight = weight_in.contiguous();
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const int64_t chunk = g.chunk();
-  std::vector<float> cols(static_cast<size_t>(g.patch() * chunk * g.plane()));
-  RowMatrix y;
+  // Scratch buffers are Tensors so that the CPU block cache reuses them across calls.
+  Tensor cols = Tensor::empty({g.patch() * chunk * g.plane()});
+  Tensor y_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
   const ConstRowMap w(weight.data(), g.out_channels, g.patch());
   const Tensor bias_c = bias.defined() ? bias.contiguous() : Tensor();
   for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
     const int64_t bc = std::min(chunk, g.batch - b0);
     const int64_t width = bc * g.plane();
     im2col(input.data(), g, b0, bc, cols.data());
+    RowMap y(y_buffer.data(), g.out_channels, width);
     y.noalias() = w * ConstRowMap(cols.data(), g.patch(), width);
     float* dst = out.data() + b0 * g.out_channels * g.plane();
     parallel_for(bc * g.out_channels, 16, [&](int64_t begin, int64_t end) {
       for (int64_t so = begin; so < end; ++so) {
         const int64_t s = so / g.out_channels, o = so % g.out_channels;
         const float b = bias_c.defined() ? bias_c.data()[o] : 0.0f;
-        const float* src = y.data() + o * width + s * g.plane();
+        const float* src = y_buffer.data() + o * width + s * g.plane();
         float* line = dst + so * g.plane();
         for (int64_t p = 0; p < g.plane(); ++p) line[p] = src[p] + b;
       }
@@ -148,16 +150,14 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
 }
 
 namespace {
-// grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo].
-RowMatrix gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t b0, int64_t bc) {
-  RowMatrix gm(g.out_channels, bc * g.plane());
+// grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo] in `dst`.
+void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t b0, int64_t bc, float* dst) {
   for (int64_t s = 0; s < bc; ++s) {
     for (int64_t o = 0; o < g.out_channels; ++o) {
       const float* src = grad_output + ((b0 + s) * g.out_channels + o) * g.plane();
-      std::copy(src, src + g.plane(), gm.data() + o * bc * g.plane() + s * g.plane());
+      std::copy(src, src + g.plane(), dst + o * bc * g.plane() + s * g.plane());
     }
   }
-  return gm;
 }
 }  // namespace
 
@@ -171,11 +171,13 @@ Tensor conv2d_grad_input(const Tensor& grad_output_in, const Tensor& weight_in,
   Tensor grad_input = zeros(input_shape);
   const ConstRowMap w(weight.data(), g.out_channels, g.patch());
   const int64_t chunk = g.chunk();
-  RowMatrix cols;
+  Tensor gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
+  Tensor cols_buffer = Tensor::empty({g.patch() * chunk * g.plane()});
   for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
     const int64_t bc = std::min(chunk, g.batch - b0);
-    const RowMatrix gm = gather_grad_output(grad_output.data(), g, b0, bc);
-    cols.noalias() = w.transpose() * gm;
+    gather_grad_output(grad_output.data(), g, b0, bc, gm_buffer.data());
+    RowMap cols(cols_buffer.data(), g.patch(), bc * g.plane());
+    cols.noalias() = w.transpose() * ConstRowMap(gm_buffer.data(), g.out_channels, bc * g.plane());
     col2im(cols.data(), g, b0, bc, grad_input.data());
   }
   return grad_input;
@@ -191,12 +193,14 @@ Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
   Tensor grad_weight = zeros(weight_shape);
   RowMap gw(grad_weight.data(), g.out_channels, g.patch());
   const int64_t chunk = g.chunk();
-  std::vector<float> cols(static_cast<size_t>(g.patch() * chunk * g.plane()));
+  Tensor cols = Tensor::empty({g.patch() * chunk * g.plane()});
+  Tensor gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
   for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
     const int64_t bc = std::min(chunk, g.batch - b0);
     im2col(input.data(), g, b0, bc, cols.data());
-    const RowMatrix gm = gather_grad_output(grad_output.data(), g, b0, bc);
-    gw.noalias() += gm * ConstRowMap(cols.data(), g.patch(), bc * g.plane()).transpose();
+    gather_grad_output(grad_output.data(), g, b0, bc, gm_buffer.data());
+    gw.noalias() += ConstRowMap(gm_buffer.data(), g.out_channels, bc * g.plane()) *
+                    ConstRowMap(cols.data(), g.patch(), bc * g.plane()).transpose();
   }
   return grad_weight;
 }

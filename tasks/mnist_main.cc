@@ -6,7 +6,6 @@
 // Trains Norse's spiking ConvNet (or --model=fc) on the bundled MNIST subset (or --data_dir),
 // prints progress, per-epoch train loss and test accuracy, writes metrics.csv and a checkpoint
 // per epoch to --output_dir, and ends with the line `test_accuracy=<value>`.
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -48,11 +47,6 @@ std::string default_data_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Keep freed memory in the process: every batch allocates the same large activations and
-  // im2col buffers, and returning them to the OS (mmap/munmap) made the kernel zero-fill
-  // pages on every batch (measured: a third of the run time in the kernel).
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   norse::mnist::TrainConfig config;
   std::string data_dir, output_dir = "mnist_output";
   int threads = 0;

@@ -189,3 +189,22 @@ TEST_CASE("random tensors come from the explicit generator, reproducibly", "[ten
     REQUIRE_THROWS_AS(bernoulli({3}, 1.5f, g), InvalidArgument);
   }
 }
+
+TEST_CASE("large freed buffers are cached for reuse, and the cache can be emptied", "[tensor][memory]") {
+  empty_cpu_cache();
+  REQUIRE(cpu_cache_bytes() == 0);
+  const float* first = nullptr;
+  {
+    Tensor big = zeros({1 << 20});  // 4 MiB
+    first = big.data();
+  }
+  REQUIRE(cpu_cache_bytes() >= (4 << 20));
+  Tensor again = Tensor::empty({1 << 20});
+  REQUIRE(again.data() == first);  // the same block, reused
+  REQUIRE(cpu_cache_bytes() == 0);
+  { Tensor small = zeros({16}); }
+  REQUIRE(cpu_cache_bytes() == 0);  // small blocks go back to malloc
+  again = Tensor();
+  empty_cpu_cache();
+  REQUIRE(cpu_cache_bytes() == 0);
+}
