@@ -14,11 +14,6 @@ Variable required_state(const Variable& v, const char* name) {
   return v;
 }
 
-Variable as_one_step_sequence(const Variable& input) {
-  NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, "izhikevich_recurrent_step",
-              "argument 'input' must be [B, N_in], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  return reshape(input, {1, input.size(0), input.size(1)});
-}
 }  // namespace
 
 RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, const Variable& input_weights,
@@ -58,7 +53,7 @@ RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, con
 RecurrentStepResult izhikevich_recurrent_step(const Variable& input, const Variable& input_weights,
                                        const Variable& recurrent_weights, const RecurrentState& state,
                                        const Params& params, bool autapses, float dt, Generator* gen) {
-  const RecurrentSequenceResult r = izhikevich_recurrent_sequence(as_one_step_sequence(input), input_weights, recurrent_weights,
+  const RecurrentSequenceResult r = izhikevich_recurrent_sequence(detail::as_one_recurrent_step("izhikevich_recurrent_step", input), input_weights, recurrent_weights,
                                                             state, params, autapses, dt, false, gen);
   return RecurrentStepResult{r.state.z, r.state};
 }

@@ -6,14 +6,6 @@
 
 namespace norse {
 namespace lsnn {
-namespace {
-
-Variable as_one_step_sequence(const Variable& input) {
-  NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, "lsnn_recurrent_step",
-              "argument 'input' must be [B, N_in], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  return reshape(input, {1, input.size(0), input.size(1)});
-}
-}  // namespace
 
 RecurrentSequenceResult lsnn_recurrent_sequence(const Variable& input, const Variable& input_weights,
                                                const Variable& recurrent_weights, const RecurrentState& initial,
@@ -56,7 +48,7 @@ RecurrentSequenceResult lsnn_recurrent_sequence(const Variable& input, const Var
 RecurrentStepResult lsnn_recurrent_step(const Variable& input, const Variable& input_weights,
                                        const Variable& recurrent_weights, const RecurrentState& state,
                                        const Params& params, bool autapses, float dt, Generator* gen) {
-  const RecurrentSequenceResult r = lsnn_recurrent_sequence(as_one_step_sequence(input), input_weights, recurrent_weights,
+  const RecurrentSequenceResult r = lsnn_recurrent_sequence(detail::as_one_recurrent_step("lsnn_recurrent_step", input), input_weights, recurrent_weights,
                                                             state, params, autapses, dt, false, gen);
   return RecurrentStepResult{r.state.z, r.state};
 }

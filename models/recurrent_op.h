@@ -26,6 +26,13 @@ struct RecurrentOpOutputs {
   std::vector<Variable> records;  // kStates, [T, B, H] each (record_states only)
 };
 
+// A RecurrentCell's [B, N_in] input as a one-step [1, B, N_in] sequence.
+inline Variable as_one_recurrent_step(const char* op, const Variable& input) {
+  NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, op, "argument 'input' must be [B, N_in], got ",
+              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  return reshape(input, {1, input.size(0), input.size(1)});
+}
+
 // recurrent_weights with its diagonal zeroed on the tape (autapses = false), or as given.
 inline Variable apply_autapses(const Variable& recurrent_weights, bool autapses) {
   if (autapses) return recurrent_weights;
