@@ -17,22 +17,9 @@
 #include "core/core.h"
 #include "tasks/idx.h"
 #include "tasks/mnist_train.h"
+#include "tasks/run_util.h"
 
 namespace {
-
-std::string format_duration(double seconds) {
-  const int s = static_cast<int>(seconds + 0.5);
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%d:%02d", s / 60, s % 60);
-  return buf;
-}
-
-// A path given relative to where the user ran `bazel run` (BUILD_WORKING_DIRECTORY).
-std::string user_path(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd ? std::string(cwd) + "/" + path : path;
-}
 
 // The bundled subset: in the runfiles under `bazel run`, else in the source tree.
 std::string default_data_dir() {
@@ -78,8 +65,8 @@ int main(int argc, char** argv) {
 
   try {
     if (threads > 0) norse::set_num_threads(threads);
-    config.output_dir = user_path(output_dir);
-    const std::string dir = data_dir.empty() ? default_data_dir() : user_path(data_dir);
+    config.output_dir = norse::tasks::user_path(output_dir);
+    const std::string dir = data_dir.empty() ? default_data_dir() : norse::tasks::user_path(data_dir);
     const norse::data::Dataset train_set = norse::data::load_mnist(dir, "train");
     const norse::data::Dataset test_set = norse::data::load_mnist(dir, "t10k");
     std::printf("MNIST from %s: %lld train, %lld test digits; model=%s time_steps=%lld batch_size=%lld lr=%g seed=%llu "
@@ -104,7 +91,7 @@ int main(int argc, char** argv) {
         std::printf("\repoch %lld/%lld [%s%s] %3.0f%% %lld/%lld %.0f samples/s ETA %s loss %.4f ",
                     static_cast<long long>(p.epoch), static_cast<long long>(p.epochs), std::string(filled, '#').c_str(),
                     std::string(width - filled, '.').c_str(), 100.0 * fraction, static_cast<long long>(p.samples_done),
-                    static_cast<long long>(p.samples_total), p.samples_per_second, format_duration(p.eta_seconds).c_str(),
+                    static_cast<long long>(p.samples_total), p.samples_per_second, norse::tasks::format_duration(p.eta_seconds).c_str(),
                     p.running_loss);
         std::fflush(stdout);
       } else {
@@ -113,7 +100,7 @@ int main(int argc, char** argv) {
           last_decile = decile;
           std::printf("epoch %lld/%lld %3.0f%% %lld/%lld %.0f samples/s ETA %s loss %.4f\n", static_cast<long long>(p.epoch),
                       static_cast<long long>(p.epochs), 100.0 * fraction, static_cast<long long>(p.samples_done),
-                      static_cast<long long>(p.samples_total), p.samples_per_second, format_duration(p.eta_seconds).c_str(),
+                      static_cast<long long>(p.samples_total), p.samples_per_second, norse::tasks::format_duration(p.eta_seconds).c_str(),
                       p.running_loss);
           std::fflush(stdout);
         }

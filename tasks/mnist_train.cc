@@ -4,14 +4,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/philox.h"
-#include "core/safetensors.h"
+#include "tasks/checkpoint.h"
 #include "models/optim.h"
 
 namespace norse {
@@ -52,7 +51,7 @@ int64_t limited(int64_t size, int64_t limit) { return limit > 0 ? std::min(size,
 std::string checkpoint_path(const TrainConfig& c) { return c.output_dir + "/checkpoint.safetensors"; }
 
 // The settings a checkpoint must agree with to be resumed.
-std::map<std::string, std::string> run_identity(const TrainConfig& c) {
+tasks::RunIdentity run_identity(const TrainConfig& c) {
   return {{"model", c.network.model},
           {"time_steps", std::to_string(c.network.time_steps)},
           {"input_scale", std::to_string(c.network.input_scale)},
@@ -72,60 +71,24 @@ std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
   return j.dump();
 }
 
-void write_metrics_csv(const std::string& dir, const std::vector<EpochMetrics>& epochs) {
-  const std::string path = dir + "/metrics.csv";
-  std::ofstream out(path + ".tmp");
-  out << "epoch,train_loss,test_accuracy,seconds\n";
+std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
+  std::string out = "epoch,train_loss,test_accuracy,seconds\n";
   char line[128];
   for (const EpochMetrics& m : epochs) {
     std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%.1f\n", static_cast<long long>(m.epoch), m.train_loss,
                   m.test_accuracy, m.seconds);
-    out << line;
+    out += line;
   }
-  out.close();
-  if (!out || std::rename((path + ".tmp").c_str(), path.c_str()) != 0) throw IoError("mnist: cannot write " + path);
+  return out;
 }
 
-void save_checkpoint(const TrainConfig& c, Network& net, const optim::Optimizer& opt,
-                     const std::vector<EpochMetrics>& epochs) {
-  NamedTensors tensors;
-  for (auto& [name, p] : net.named_parameters()) tensors.emplace_back("model." + name, p->value());
-  for (auto& [name, t] : opt.state()) tensors.emplace_back("optim." + name, t);
-  std::map<std::string, std::string> meta = run_identity(c);
-  meta["epoch"] = std::to_string(epochs.empty() ? 0 : epochs.back().epoch);
-  meta["metrics"] = metrics_json(epochs);
-  save_safetensors(checkpoint_path(c), tensors, meta);
-}
-
-// Restores parameters, optimizer state and the metrics so far; returns the completed epochs.
-int64_t load_checkpoint(const TrainConfig& c, Network& net, optim::Optimizer& opt, std::vector<EpochMetrics>& epochs) {
-  const SafetensorsFile f = load_safetensors(checkpoint_path(c));
-  for (const auto& [key, value] : run_identity(c)) {
-    auto it = f.metadata.find(key);
-    NORSE_CHECK(it != f.metadata.end() && it->second == value, InvalidArgument, "mnist --resume", "checkpoint ",
-                checkpoint_path(c), " was written with ", key, " = ",
-                it == f.metadata.end() ? std::string("(missing)") : it->second, ", this run has ", value,
-                "; use the same settings or another --output_dir");
-  }
-  std::vector<std::pair<std::string, Tensor*>> targets;
-  NamedTensors optim_state;
-  for (auto& [name, p] : net.named_parameters()) targets.emplace_back("model." + name, &p->mutable_value());
-  SafetensorsFile model_part;
-  for (const auto& [name, t] : f.tensors) {
-    if (name.rfind("optim.", 0) == 0) {
-      optim_state.emplace_back(name.substr(6), t);
-    } else {
-      model_part.tensors.emplace_back(name, t);
-    }
-  }
-  load_into(model_part, targets, checkpoint_path(c));
-  opt.load_state(optim_state);
-  epochs.clear();
-  for (const auto& m : nlohmann::json::parse(f.metadata.at("metrics"))) {
+std::vector<EpochMetrics> parse_metrics(const std::string& json) {
+  std::vector<EpochMetrics> epochs;
+  for (const auto& m : nlohmann::json::parse(json)) {
     epochs.push_back({m["epoch"].get<int64_t>(), m["train_loss"].get<double>(), m["test_accuracy"].get<double>(),
                       m["seconds"].get<double>()});
   }
-  return std::stoll(f.metadata.at("epoch"));
+  return epochs;
 }
 
 }  // namespace
@@ -162,7 +125,10 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   if (!c.output_dir.empty()) ::mkdir(c.output_dir.c_str(), 0755);
   struct stat st;
   if (c.resume && !c.output_dir.empty() && ::stat(checkpoint_path(c).c_str(), &st) == 0) {
-    start_epoch = load_checkpoint(c, *net, adam, result.epochs);
+    const tasks::CheckpointContents saved =
+        tasks::load_checkpoint(checkpoint_path(c), "mnist --resume", net->named_parameters(), adam, run_identity(c));
+    result.epochs = parse_metrics(saved.metrics_json);
+    start_epoch = saved.completed;
     result.resumed_from_epoch = start_epoch;
   }
   const int64_t n = limited(train_set.images.size(0), c.train_limit);
@@ -205,8 +171,11 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     result.epochs.push_back(m);
     if (!c.output_dir.empty()) {
-      save_checkpoint(c, *net, adam, result.epochs);
-      write_metrics_csv(c.output_dir, result.epochs);
+      tasks::CheckpointContents contents;
+      contents.completed = m.epoch;
+      contents.metrics_json = metrics_json(result.epochs);
+      tasks::save_checkpoint(checkpoint_path(c), net->named_parameters(), adam, run_identity(c), contents);
+      tasks::write_file_atomically(c.output_dir + "/metrics.csv", metrics_csv(result.epochs));
     }
     if (progress) {
       Progress p;

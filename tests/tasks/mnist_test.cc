@@ -51,7 +51,7 @@ TEST_CASE("MNIST smoke run: the training loss falls on a few hundred digits", "[
   REQUIRE(r.test_accuracy > 0.2);  // well above chance (0.1) after 36 small batches
   // The checkpoint and the metrics exist.
   const SafetensorsFile f = load_safetensors(c.output_dir + "/checkpoint.safetensors");
-  REQUIRE(f.metadata.at("epoch") == "3");
+  REQUIRE(f.metadata.at("completed") == "3");
   REQUIRE(f.contains("model.fc1.weight"));
   REQUIRE(f.contains("optim.fc1.weight.exp_avg"));
 }

@@ -1,0 +1,75 @@
+#include "tasks/checkpoint.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/safetensors.h"
+
+namespace norse {
+namespace tasks {
+namespace {
+
+const char* const kReserved[] = {"completed", "metrics"};
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const std::vector<nn::NamedParameter>& params,
+                     const optim::Optimizer& optimizer, const RunIdentity& identity, const CheckpointContents& contents) {
+  NamedTensors tensors;
+  for (const auto& [name, p] : params) tensors.emplace_back("model." + name, p->value());
+  for (const auto& [name, t] : optimizer.state()) tensors.emplace_back("optim." + name, t);
+  std::map<std::string, std::string> meta = identity;
+  for (const auto& [key, value] : contents.extra) meta[key] = value;
+  meta["completed"] = std::to_string(contents.completed);
+  meta["metrics"] = contents.metrics_json;
+  save_safetensors(path, tensors, meta);
+}
+
+CheckpointContents load_checkpoint(const std::string& path, const char* who, const std::vector<nn::NamedParameter>& params,
+                                   optim::Optimizer& optimizer, const RunIdentity& identity) {
+  const SafetensorsFile f = load_safetensors(path);
+  for (const auto& [key, value] : identity) {
+    auto it = f.metadata.find(key);
+    NORSE_CHECK(it != f.metadata.end() && it->second == value, InvalidArgument, who, "checkpoint ", path,
+                " was written with ", key, " = ", it == f.metadata.end() ? std::string("(missing)") : it->second,
+                ", this run has ", value, "; use the same settings or another --output_dir");
+  }
+  for (const char* key : kReserved) {
+    NORSE_CHECK(f.metadata.count(key) == 1, IoError, who, "checkpoint ", path, " lacks the metadata entry '", key, "'");
+  }
+  std::vector<std::pair<std::string, Tensor*>> targets;
+  for (const auto& [name, p] : params) targets.emplace_back("model." + name, &p->mutable_value());
+  SafetensorsFile model_part;
+  NamedTensors optim_state;
+  for (const auto& [name, t] : f.tensors) {
+    if (name.rfind("optim.", 0) == 0) {
+      optim_state.emplace_back(name.substr(6), t);
+    } else {
+      model_part.tensors.emplace_back(name, t);
+    }
+  }
+  load_into(model_part, targets, path);
+  optimizer.load_state(optim_state);
+  CheckpointContents out;
+  out.completed = std::stoll(f.metadata.at("completed"));
+  out.metrics_json = f.metadata.at("metrics");
+  for (const auto& [key, value] : f.metadata) {
+    if (identity.count(key) == 0 && key != "completed" && key != "metrics") out.extra[key] = value;
+  }
+  return out;
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    NORSE_CHECK(static_cast<bool>(out), IoError, "write_file_atomically", "cannot write ", tmp);
+  }
+  NORSE_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, IoError, "write_file_atomically", "cannot rename ", tmp,
+              " to ", path);
+}
+
+}  // namespace tasks
+}  // namespace norse

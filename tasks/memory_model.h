@@ -1,0 +1,80 @@
+// The memory task's network and loss, as Norse's task defines them (norse/task/memory.py):
+//
+//   spikes [T, B, 4 * population] -> recurrent spiking layer -> LILinearCell(hidden, 2)
+//
+//   lsnn     LSNNRecurrentCell(in, hidden): v_th 0.5, beta 1.8, tau_adapt_inv = 1 / exp(2000 dt)
+//            (Norse's expression: e^-2 = 0.135 /s at dt = 1 ms, an adaptation time constant of
+//            7.4 s - longer than a whole sample, so a threshold raised at STORE is still
+//            raised at RECALL)
+//   lif      LIFRecurrentCell(in, hidden): v_th 0.5
+//   lsnnlif  Norse's LSNNLIFNet: hidden / 2 LIF and hidden / 2 LSNN neurons, each population
+//            recurrent within itself, both fed the input; output [LIF | LSNN]
+//   hidden defaults to the input width (Norse: 20), autapses off, SuperSpike (alpha 100).
+//
+// Loss (Norse's training_step): the read-out voltage averaged over each period, softmax over
+// the two outputs, and at the recall periods binary_cross_entropy_with_logits(probabilities,
+// one-hot label) - Norse applies the *with_logits* loss to probabilities; --loss=norse keeps
+// that, --loss=ce uses the cross-entropy of the period-mean voltages instead. Plus the
+// spike-rate regulariser: factor * sum over neurons of (mean rate - target)^2 with
+// target = regularization_target / (seq_length * seq_repetitions) spikes per step.
+// Accuracy: the argmax of the period-mean read-out at each recall period against the stored bit.
+#ifndef NORSE_TASKS_MEMORY_MODEL_H_
+#define NORSE_TASKS_MEMORY_MODEL_H_
+
+#include <memory>
+#include <string>
+
+#include "models/lif_recurrent.h"
+#include "models/lsnn_recurrent.h"
+#include "models/neuron_layers.h"
+#include "tasks/memory_data.h"
+
+namespace norse {
+namespace memory {
+
+struct NetworkOptions {
+  std::string neuron_model = "lsnn";  // "lsnn", "lif" or "lsnnlif"
+  int64_t hidden = 0;                 // recurrent neurons; 0: the input width, as Norse
+  float dt = 1e-3f;
+};
+
+struct NetworkOutput {
+  Variable readout;  // [T, B, 2] read-out voltages
+  Variable spikes;   // [T, B, hidden]
+};
+
+class MemoryNetwork : public nn::Module {
+ public:
+  MemoryNetwork(int64_t input_features, const NetworkOptions& options, Generator& init);
+  NetworkOutput forward(const Tensor& input);
+  std::vector<nn::NamedParameter> named_parameters() override;
+  int64_t hidden() const { return hidden_; }
+
+ private:
+  NetworkOptions options_;
+  int64_t input_features_, hidden_;
+  std::unique_ptr<lsnn::LSNNRecurrent> lsnn_;
+  std::unique_ptr<lif::LIFRecurrent> lif_;
+  std::unique_ptr<nn::LILinearCell> readout_;
+};
+
+struct LossOptions {
+  std::string loss = "norse";            // "norse" or "ce" (see above)
+  float regularization_factor = 1e-2f;   // Norse's default
+  float regularization_target = 10.0f;   // Norse's default
+};
+
+struct LossResult {
+  Variable total;         // task + regularisation
+  double task = 0.0, regularization = 0.0;
+  int64_t correct = 0;    // recall periods answered right
+  int64_t recalls = 0;    // recall periods in the batch
+};
+
+LossResult memory_loss(const NetworkOutput& out, const StoreRecallBatch& batch, const StoreRecallOptions& data,
+                       const LossOptions& options);
+
+}  // namespace memory
+}  // namespace norse
+
+#endif  // NORSE_TASKS_MEMORY_MODEL_H_

@@ -1,0 +1,196 @@
+#include "tasks/memory_train.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "models/optim.h"
+#include "tasks/checkpoint.h"
+
+namespace norse {
+namespace memory {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The datasets' seeds: training, validation and test sequences never share a stream.
+uint64_t split_seed(uint64_t seed, uint64_t split) { return seed * 3 + split; }
+
+std::string checkpoint_path(const TrainConfig& c) { return c.output_dir + "/checkpoint.safetensors"; }
+
+std::string to_string(float x) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.9g", x);
+  return buf;
+}
+
+tasks::RunIdentity run_identity(const TrainConfig& c) {
+  return {{"task", "memory"},
+          {"neuron_model", c.network.neuron_model},
+          {"hidden", std::to_string(c.network.hidden)},
+          {"dt", to_string(c.network.dt)},
+          {"seq_length", std::to_string(c.data.seq_length)},
+          {"seq_periods", std::to_string(c.data.seq_periods)},
+          {"seq_repetitions", std::to_string(c.data.seq_repetitions)},
+          {"population_size", std::to_string(c.data.population_size)},
+          {"poisson_rate", to_string(c.data.poisson_rate)},
+          {"loss", c.loss.loss},
+          {"regularization_factor", to_string(c.loss.regularization_factor)},
+          {"regularization_target", to_string(c.loss.regularization_target)},
+          {"samples", std::to_string(c.samples)},
+          {"batch_size", std::to_string(c.batch_size)},
+          {"learning_rate", to_string(c.learning_rate)},
+          {"lr_step", std::to_string(c.lr_step)},
+          {"lr_gamma", to_string(c.lr_gamma)},
+          {"seed", std::to_string(c.seed)}};
+}
+
+std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const EpochMetrics& m : epochs) {
+    j.push_back({{"epoch", m.epoch},
+                 {"train_loss", m.train_loss},
+                 {"train_accuracy", m.train_accuracy},
+                 {"val_accuracy", m.val_accuracy},
+                 {"seconds", m.seconds}});
+  }
+  return j.dump();
+}
+
+std::vector<EpochMetrics> parse_metrics(const std::string& json) {
+  std::vector<EpochMetrics> out;
+  for (const auto& m : nlohmann::json::parse(json)) {
+    out.push_back({m["epoch"].get<int64_t>(), m["train_loss"].get<double>(), m["train_accuracy"].get<double>(),
+                   m["val_accuracy"].get<double>(), m["seconds"].get<double>()});
+  }
+  return out;
+}
+
+std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
+  std::string out = "epoch,train_loss,train_accuracy,val_accuracy,seconds\n";
+  char line[160];
+  for (const EpochMetrics& m : epochs) {
+    std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%s,%.2f\n", static_cast<long long>(m.epoch), m.train_loss,
+                  m.train_accuracy, m.val_accuracy < 0 ? "" : std::to_string(m.val_accuracy).c_str(), m.seconds);
+    out += line;
+  }
+  return out;
+}
+
+void check_config(const TrainConfig& c) {
+  c.data.validate("memory");
+  NORSE_CHECK(c.samples >= 1, InvalidArgument, "memory", "--samples must be >= 1, got ", c.samples);
+  NORSE_CHECK(c.batch_size >= 1, InvalidArgument, "memory", "--batch_size must be >= 1, got ", c.batch_size);
+  NORSE_CHECK(c.epochs >= 1, InvalidArgument, "memory", "--epochs must be >= 1, got ", c.epochs);
+  NORSE_CHECK(c.lr_step >= 1, InvalidArgument, "memory", "--lr_step must be >= 1, got ", c.lr_step);
+  NORSE_CHECK(c.eval_every >= 1, InvalidArgument, "memory", "--eval_every must be >= 1, got ", c.eval_every);
+  NORSE_CHECK(c.learning_rate > 0.0f, InvalidArgument, "memory", "--learning_rate must be > 0, got ", c.learning_rate);
+}
+
+}  // namespace
+
+Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const LossOptions& loss, int64_t batch_size,
+                    int64_t epoch) {
+  NoGradGuard no_grad;
+  const bool was_training = net.is_training();
+  net.train(false);
+  Evaluation e;
+  int64_t correct = 0;
+  double loss_sum = 0.0;
+  int64_t batches = 0;
+  for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
+    const int64_t end = std::min(data.size(), begin + batch_size);
+    const StoreRecallBatch batch = data.batch(begin, end, epoch);
+    const LossResult r = memory_loss(net.forward(batch.input), batch, data.options(), loss);
+    correct += r.correct;
+    e.recalls += r.recalls;
+    loss_sum += r.task;
+    ++batches;
+  }
+  net.train(was_training);
+  e.accuracy = e.recalls > 0 ? static_cast<double>(correct) / static_cast<double>(e.recalls) : 0.0;
+  e.loss = batches > 0 ? loss_sum / static_cast<double>(batches) : 0.0;
+  return e;
+}
+
+TrainResult train(const TrainConfig& c, const std::function<void(const Progress&)>& progress) {
+  check_config(c);
+  Generator init(c.seed);
+  MemoryNetwork net(c.data.input_features(), c.network, init);
+  const StoreRecallDataset train_set(c.samples, c.data, split_seed(c.seed, 0));
+  const StoreRecallDataset val_set(std::max<int64_t>(1, c.samples / 2), c.data, split_seed(c.seed, 1));
+  StoreRecallOptions test_options = c.data;
+  test_options.seq_repetitions *= 2;  // Norse tests on sequences with twice the repetitions
+  const StoreRecallDataset test_set(std::max<int64_t>(1, c.samples / 2), test_options, split_seed(c.seed, 2));
+
+  optim::AdamOptions adam_options;
+  adam_options.lr = c.learning_rate;
+  optim::Adam adam(net.named_parameters(), adam_options);
+  const optim::StepLR schedule(c.learning_rate, c.lr_step, c.lr_gamma);
+
+  TrainResult result;
+  int64_t start_epoch = 0;
+  if (!c.output_dir.empty()) ::mkdir(c.output_dir.c_str(), 0755);
+  struct stat st;
+  if (c.resume && !c.output_dir.empty() && ::stat(checkpoint_path(c).c_str(), &st) == 0) {
+    const tasks::CheckpointContents saved =
+        tasks::load_checkpoint(checkpoint_path(c), "memory --resume", net.named_parameters(), adam, run_identity(c));
+    result.epochs = parse_metrics(saved.metrics_json);
+    start_epoch = saved.completed;
+    result.resumed_from_epoch = start_epoch;
+  }
+  const auto run_start = Clock::now();
+  for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    adam.set_lr(schedule.lr(epoch));
+    net.train(true);
+    EpochMetrics m;
+    m.epoch = epoch + 1;
+    int64_t batches = 0, correct = 0, recalls = 0;
+    for (int64_t begin = 0; begin < train_set.size(); begin += c.batch_size) {
+      const int64_t end = std::min(train_set.size(), begin + c.batch_size);
+      const StoreRecallBatch batch = train_set.batch(begin, end, epoch);
+      adam.zero_grad();
+      const LossResult r = memory_loss(net.forward(batch.input), batch, c.data, c.loss);
+      r.total.backward();
+      adam.step();
+      m.train_loss += r.total.item();
+      correct += r.correct;
+      recalls += r.recalls;
+      ++batches;
+    }
+    m.train_loss /= static_cast<double>(batches);
+    m.train_accuracy = static_cast<double>(correct) / static_cast<double>(recalls);
+    if ((epoch + 1) % c.eval_every == 0 || epoch + 1 == c.epochs) {
+      m.val_accuracy = evaluate(net, val_set, c.loss, c.batch_size, epoch).accuracy;
+    }
+    m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    result.epochs.push_back(m);
+    if (!c.output_dir.empty()) {
+      tasks::CheckpointContents contents;
+      contents.completed = m.epoch;
+      contents.metrics_json = metrics_json(result.epochs);
+      tasks::save_checkpoint(checkpoint_path(c), net.named_parameters(), adam, run_identity(c), contents);
+      tasks::write_file_atomically(c.output_dir + "/metrics.csv", metrics_csv(result.epochs));
+    }
+    if (progress) {
+      Progress p;
+      p.epoch = m.epoch;
+      p.epochs = c.epochs;
+      p.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+      p.eta_seconds = p.seconds / static_cast<double>(epoch + 1 - start_epoch) * static_cast<double>(c.epochs - epoch - 1);
+      p.metrics = m;
+      progress(p);
+    }
+  }
+  const Evaluation test = evaluate(net, test_set, c.loss, c.batch_size, 0);
+  result.recall_accuracy = test.accuracy;
+  result.test_recalls = test.recalls;
+  return result;
+}
+
+}  // namespace memory
+}  // namespace norse
