@@ -12,7 +12,7 @@
 // total input I_t (4); z is an output.
 // Layouts: per-step arrays [steps, batch, hidden]; R [hidden, hidden] (row = post-synaptic);
 // states [batch, hidden]. Outputs marked (=) are overwritten. Deterministic for any thread
-// count.
+// count. Threads split the batch (rows), each walking the whole time loop (see detail::).
 #ifndef NORSE_KERNELS_RECURRENT_SEQUENCE_H_
 #define NORSE_KERNELS_RECURRENT_SEQUENCE_H_
 
@@ -60,37 +60,71 @@ struct RecurrentBackwardArgs {
 
 namespace detail {
 
+// The batch is cut into blocks of rows (a power of two, at least kBlockElements neurons each where
+// the batch allows, at most kRowBlocks blocks), fixed by the batch and layer size alone. Rows
+// never interact in the forward pass and only through dL/dR in the backward pass, so each
+// block walks the WHOLE time loop on its own (one parallel region per call, no per-step
+// barrier: per-step threading cost more than the work at small sizes), and dL/dR is summed
+// from per-block partials in block order: the result does not depend on the thread count.
+constexpr int64_t kRowBlocks = 16;
+constexpr int64_t kBlockElements = 1024;
+
+// A power of two, so that the blocks split evenly over 2, 4, ... threads.
+inline int64_t row_blocks(int64_t batch, int64_t hidden) {
+  int64_t blocks = 1;
+  while (blocks < kRowBlocks && blocks * kBlockElements < batch * hidden && blocks * 2 <= batch) blocks *= 2;
+  return blocks;
+}
+inline int64_t block_row(int64_t batch, int64_t blocks, int64_t j) { return batch * j / blocks; }
+
+// The parameters of elements [e0, e1), loaded once per call: the broadcast index (a modulo per
+// parameter) costs more than the step itself when done at every step.
+template <class Model>
+std::vector<float> block_params(const NeuronParams<Model>& p, int64_t e0, int64_t e1) {
+  std::vector<float> table(static_cast<size_t>((e1 - e0) * Dims<Model>::kPArray));
+  for (int64_t e = e0; e < e1; ++e) load_params(p, e, &table[static_cast<size_t>((e - e0) * Dims<Model>::kPArray)]);
+  return table;
+}
+
 template <class Model, Surrogate S>
 void recurrent_forward(const NeuronParams<Model>& p, const RecurrentForwardArgs& a) {
   using Dm = Dims<Model>;
-  const int64_t n = a.batch * a.hidden;
+  const int64_t n = a.batch * a.hidden, h = a.hidden;
+  const int64_t blocks = row_blocks(a.batch, a.hidden);
   std::vector<float> state(static_cast<size_t>(Dm::kS * n));
   std::vector<float> current(static_cast<size_t>(n));
   for (int s = 0; s < Dm::kS; ++s) std::memcpy(&state[static_cast<size_t>(s * n)], a.state0[s], sizeof(float) * static_cast<size_t>(n));
-  for (int64_t t = 0; t < a.steps; ++t) {
-    const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
-    std::memcpy(current.data(), a.input_current + t * n, sizeof(float) * static_cast<size_t>(n));
-    gemm(false, true, a.batch, a.hidden, a.hidden, 1.0f, z_prev, a.recurrent_weights, 1.0f, current.data());
-    if (a.saved_current != nullptr) std::memcpy(a.saved_current + t * n, current.data(), sizeof(float) * static_cast<size_t>(n));
-    parallel_for(n, 1024, [&](int64_t begin, int64_t end) {
-      float prm[Dm::kPArray];
-      float st[Dm::kS];
-      for (int64_t e = begin; e < end; ++e) {
-        load_params(p, e, prm);
-        for (int s = 0; s < Dm::kS; ++s) {
-          st[s] = state[static_cast<size_t>(s * n + e)];
-          if (a.saved != nullptr) a.saved[(t * Dm::kS + s) * n + e] = st[s];
+  parallel_for(blocks, 1, [&](int64_t jb, int64_t je) {
+    for (int64_t j = jb; j < je; ++j) {
+      const int64_t r0 = block_row(a.batch, blocks, j), r1 = block_row(a.batch, blocks, j + 1);
+      const int64_t e0 = r0 * h, e1 = r1 * h;
+      float* cur = current.data() + e0;
+      const std::vector<float> prm_table = block_params(p, e0, e1);  // constant over time
+      for (int64_t t = 0; t < a.steps; ++t) {
+        const float* z_prev = (t == 0 ? a.z0 : a.z + (t - 1) * n) + e0;
+        std::memcpy(cur, a.input_current + t * n + e0, sizeof(float) * static_cast<size_t>(e1 - e0));
+        gemm(false, true, r1 - r0, h, h, 1.0f, z_prev, a.recurrent_weights, 1.0f, cur);
+        if (a.saved_current != nullptr) {
+          std::memcpy(a.saved_current + t * n + e0, cur, sizeof(float) * static_cast<size_t>(e1 - e0));
         }
-        const float z = Model::template step<S>(prm, st, current[static_cast<size_t>(e)], p.dt, p.alpha,
-                                                uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
-        a.z[t * n + e] = z;
-        for (int s = 0; s < Dm::kS; ++s) {
-          state[static_cast<size_t>(s * n + e)] = st[s];
-          if (a.record[s] != nullptr) a.record[s][t * n + e] = st[s];
+        float st[Dm::kS];
+        for (int64_t e = e0; e < e1; ++e) {
+          const float* prm = &prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)];
+          for (int s = 0; s < Dm::kS; ++s) {
+            st[s] = state[static_cast<size_t>(s * n + e)];
+            if (a.saved != nullptr) a.saved[(t * Dm::kS + s) * n + e] = st[s];
+          }
+          const float z = Model::template step<S>(prm, st, current[static_cast<size_t>(e)], p.dt, p.alpha,
+                                                  uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
+          a.z[t * n + e] = z;
+          for (int s = 0; s < Dm::kS; ++s) {
+            state[static_cast<size_t>(s * n + e)] = st[s];
+            if (a.record[s] != nullptr) a.record[s][t * n + e] = st[s];
+          }
         }
       }
-    });
-  }
+    }
+  });
   for (int s = 0; s < Dm::kS; ++s) std::memcpy(a.final_state[s], &state[static_cast<size_t>(s * n)], sizeof(float) * static_cast<size_t>(n));
 }
 
@@ -98,50 +132,62 @@ template <class Model, Surrogate S, bool kWantParams>
 void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArgs& a) {
   using Dm = BackwardDims<Model, kWantParams>;
   using D = typename Dm::D;
-  const int64_t n = a.batch * a.hidden;
+  const int64_t n = a.batch * a.hidden, h = a.hidden;
+  const int64_t blocks = row_blocks(a.batch, a.hidden);
   std::vector<float> grad_state(static_cast<size_t>(Dm::kS * n), 0.0f);
   std::vector<float> grad_z_recurrent(static_cast<size_t>(n), 0.0f);  // G_{t+1} @ R
+  // dL/dR partials, one per block (the first block writes the output directly).
+  std::vector<float> partial_grad_r(static_cast<size_t>((blocks - 1) * h * h), 0.0f);
   for (int s = 0; s < Dm::kS; ++s) {
     if (a.grad_final[s] != nullptr) std::memcpy(&grad_state[static_cast<size_t>(s * n)], a.grad_final[s], sizeof(float) * static_cast<size_t>(n));
   }
   if (kWantParams) {
     for (int q = 0; q < Dm::kP; ++q) std::fill(a.grad_params[q], a.grad_params[q] + n, 0.0f);
   }
-  std::fill(a.grad_recurrent_weights, a.grad_recurrent_weights + a.hidden * a.hidden, 0.0f);
-  for (int64_t t = a.steps; t-- > 0;) {
-    float* g_current = a.grad_input_current + t * n;  // G_t, written below
-    parallel_for(n, 1024, [&](int64_t begin, int64_t end) {
-      float prm[Dm::kPArray];
-      for (int64_t e = begin; e < end; ++e) {
-        load_params(p, e, prm);
-        D pd[Dm::kPArray];
-        for (int j = 0; j < Dm::kP; ++j) pd[j] = kWantParams ? D::variable(prm[j], Dm::kS + 1 + j) : D(prm[j]);
-        D sd[Dm::kS];
-        for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
-        const D xd = D::variable(a.saved_current[t * n + e], Dm::kS);
-        const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
-        const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
-        float g_out[Dm::kS];
-        for (int s = 0; s < Dm::kS; ++s) {
-          g_out[s] = grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
-        }
-        for (int d = 0; d < Dm::kDirs; ++d) {
-          float acc = g_z * z.d[d];
-          for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
-          if (d < Dm::kS) {
-            grad_state[static_cast<size_t>(d * n + e)] = acc;
-          } else if (d == Dm::kS) {
-            g_current[e] = acc;
-          } else if (kWantParams) {
-            a.grad_params[d - Dm::kS - 1][e] += acc;
+  std::fill(a.grad_recurrent_weights, a.grad_recurrent_weights + h * h, 0.0f);
+  parallel_for(blocks, 1, [&](int64_t jb, int64_t je) {
+    for (int64_t j = jb; j < je; ++j) {
+      const int64_t r0 = block_row(a.batch, blocks, j), r1 = block_row(a.batch, blocks, j + 1);
+      const int64_t e0 = r0 * h, e1 = r1 * h;
+      float* grad_r = j == 0 ? a.grad_recurrent_weights : partial_grad_r.data() + (j - 1) * h * h;
+      const std::vector<float> prm_table = block_params(p, e0, e1);  // constant over time
+      for (int64_t t = a.steps; t-- > 0;) {
+        float* g_current = a.grad_input_current + t * n;  // G_t, written below
+        for (int64_t e = e0; e < e1; ++e) {
+          const float* prm = &prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)];
+          D pd[Dm::kPArray];
+          for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[q], Dm::kS + 1 + q) : D(prm[q]);
+          D sd[Dm::kS];
+          for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
+          const D xd = D::variable(a.saved_current[t * n + e], Dm::kS);
+          const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
+          const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
+          float g_out[Dm::kS];
+          for (int s = 0; s < Dm::kS; ++s) {
+            g_out[s] = grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
+          }
+          for (int d = 0; d < Dm::kDirs; ++d) {
+            float acc = g_z * z.d[d];
+            for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
+            if (d < Dm::kS) {
+              grad_state[static_cast<size_t>(d * n + e)] = acc;
+            } else if (d == Dm::kS) {
+              g_current[e] = acc;
+            } else if (kWantParams) {
+              a.grad_params[d - Dm::kS - 1][e] += acc;
+            }
           }
         }
+        const float* z_prev = (t == 0 ? a.z0 : a.z + (t - 1) * n) + e0;
+        // dL/dR += G_t^T @ z_{t-1};  dL/dz_{t-1} (recurrent part) = G_t @ R   (this block's rows)
+        gemm(true, false, h, h, r1 - r0, 1.0f, g_current + e0, z_prev, 1.0f, grad_r);
+        gemm(false, false, r1 - r0, h, h, 1.0f, g_current + e0, a.recurrent_weights, 0.0f, grad_z_recurrent.data() + e0);
       }
-    });
-    const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
-    // dL/dR += G_t^T @ z_{t-1};  dL/dz_{t-1} (recurrent part) = G_t @ R
-    gemm(true, false, a.hidden, a.hidden, a.batch, 1.0f, g_current, z_prev, 1.0f, a.grad_recurrent_weights);
-    gemm(false, false, a.batch, a.hidden, a.hidden, 1.0f, g_current, a.recurrent_weights, 0.0f, grad_z_recurrent.data());
+    }
+  });
+  for (int64_t j = 1; j < blocks; ++j) {
+    const float* part = partial_grad_r.data() + (j - 1) * h * h;
+    for (int64_t k = 0; k < h * h; ++k) a.grad_recurrent_weights[k] += part[k];
   }
   std::memcpy(a.grad_z0, grad_z_recurrent.data(), sizeof(float) * static_cast<size_t>(n));
   for (int s = 0; s < Dm::kS; ++s) std::memcpy(a.grad_state0[s], &grad_state[static_cast<size_t>(s * n)], sizeof(float) * static_cast<size_t>(n));

@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
   app.add_option("--hidden", c.network.hidden, "recurrent neurons (0: the input width, as Norse)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--v_th", c.network.v_th, "spike threshold")->capture_default_str();
+  app.add_option("--tau_adapt", c.network.tau_adapt, "LSNN adaptation time constant (s)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--beta", c.network.beta, "LSNN threshold jump per spike")->capture_default_str();
   app.add_option("--epochs", c.epochs, "training epochs")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--samples", c.samples, "training sequences per epoch")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--batch_size", c.batch_size, "sequences per batch")->check(CLI::PositiveNumber)->capture_default_str();
@@ -76,8 +81,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     auto progress = [&](const norse::memory::Progress& p) {
       const auto& m = p.metrics;
-      std::printf("epoch %lld/%lld loss %.4f train_accuracy %.3f", static_cast<long long>(p.epoch),
-                  static_cast<long long>(p.epochs), m.train_loss, m.train_accuracy);
+      std::printf("epoch %lld/%lld loss %.4f train_accuracy %.3f spike_rate %.4f", static_cast<long long>(p.epoch),
+                  static_cast<long long>(p.epochs), m.train_loss, m.train_accuracy, m.spike_rate);
       if (m.val_accuracy >= 0) std::printf(" val_accuracy %.3f", m.val_accuracy);
       std::printf(" (%.1f s/epoch, %s elapsed, ETA %s)\n", m.seconds, norse::tasks::format_duration(p.seconds).c_str(),
                   norse::tasks::format_duration(p.eta_seconds).c_str());

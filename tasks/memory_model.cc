@@ -6,17 +6,17 @@ namespace norse {
 namespace memory {
 namespace {
 
-lsnn::Params memory_lsnn_params(float dt) {
+lsnn::Params memory_lsnn_params(const NetworkOptions& o) {
   lsnn::Params p;
-  p.v_th = Variable(scalar_tensor(0.5f));
-  p.tau_adapt_inv = Variable(scalar_tensor(1.0f / std::exp(2000.0f * dt)));
-  p.beta = Variable(scalar_tensor(1.8f));
+  p.v_th = Variable(scalar_tensor(o.v_th));
+  p.tau_adapt_inv = Variable(scalar_tensor(1.0f / o.tau_adapt));
+  p.beta = Variable(scalar_tensor(o.beta));
   return p;
 }
 
-lif::Params memory_lif_params() {
+lif::Params memory_lif_params(const NetworkOptions& o) {
   lif::Params p;
-  p.v_th = Variable(scalar_tensor(0.5f));
+  p.v_th = Variable(scalar_tensor(o.v_th));
   return p;
 }
 
@@ -27,6 +27,10 @@ MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& optio
   const std::string& m = options.neuron_model;
   NORSE_CHECK(m == "lsnn" || m == "lif" || m == "lsnnlif", InvalidArgument, "MemoryNetwork",
               "argument 'neuron_model' must be lsnn, lif or lsnnlif, got ", m);
+  NORSE_CHECK(std::isfinite(options.v_th) && std::isfinite(options.beta) && std::isfinite(options.tau_adapt) &&
+                  options.tau_adapt > 0.0f,
+              InvalidArgument, "MemoryNetwork", "v_th, beta must be finite and tau_adapt finite and > 0, got v_th = ",
+              options.v_th, ", beta = ", options.beta, ", tau_adapt = ", options.tau_adapt);
   NORSE_CHECK(input_features >= 1, InvalidArgument, "MemoryNetwork", "argument 'input_features' must be >= 1, got ",
               input_features);
   NORSE_CHECK(m != "lsnnlif" || hidden_ % 2 == 0, InvalidArgument, "MemoryNetwork",
@@ -34,11 +38,11 @@ MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& optio
   // Norse builds the LIF half before the LSNN half.
   if (m == "lif" || m == "lsnnlif") {
     lif_ = std::make_unique<lif::LIFRecurrent>(input_features, m == "lif" ? hidden_ : hidden_ / 2, init,
-                                               memory_lif_params(), false, options.dt);
+                                               memory_lif_params(options), false, options.dt);
   }
   if (m == "lsnn" || m == "lsnnlif") {
     lsnn_ = std::make_unique<lsnn::LSNNRecurrent>(input_features, m == "lsnn" ? hidden_ : hidden_ / 2, init,
-                                                  memory_lsnn_params(options.dt), false, options.dt);
+                                                  memory_lsnn_params(options), false, options.dt);
   }
   readout_ = std::make_unique<nn::LILinearCell>(hidden_, 2, init, li::Params{}, options.dt);
 }
@@ -101,6 +105,7 @@ LossResult memory_loss(const NetworkOutput& out, const StoreRecallBatch& batch, 
   const Variable rate = mean(out.spikes, {0, 1});
   const Variable reg = sum(pow(rate - target, 2.0f)) * options.regularization_factor;
   r.total = task + reg;
+  r.spike_rate = mean(out.spikes.value()).item();
   r.task = task.item();
   r.regularization = reg.item();
   const Tensor m = means.value().contiguous();

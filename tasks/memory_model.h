@@ -36,6 +36,9 @@ struct NetworkOptions {
   std::string neuron_model = "lsnn";  // "lsnn", "lif" or "lsnnlif"
   int64_t hidden = 0;                 // recurrent neurons; 0: the input width, as Norse
   float dt = 1e-3f;
+  float v_th = 0.5f;                  // threshold of both neuron kinds (Norse's task: 0.5)
+  float tau_adapt = 7.389056f;        // LSNN adaptation time constant in s (Norse's task: exp(2000 dt))
+  float beta = 1.8f;                  // LSNN threshold jump per spike (Norse's task: 1.8)
 };
 
 struct NetworkOutput {
@@ -67,6 +70,7 @@ struct LossOptions {
 struct LossResult {
   Variable total;         // task + regularisation
   double task = 0.0, regularization = 0.0;
+  double spike_rate = 0.0;  // mean spikes per neuron and step
   int64_t correct = 0;    // recall periods answered right
   int64_t recalls = 0;    // recall periods in the batch
 };

@@ -31,6 +31,9 @@ tasks::RunIdentity run_identity(const TrainConfig& c) {
   return {{"task", "memory"},
           {"neuron_model", c.network.neuron_model},
           {"hidden", std::to_string(c.network.hidden)},
+          {"v_th", to_string(c.network.v_th)},
+          {"tau_adapt", to_string(c.network.tau_adapt)},
+          {"beta", to_string(c.network.beta)},
           {"dt", to_string(c.network.dt)},
           {"seq_length", std::to_string(c.data.seq_length)},
           {"seq_periods", std::to_string(c.data.seq_periods)},
@@ -55,6 +58,7 @@ std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
                  {"train_loss", m.train_loss},
                  {"train_accuracy", m.train_accuracy},
                  {"val_accuracy", m.val_accuracy},
+                 {"spike_rate", m.spike_rate},
                  {"seconds", m.seconds}});
   }
   return j.dump();
@@ -63,18 +67,24 @@ std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
 std::vector<EpochMetrics> parse_metrics(const std::string& json) {
   std::vector<EpochMetrics> out;
   for (const auto& m : nlohmann::json::parse(json)) {
-    out.push_back({m["epoch"].get<int64_t>(), m["train_loss"].get<double>(), m["train_accuracy"].get<double>(),
-                   m["val_accuracy"].get<double>(), m["seconds"].get<double>()});
+    EpochMetrics e;
+    e.epoch = m["epoch"].get<int64_t>();
+    e.train_loss = m["train_loss"].get<double>();
+    e.train_accuracy = m["train_accuracy"].get<double>();
+    e.spike_rate = m["spike_rate"].get<double>();
+    e.val_accuracy = m["val_accuracy"].get<double>();
+    e.seconds = m["seconds"].get<double>();
+    out.push_back(e);
   }
   return out;
 }
 
 std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
-  std::string out = "epoch,train_loss,train_accuracy,val_accuracy,seconds\n";
+  std::string out = "epoch,train_loss,train_accuracy,spike_rate,val_accuracy,seconds\n";
   char line[160];
   for (const EpochMetrics& m : epochs) {
-    std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%s,%.2f\n", static_cast<long long>(m.epoch), m.train_loss,
-                  m.train_accuracy, m.val_accuracy < 0 ? "" : std::to_string(m.val_accuracy).c_str(), m.seconds);
+    std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%.5f,%s,%.2f\n", static_cast<long long>(m.epoch), m.train_loss,
+                  m.train_accuracy, m.spike_rate, m.val_accuracy < 0 ? "" : std::to_string(m.val_accuracy).c_str(), m.seconds);
     out += line;
   }
   return out;
@@ -158,11 +168,13 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       r.total.backward();
       adam.step();
       m.train_loss += r.total.item();
+      m.spike_rate += r.spike_rate;
       correct += r.correct;
       recalls += r.recalls;
       ++batches;
     }
     m.train_loss /= static_cast<double>(batches);
+    m.spike_rate /= static_cast<double>(batches);
     m.train_accuracy = static_cast<double>(correct) / static_cast<double>(recalls);
     if ((epoch + 1) % c.eval_every == 0 || epoch + 1 == c.epochs) {
       m.val_accuracy = evaluate(net, val_set, c.loss, c.batch_size, epoch).accuracy;

@@ -36,6 +36,7 @@ struct EpochMetrics {
   int64_t epoch = 0;               // 1-based
   double train_loss = 0.0;         // mean total loss (task + regularisation) over the batches
   double train_accuracy = 0.0;     // recall accuracy on the training batches
+  double spike_rate = 0.0;         // mean spikes per recurrent neuron and step (training batches)
   double val_accuracy = -1.0;      // -1: not evaluated this epoch
   double seconds = 0.0;
 };

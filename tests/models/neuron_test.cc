@@ -8,6 +8,7 @@
 #include "models/lif.h"
 #include "models/lif_recurrent.h"
 #include "models/lsnn.h"
+#include "models/lsnn_recurrent.h"
 #include "models/threshold.h"
 #include "tests/testing/gradcheck.h"
 #include "tests/testing/skip.h"
@@ -142,6 +143,31 @@ TEST_CASE("fused sequences give the same bits on 1 and 2 threads", "[models][thr
     return std::vector<Tensor>{a.z.value(), a.v_record.value(), b.state.b.value(), xv.grad()};
   };
   const std::vector<Tensor> one = run(1), two = run(2);
+  for (size_t k = 0; k < one.size(); ++k) {
+    CAPTURE(k);
+    REQUIRE(one[k].to_vector() == two[k].to_vector());
+  }
+}
+
+TEST_CASE("recurrent sequences give the same bits on 1 and 2 threads (row blocks)", "[models][threads]") {
+  // B * H = 4096 neurons: four row blocks, each walking the time loop alone; dL/dR is summed
+  // from per-block partials in block order.
+  Generator g(9);
+  const Tensor x = mul(rand({30, 64, 10}, g), 3.0f);
+  const Tensor w = randn({64, 10}, g, 0.0f, 0.5f), r = randn({64, 64}, g, 0.0f, 0.3f);
+  auto run = [&](int threads) {
+    const int before = num_threads();
+    set_num_threads(threads);
+    Variable xv(x.clone(), true), wv(w.clone(), true), rv(r.clone(), true);
+    lsnn::Params p;
+    p.v_th = Variable(scalar_tensor(0.5f));
+    const lsnn::RecurrentSequenceResult out = lsnn::lsnn_recurrent_sequence(xv, wv, rv, {}, p);
+    sum(out.z * out.z.detach() + out.state.v).backward();
+    set_num_threads(before);
+    return std::vector<Tensor>{out.z.value(), out.state.v.value(), xv.grad(), wv.grad(), rv.grad()};
+  };
+  const std::vector<Tensor> one = run(1), two = run(2);
+  REQUIRE(sum(one[0]).item() > 0.0f);  // the network spikes
   for (size_t k = 0; k < one.size(); ++k) {
     CAPTURE(k);
     REQUIRE(one[k].to_vector() == two[k].to_vector());
