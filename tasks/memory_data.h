@@ -26,7 +26,7 @@ namespace norse {
 namespace memory {
 
 struct StoreRecallOptions {
-  int64_t seq_length = 200;      // steps per period
+  int64_t seq_length = 50;       // steps per period (Norse's task: 200; see README)
   int64_t seq_periods = 12;      // periods per episode (store in the first half, recall in the second)
   int64_t seq_repetitions = 1;   // episodes per sample
   int64_t population_size = 5;   // Poisson neurons per channel

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--model", c.network.neuron_model, "recurrent neurons: lsnn, lif or lsnnlif (half each)")
       ->check(CLI::IsMember({"lsnn", "lif", "lsnnlif"}))
       ->capture_default_str();
-  app.add_option("--hidden", c.network.hidden, "recurrent neurons (0: the input width, as Norse)")
+  app.add_option("--hidden", c.network.hidden, "recurrent neurons (0: the input width, as Norse's task)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--v_th", c.network.v_th, "spike threshold")->capture_default_str();

@@ -143,6 +143,7 @@ TEST_CASE("memory network: shapes and parameters of lsnn, lif and lsnnlif", "[me
     Generator init(5);
     NetworkOptions n;
     n.neuron_model = model;
+    n.hidden = 0;  // the input width
     MemoryNetwork net(o.input_features(), n, init);
     REQUIRE(net.hidden() == 12);
     const NetworkOutput out = net.forward(b.input);
@@ -158,6 +159,7 @@ TEST_CASE("memory network: shapes and parameters of lsnn, lif and lsnnlif", "[me
   odd.neuron_model = "gru";
   REQUIRE_THROWS_WITH(MemoryNetwork(12, odd, init), Catch::Contains("gru"));
   NetworkOptions n;
+  n.hidden = 0;
   MemoryNetwork net(12, n, init);
   REQUIRE_THROWS_WITH(net.forward(zeros({5, 2, 11})), Catch::Contains("[T, B, 12]") && Catch::Contains("[5, 2, 11]"));
 }
@@ -175,6 +177,7 @@ TEST_CASE("memory loss: Norse's formula on hand-worked values, accuracy, finite 
   const Tensor v = from_vector({5.0f, -5.0f, 9.0f, 9.0f, 0.0f, 0.5f, 0.4f, 1.5f}, {4, 1, 2});
   const Tensor z = from_vector({1, 0, 0, 0, 0, 0, 1, 1}, {4, 1, 2});  // spikes of 2 neurons: rates 0.5, 0.25
   LossOptions opt;
+  opt.loss = "norse";
   opt.regularization_factor = 0.1f;
   opt.regularization_target = 1.0f;  // / (2 * 1) = 0.5 per step
   const LossResult r = memory_loss({Variable(v), Variable(z)}, b, o, opt);
@@ -216,6 +219,7 @@ namespace {
 TrainConfig smoke_config(const std::string& out) {
   TrainConfig c;
   c.data = small_data();
+  c.network.hidden = 16;
   c.samples = 16;
   c.batch_size = 8;
   c.eval_every = 2;
