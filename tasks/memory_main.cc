@@ -95,8 +95,11 @@ int main(int argc, char** argv) {
     }
     std::printf("metrics: %s/metrics.csv, checkpoint: %s/checkpoint.safetensors\n", c.output_dir.c_str(),
                 c.output_dir.c_str());
-    std::printf("test: %lld recall periods on fresh sequences with %lld repetitions\n",
-                static_cast<long long>(r.test_recalls), static_cast<long long>(2 * c.data.seq_repetitions));
+    std::printf("Norse's test (fresh sequences, %lld repetitions, %lld recalls): recall_accuracy_2x=%.4f\n",
+                static_cast<long long>(2 * c.data.seq_repetitions), static_cast<long long>(r.test_long_recalls),
+                r.recall_accuracy_long);
+    std::printf("test: %lld recall periods on fresh sequences with %lld repetition(s), as trained\n",
+                static_cast<long long>(r.test_recalls), static_cast<long long>(c.data.seq_repetitions));
     std::printf("recall_accuracy=%.4f\n", r.recall_accuracy);
     return 0;
   } catch (const norse::Error& e) {

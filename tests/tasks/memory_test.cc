@@ -235,7 +235,8 @@ TEST_CASE("memory smoke run, checkpoints, and --resume equal to an uninterrupted
   REQUIRE(w.epochs.size() == 4);
   REQUIRE(w.epochs[1].val_accuracy >= 0.0);
   REQUIRE(w.epochs[0].val_accuracy < 0.0);  // not evaluated in epoch 1
-  REQUIRE(w.test_recalls == 8 * 2 * 2);     // samples / 2 sequences with twice the repetitions
+  REQUIRE(w.test_recalls == 8 * 2);           // samples / 2 sequences of 2 repetitions
+  REQUIRE(w.test_long_recalls == 8 * 2 * 2);  // Norse's test: twice the repetitions
   REQUIRE(std::isfinite(w.epochs[3].train_loss));
   const SafetensorsFile f = load_safetensors(whole.output_dir + "/checkpoint.safetensors");
   REQUIRE(f.metadata.at("completed") == "4");
