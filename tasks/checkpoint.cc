@@ -1,5 +1,7 @@
 #include "tasks/checkpoint.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -57,6 +59,17 @@ CheckpointContents load_checkpoint(const std::string& path, const char* who, con
     if (identity.count(key) == 0 && key != "completed" && key != "metrics") out.extra[key] = value;
   }
   return out;
+}
+
+std::optional<CheckpointContents> prepare_output_dir(const std::string& output_dir, bool resume, const char* who,
+                                                     const std::vector<nn::NamedParameter>& params,
+                                                     optim::Optimizer& optimizer, const RunIdentity& identity) {
+  if (output_dir.empty()) return std::nullopt;
+  ::mkdir(output_dir.c_str(), 0755);
+  const std::string path = output_dir + "/checkpoint.safetensors";
+  struct stat st;
+  if (!resume || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return load_checkpoint(path, who, params, optimizer, identity);
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

@@ -6,6 +6,7 @@
 #define NORSE_TASKS_CHECKPOINT_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ void save_checkpoint(const std::string& path, const std::vector<nn::NamedParamet
 // both values when the checkpoint's identity differs from `identity`.
 CheckpointContents load_checkpoint(const std::string& path, const char* who, const std::vector<nn::NamedParameter>& params,
                                    optim::Optimizer& optimizer, const RunIdentity& identity);
+
+// The start of a training run with an output folder: creates `output_dir` (when not empty) and,
+// when `resume` is set and `output_dir`/checkpoint.safetensors exists, loads it as
+// load_checkpoint does. Returns the contents loaded, or nothing (a fresh start).
+std::optional<CheckpointContents> prepare_output_dir(const std::string& output_dir, bool resume, const char* who,
+                                                     const std::vector<nn::NamedParameter>& params,
+                                                     optim::Optimizer& optimizer, const RunIdentity& identity);
 
 // Writes `text` to `path` through a temporary file and a rename (never a half-written file).
 void write_file_atomically(const std::string& path, const std::string& text);

@@ -1,7 +1,5 @@
 #include "tasks/memory_train.h"
 
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdio>
 
@@ -144,13 +142,10 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
 
   TrainResult result;
   int64_t start_epoch = 0;
-  if (!c.output_dir.empty()) ::mkdir(c.output_dir.c_str(), 0755);
-  struct stat st;
-  if (c.resume && !c.output_dir.empty() && ::stat(checkpoint_path(c).c_str(), &st) == 0) {
-    const tasks::CheckpointContents saved =
-        tasks::load_checkpoint(checkpoint_path(c), "memory --resume", net.named_parameters(), adam, run_identity(c));
-    result.epochs = parse_metrics(saved.metrics_json);
-    start_epoch = saved.completed;
+  if (const auto saved = tasks::prepare_output_dir(c.output_dir, c.resume, "memory --resume", net.named_parameters(),
+                                                   adam, run_identity(c))) {
+    result.epochs = parse_metrics(saved->metrics_json);
+    start_epoch = saved->completed;
     result.resumed_from_epoch = start_epoch;
   }
   const auto run_start = Clock::now();

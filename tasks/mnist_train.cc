@@ -1,7 +1,5 @@
 #include "tasks/mnist_train.h"
 
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -122,13 +120,10 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   optim::Adam adam(net->named_parameters(), adam_options);
   TrainResult result;
   int64_t start_epoch = 0;
-  if (!c.output_dir.empty()) ::mkdir(c.output_dir.c_str(), 0755);
-  struct stat st;
-  if (c.resume && !c.output_dir.empty() && ::stat(checkpoint_path(c).c_str(), &st) == 0) {
-    const tasks::CheckpointContents saved =
-        tasks::load_checkpoint(checkpoint_path(c), "mnist --resume", net->named_parameters(), adam, run_identity(c));
-    result.epochs = parse_metrics(saved.metrics_json);
-    start_epoch = saved.completed;
+  if (const auto saved = tasks::prepare_output_dir(c.output_dir, c.resume, "mnist --resume", net->named_parameters(),
+                                                   adam, run_identity(c))) {
+    result.epochs = parse_metrics(saved->metrics_json);
+    start_epoch = saved->completed;
     result.resumed_from_epoch = start_epoch;
   }
   const int64_t n = limited(train_set.images.size(0), c.train_limit);
