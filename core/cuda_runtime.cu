@@ -59,5 +59,68 @@ float self_test(int device) {
   return max_error;
 }
 
+DeviceBuffer::DeviceBuffer(size_t count) : size_(count) {
+  if (count > 0) NORSE_CUDA_CHECK(cudaMalloc(&data_, count * sizeof(float)));
+}
+
+DeviceBuffer::DeviceBuffer(const std::vector<float>& host) : DeviceBuffer(host.size()) {
+  if (size_ > 0) NORSE_CUDA_CHECK(cudaMemcpy(data_, host.data(), size_ * sizeof(float), cudaMemcpyHostToDevice));
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  if (data_ != nullptr) cudaFree(data_);  // no throw from a destructor; a failure here is sticky and seen later
+}
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer&& other) noexcept : data_(other.data_), size_(other.size_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+
+DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) cudaFree(data_);
+    data_ = other.data_;
+    size_ = other.size_;
+    other.data_ = nullptr;
+    other.size_ = 0;
+  }
+  return *this;
+}
+
+std::vector<float> DeviceBuffer::download() const {
+  std::vector<float> host(size_);
+  if (size_ > 0) NORSE_CUDA_CHECK(cudaMemcpy(host.data(), data_, size_ * sizeof(float), cudaMemcpyDeviceToHost));
+  return host;
+}
+
+void DeviceBuffer::fill_zero() {
+  if (size_ > 0) NORSE_CUDA_CHECK(cudaMemset(data_, 0, size_ * sizeof(float)));
+}
+
+void synchronize() { NORSE_CUDA_CHECK(cudaDeviceSynchronize()); }
+
+EventTimer::EventTimer() {
+  cudaEvent_t a, b;
+  NORSE_CUDA_CHECK(cudaEventCreate(&a));
+  NORSE_CUDA_CHECK(cudaEventCreate(&b));
+  start_ = a;
+  stop_ = b;
+}
+
+EventTimer::~EventTimer() {
+  cudaEventDestroy(static_cast<cudaEvent_t>(start_));
+  cudaEventDestroy(static_cast<cudaEvent_t>(stop_));
+}
+
+void EventTimer::start() { NORSE_CUDA_CHECK(cudaEventRecord(static_cast<cudaEvent_t>(start_))); }
+
+float EventTimer::stop_ms() {
+  NORSE_CUDA_CHECK(cudaEventRecord(static_cast<cudaEvent_t>(stop_)));
+  NORSE_CUDA_CHECK(cudaEventSynchronize(static_cast<cudaEvent_t>(stop_)));
+  float ms = 0.0f;
+  NORSE_CUDA_CHECK(cudaEventElapsedTime(&ms, static_cast<cudaEvent_t>(start_), static_cast<cudaEvent_t>(stop_)));
+  return ms;
+}
+
 }  // namespace cuda
 }  // namespace norse

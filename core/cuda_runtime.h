@@ -4,7 +4,9 @@
 #ifndef NORSE_CORE_CUDA_RUNTIME_H_
 #define NORSE_CORE_CUDA_RUNTIME_H_
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace norse {
 namespace cuda {
@@ -19,6 +21,46 @@ std::string device_description(int device);
 // Runs a tiny saxpy kernel on `device` and returns the max abs error against the host result:
 // proves that kernels launch and memory round-trips. Throws CudaError on any CUDA failure.
 float self_test(int device);
+
+// A float array in device memory (plain cudaMalloc/cudaFree, every call checked). Move-only.
+// What the tests and benchmarks of the CUDA kernels use until device tensors exist.
+class DeviceBuffer {
+ public:
+  explicit DeviceBuffer(size_t count);
+  explicit DeviceBuffer(const std::vector<float>& host);  // allocates and uploads
+  ~DeviceBuffer();
+  DeviceBuffer(DeviceBuffer&& other) noexcept;
+  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept;
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+
+  float* data() const { return data_; }
+  size_t size() const { return size_; }
+  std::vector<float> download() const;  // synchronous copy to the host
+  void fill_zero();
+
+ private:
+  float* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Waits for all work on the current device; throws CudaError with the first kernel failure.
+void synchronize();
+
+// Milliseconds of device time between start() and stop() on the default stream (CUDA events).
+class EventTimer {
+ public:
+  EventTimer();
+  ~EventTimer();
+  EventTimer(const EventTimer&) = delete;
+  EventTimer& operator=(const EventTimer&) = delete;
+  void start();
+  float stop_ms();  // waits for the stop event
+
+ private:
+  void* start_ = nullptr;
+  void* stop_ = nullptr;
+};
 
 }  // namespace cuda
 }  // namespace norse

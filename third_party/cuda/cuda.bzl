@@ -21,6 +21,9 @@ NVCC_FLAGS = [
     "-gencode=arch=compute_80,code=sm_80",
     "-gencode=arch=compute_90,code=sm_90",
     "-gencode=arch=compute_90,code=compute_90",
+    # No fused multiply-add contraction: the device then rounds every step of the neuron math
+    # exactly as the CPU build does, so the GPU reproduces the CPU's spikes bit for bit.
+    "-fmad=false",
     # std::-style constexpr helpers and lambdas in device code.
     "--expt-relaxed-constexpr",
     "--extended-lambda",

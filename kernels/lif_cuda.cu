@@ -1,0 +1,167 @@
+// CUDA fused LIF loops: one thread per neuron, time inside, the step function of
+// kernels/lif_math.h. Runtime choices that change the loop body are template arguments, as in
+// kernels/lif_cpu.cc.
+#include <cuda_runtime.h>
+
+#include <type_traits>
+
+#include "core/cuda_check.cuh"
+#include "core/philox.h"
+#include "kernels/lif_cuda.h"
+#include "kernels/lif_math.h"
+#include "kernels/surrogate.h"
+
+namespace norse {
+namespace kernels {
+namespace lif {
+namespace {
+
+constexpr int kThreads = 256;
+
+struct DeviceParams {
+  const float *tau_syn_inv, *tau_mem_inv, *v_leak, *v_th, *v_reset;
+  int64_t size[5];
+  float dt, alpha;
+};
+
+DeviceParams device_params(const SequenceParams& p) {
+  return DeviceParams{p.tau_syn_inv.data, p.tau_mem_inv.data, p.v_leak.data, p.v_th.data, p.v_reset.data,
+                      {p.tau_syn_inv.size, p.tau_mem_inv.size, p.v_leak.size, p.v_th.size, p.v_reset.size},
+                      p.dt, p.alpha};
+}
+
+__device__ inline StepParams<float> load_params(const DeviceParams& p, int64_t e) {
+  return StepParams<float>{p.tau_syn_inv[e % p.size[0]], p.tau_mem_inv[e % p.size[1]], p.v_leak[e % p.size[2]],
+                           p.v_th[e % p.size[3]], p.v_reset[e % p.size[4]], p.alpha};
+}
+
+template <Surrogate S, bool kSaveV1, bool kSaveParamInputs, bool kRecord>
+__global__ void forward_kernel(DeviceParams p, SequenceForwardArgs a) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t n = a.elements;
+  if (e >= n) return;
+  const StepParams<float> sp = load_params(p, e);
+  float v = a.v0[e], i = a.i0[e];
+  for (int64_t t = 0; t < a.steps; ++t) {
+    const int64_t j = t * n + e;
+    float uniform = 0.0f;
+    if constexpr (is_stochastic(S)) uniform = philox_uniform(philox_bits(a.seed, a.offset, static_cast<uint64_t>(j)));
+    if constexpr (kSaveParamInputs) a.saved_v[j] = v;
+    const StepForward<float> out = step<S>(sp, StepState<float>{v, i}, a.input[j], p.dt, uniform);
+    v = out.next.v;
+    i = out.next.i;
+    a.z[j] = out.z;
+    if constexpr (kSaveV1) a.saved_v1[j] = out.v1;
+    if constexpr (kSaveParamInputs) a.saved_i1[j] = out.i1;
+    if constexpr (kRecord) {
+      a.v_record[j] = v;
+      a.i_record[j] = i;
+    }
+  }
+  a.v_final[e] = v;
+  a.i_final[e] = i;
+}
+
+template <Surrogate S, bool kDetach, bool kWantParams, bool kRecordGrads>
+__global__ void backward_kernel(DeviceParams p, SequenceBackwardArgs a) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t n = a.elements;
+  if (e >= n) return;
+  const StepParams<float> sp = load_params(p, e);
+  float grad_v = a.grad_v_final ? a.grad_v_final[e] : 0.0f;
+  float grad_i = a.grad_i_final ? a.grad_i_final[e] : 0.0f;
+  StepParamGrads<float> grad_prm{};
+  for (int64_t t = a.steps; t-- > 0;) {
+    const int64_t j = t * n + e;
+    const float v1 = a.saved_v1[j];
+    const float z = is_stochastic(S) ? a.z[j] : heaviside_strict(v1 - sp.v_th);
+    float grad_v2 = grad_v, grad_i2 = grad_i;
+    if constexpr (kRecordGrads) {
+      grad_v2 += a.grad_v_record[j];
+      grad_i2 += a.grad_i_record[j];
+    }
+    const StepBackward<float> b = step_backward<S, kDetach>(
+        sp, p.dt, z, v1, kWantParams ? a.saved_i1[j] : 0.0f, kWantParams ? a.saved_v[j] : 0.0f, a.grad_z[j], grad_v2,
+        grad_i2, kWantParams ? &grad_prm : nullptr);
+    grad_v = b.grad_state.v;
+    grad_i = b.grad_state.i;
+    a.grad_input[j] = b.grad_x;
+  }
+  a.grad_v0[e] = grad_v;
+  a.grad_i0[e] = grad_i;
+  if constexpr (kWantParams) {
+    a.grad_params[0][e] = grad_prm.tau_syn_inv;
+    a.grad_params[1][e] = grad_prm.tau_mem_inv;
+    a.grad_params[2][e] = grad_prm.v_leak;
+    a.grad_params[3][e] = grad_prm.v_th;
+    a.grad_params[4][e] = grad_prm.v_reset;
+  }
+}
+
+template <typename F>
+void with_bool(bool b, F&& f) {
+  if (b) {
+    f(std::true_type{});
+  } else {
+    f(std::false_type{});
+  }
+}
+
+void check_common(const char* op, int64_t steps, int64_t elements, const SequenceParams& p) {
+  NORSE_CHECK(steps >= 0 && elements >= 0, InvalidArgument, op, "steps and elements must be >= 0, got ", steps, " and ",
+              elements);
+  const ParamRef* refs[5] = {&p.tau_syn_inv, &p.tau_mem_inv, &p.v_leak, &p.v_th, &p.v_reset};
+  const char* names[5] = {"tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset"};
+  for (int k = 0; k < 5; ++k) {
+    NORSE_CHECK(refs[k]->data != nullptr && refs[k]->size >= 1, InvalidArgument, op, "parameter '", names[k],
+                "' must be a device pointer with size >= 1, got size ", refs[k]->size);
+  }
+}
+
+unsigned grid_for(int64_t elements) { return static_cast<unsigned>((elements + kThreads - 1) / kThreads); }
+
+}  // namespace
+
+void cuda_sequence_forward(const SequenceParams& params, const SequenceForwardArgs& args, void* stream) {
+  check_common("lif::cuda_sequence_forward", args.steps, args.elements, params);
+  if (args.elements == 0) return;
+  const bool save_params = args.saved_i1 != nullptr && args.saved_v != nullptr;
+  const bool record = args.v_record != nullptr && args.i_record != nullptr;
+  const DeviceParams dp = device_params(params);
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  with_surrogate(params.method, [&](auto tag) {
+    with_bool(args.saved_v1 != nullptr, [&](auto save_v1) {
+      with_bool(save_params, [&](auto save_p) {
+        with_bool(record, [&](auto rec) {
+          forward_kernel<decltype(tag)::value, decltype(save_v1)::value, decltype(save_p)::value, decltype(rec)::value>
+              <<<grid_for(args.elements), kThreads, 0, s>>>(dp, args);
+        });
+      });
+    });
+  });
+  NORSE_CUDA_CHECK(cudaGetLastError());
+}
+
+void cuda_sequence_backward(const SequenceParams& params, const SequenceBackwardArgs& args, void* stream) {
+  check_common("lif::cuda_sequence_backward", args.steps, args.elements, params);
+  if (args.elements == 0) return;
+  const bool want_params = args.grad_params[0] != nullptr;
+  const bool record_grads = args.grad_v_record != nullptr && args.grad_i_record != nullptr;
+  const DeviceParams dp = device_params(params);
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  with_surrogate(params.method, [&](auto tag) {
+    with_bool(params.detach_reset, [&](auto detach) {
+      with_bool(want_params, [&](auto want) {
+        with_bool(record_grads, [&](auto rec) {
+          backward_kernel<decltype(tag)::value, decltype(detach)::value, decltype(want)::value, decltype(rec)::value>
+              <<<grid_for(args.elements), kThreads, 0, s>>>(dp, args);
+        });
+      });
+    });
+  });
+  NORSE_CUDA_CHECK(cudaGetLastError());
+}
+
+}  // namespace lif
+}  // namespace kernels
+}  // namespace norse
