@@ -93,8 +93,38 @@ std::vector<float> DeviceBuffer::download() const {
   return host;
 }
 
+void DeviceBuffer::upload(const float* host, size_t offset, size_t count) {
+  NORSE_CHECK(offset <= size_ && count <= size_ - offset, InvalidArgument, "DeviceBuffer::upload", "range [", offset,
+              ", ", offset + count, ") is outside the buffer of ", size_, " floats");
+  if (count > 0) NORSE_CUDA_CHECK(cudaMemcpy(data_ + offset, host, count * sizeof(float), cudaMemcpyHostToDevice));
+}
+
 void DeviceBuffer::fill_zero() {
   if (size_ > 0) NORSE_CUDA_CHECK(cudaMemset(data_, 0, size_ * sizeof(float)));
+}
+
+double device_copy_bandwidth_gbps(size_t bytes) {
+  void *src = nullptr, *dst = nullptr;
+  NORSE_CUDA_CHECK(cudaMalloc(&src, bytes));
+  NORSE_CUDA_CHECK(cudaMalloc(&dst, bytes));
+  NORSE_CUDA_CHECK(cudaMemset(src, 1, bytes));
+  EventTimer timer;
+  float best = 1e30f;
+  for (int r = 0; r < 6; ++r) {  // the first is a warm-up
+    timer.start();
+    NORSE_CUDA_CHECK(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToDevice));
+    const float ms = timer.stop_ms();
+    if (r > 0) best = std::fmin(best, ms);
+  }
+  NORSE_CUDA_CHECK(cudaFree(src));
+  NORSE_CUDA_CHECK(cudaFree(dst));
+  return 2.0 * static_cast<double>(bytes) / (static_cast<double>(best) * 1e-3) / 1e9;
+}
+
+size_t device_free_bytes() {
+  size_t free_bytes = 0, total = 0;
+  NORSE_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total));
+  return free_bytes;
 }
 
 void synchronize() { NORSE_CUDA_CHECK(cudaDeviceSynchronize()); }

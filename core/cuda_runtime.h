@@ -37,12 +37,21 @@ class DeviceBuffer {
   float* data() const { return data_; }
   size_t size() const { return size_; }
   std::vector<float> download() const;  // synchronous copy to the host
+  // Copies host[0, count) to elements [offset, offset + count); throws InvalidArgument past the end.
+  void upload(const float* host, size_t offset, size_t count);
   void fill_zero();
 
  private:
   float* data_ = nullptr;
   size_t size_ = 0;
 };
+
+// The device's measured copy bandwidth in GB/s (bytes read + written per second): the best of
+// five device-to-device copies of `bytes` bytes. The limit the memory-bound kernels are
+// compared against.
+double device_copy_bandwidth_gbps(size_t bytes = size_t{1} << 30);
+// Free device memory in bytes.
+size_t device_free_bytes();
 
 // Waits for all work on the current device; throws CudaError with the first kernel failure.
 void synchronize();

@@ -120,7 +120,59 @@ void check_common(const char* op, int64_t steps, int64_t elements, const Sequenc
 
 unsigned grid_for(int64_t elements) { return static_cast<unsigned>((elements + kThreads - 1) / kThreads); }
 
+// The unfused baseline's element-wise kernels (scalar parameters only).
+__global__ void add_kernel(int64_t n, const float* a, const float* b, float* out) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (e < n) out[e] = a[e] + b[e];
+}
+__global__ void membrane_kernel(int64_t n, const float* v, const float* i1, float a, float v_leak, float* v1) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (e < n) v1[e] = v[e] + a * ((v_leak - v[e]) + i1[e]);
+}
+__global__ void decay_kernel(int64_t n, const float* i1, float b, float* i2) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (e < n) i2[e] = i1[e] - b * i1[e];
+}
+__global__ void threshold_kernel(int64_t n, const float* v1, float v_th, float* z) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (e < n) z[e] = heaviside_strict(v1[e] - v_th);
+}
+__global__ void reset_kernel(int64_t n, const float* z, const float* v1, float v_reset, float* v2) {
+  const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (e < n) v2[e] = (1.0f - z[e]) * v1[e] + z[e] * v_reset;
+}
+
 }  // namespace
+
+void cuda_unfused_forward(const SequenceParams& p, const SequenceForwardArgs& a, void* stream) {
+  check_common("lif::cuda_unfused_forward", a.steps, a.elements, p);
+  const ParamRef* refs[5] = {&p.tau_syn_inv, &p.tau_mem_inv, &p.v_leak, &p.v_th, &p.v_reset};
+  for (const ParamRef* r : refs) {
+    NORSE_CHECK(r->size == 1, InvalidArgument, "lif::cuda_unfused_forward", "the baseline takes scalar parameters only");
+  }
+  const int64_t n = a.elements;
+  if (n == 0) return;
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  float host[5];
+  for (int k = 0; k < 5; ++k) NORSE_CUDA_CHECK(cudaMemcpy(&host[k], refs[k]->data, sizeof(float), cudaMemcpyDeviceToHost));
+  float *i1 = nullptr, *v1 = nullptr;
+  NORSE_CUDA_CHECK(cudaMalloc(&i1, n * sizeof(float)));
+  NORSE_CUDA_CHECK(cudaMalloc(&v1, n * sizeof(float)));
+  NORSE_CUDA_CHECK(cudaMemcpyAsync(a.v_final, a.v0, n * sizeof(float), cudaMemcpyDeviceToDevice, s));
+  NORSE_CUDA_CHECK(cudaMemcpyAsync(a.i_final, a.i0, n * sizeof(float), cudaMemcpyDeviceToDevice, s));
+  const unsigned grid = grid_for(n);
+  for (int64_t t = 0; t < a.steps; ++t) {
+    add_kernel<<<grid, kThreads, 0, s>>>(n, a.i_final, a.input + t * n, i1);
+    membrane_kernel<<<grid, kThreads, 0, s>>>(n, a.v_final, i1, p.dt * host[1], host[2], v1);
+    decay_kernel<<<grid, kThreads, 0, s>>>(n, i1, p.dt * host[0], a.i_final);
+    threshold_kernel<<<grid, kThreads, 0, s>>>(n, v1, host[3], a.z + t * n);
+    reset_kernel<<<grid, kThreads, 0, s>>>(n, a.z + t * n, v1, host[4], a.v_final);
+  }
+  NORSE_CUDA_CHECK(cudaGetLastError());
+  NORSE_CUDA_CHECK(cudaStreamSynchronize(s));
+  NORSE_CUDA_CHECK(cudaFree(i1));
+  NORSE_CUDA_CHECK(cudaFree(v1));
+}
 
 void cuda_sequence_forward(const SequenceParams& params, const SequenceForwardArgs& args, void* stream) {
   check_common("lif::cuda_sequence_forward", args.steps, args.elements, params);

@@ -23,6 +23,12 @@ namespace lif {
 void cuda_sequence_forward(const SequenceParams& params, const SequenceForwardArgs& args, void* stream = nullptr);
 void cuda_sequence_backward(const SequenceParams& params, const SequenceBackwardArgs& args, void* stream = nullptr);
 
+// The unfused baseline the benchmark compares against: Norse's step as the tape would run it on
+// a device, one element-wise kernel per operation (i1 = i + x, v1 = ..., i2 = ..., z = H(...),
+// v2 = ...) and per time step, the state round-tripping through device memory. Forward only,
+// inference (writes z, v_final, i_final; ignores saved/record pointers); deterministic methods.
+void cuda_unfused_forward(const SequenceParams& params, const SequenceForwardArgs& args, void* stream = nullptr);
+
 }  // namespace lif
 }  // namespace kernels
 }  // namespace norse
