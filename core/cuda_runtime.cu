@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/cuda_allocator.h"
 #include "core/cuda_check.cuh"
 
 namespace norse {
@@ -60,7 +61,7 @@ float self_test(int device) {
 }
 
 DeviceBuffer::DeviceBuffer(size_t count) : size_(count) {
-  if (count > 0) NORSE_CUDA_CHECK(cudaMalloc(&data_, count * sizeof(float)));
+  data_ = static_cast<float*>(device_alloc(count * sizeof(float)));
 }
 
 DeviceBuffer::DeviceBuffer(const std::vector<float>& host) : DeviceBuffer(host.size()) {
@@ -68,7 +69,10 @@ DeviceBuffer::DeviceBuffer(const std::vector<float>& host) : DeviceBuffer(host.s
 }
 
 DeviceBuffer::~DeviceBuffer() {
-  if (data_ != nullptr) cudaFree(data_);  // no throw from a destructor; a failure here is sticky and seen later
+  try {
+    device_free(data_);
+  } catch (...) {  // cannot happen for a pointer from device_alloc; a destructor must not throw
+  }
 }
 
 DeviceBuffer::DeviceBuffer(DeviceBuffer&& other) noexcept : data_(other.data_), size_(other.size_) {
@@ -78,7 +82,7 @@ DeviceBuffer::DeviceBuffer(DeviceBuffer&& other) noexcept : data_(other.data_), 
 
 DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
   if (this != &other) {
-    if (data_ != nullptr) cudaFree(data_);
+    device_free(data_);
     data_ = other.data_;
     size_ = other.size_;
     other.data_ = nullptr;

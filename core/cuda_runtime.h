@@ -22,7 +22,7 @@ std::string device_description(int device);
 // proves that kernels launch and memory round-trips. Throws CudaError on any CUDA failure.
 float self_test(int device);
 
-// A float array in device memory (plain cudaMalloc/cudaFree, every call checked). Move-only.
+// A float array in device memory from the caching allocator (core/cuda_allocator.h). Move-only.
 // What the tests and benchmarks of the CUDA kernels use until device tensors exist.
 class DeviceBuffer {
  public:
