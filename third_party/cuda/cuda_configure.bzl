@@ -30,8 +30,11 @@ cc_library(
     linkopts = [
         "-L{lib}",
         "-Wl,-rpath,{lib}",
+        # Only the libraries a binary uses become its dependencies (cuBLAS is large).
+        "-Wl,--as-needed",
         "-lcublas",
         "-lcudart",
+        "-Wl,--no-as-needed",
     ],
 )
 """.format(lib = lib_dir)

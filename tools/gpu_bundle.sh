@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prepares the device check (a GPU machine lent for a few minutes, see docs/benchmarks.md):
+# builds the CUDA tests and benchmarks HERE (the GPU machine has a driver but no toolkit or
+# Bazel), and gathers them with the shared libraries they need into gpu_bundle/ (git-ignored),
+# with gpu_bundle/run.sh, which runs them all and writes one log each to $OUT.
+#
+#   bash tools/gpu_bundle.sh         # here; then on the device machine, carrying gpu_bundle:
+#   bash gpu_bundle/run.sh           # logs in $OUT: *.log, nvidia-smi.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+targets=(//tests/core:cuda_runtime_test //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test
+         //kernels:lif_cuda_benchmark)
+# Static links (tests are otherwise linked against one shared object per library).
+bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
+rm -rf gpu_bundle
+mkdir -p gpu_bundle/lib
+for t in "${targets[@]}"; do
+  path="bazel-bin/$(sed -E 's|^//||; s|:|/|' <<<"$t")"
+  cp "$path" gpu_bundle/
+done
+cuda_lib="${CUDA_PATH:-/usr/local/cuda}/lib64"
+cp -L "$cuda_lib"/libcudart.so.* gpu_bundle/lib/ 2>/dev/null || true
+cp -L "$(gcc -print-file-name=libgomp.so.1)" gpu_bundle/lib/
+cat > gpu_bundle/run.sh <<'RUN'
+#!/usr/bin/env bash
+# Runs every CUDA test and benchmark of the bundle; one log per binary in $OUT (or ./gpu_logs).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="${OUT:-$here/../gpu_logs}"
+mkdir -p "$out"
+export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
+status=0
+for bin in cuda_runtime_test lif_cuda_test neuron_cuda_test lif_cuda_benchmark; do
+  echo "== $bin"
+  "$here/$bin" > "$out/$bin.log" 2>&1 || status=1
+  grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
+done
+exit $status
+RUN
+chmod +x gpu_bundle/run.sh
+du -sh gpu_bundle
+echo "bundle ready: gpu_bundle/ (carry it to the device machine and run: bash gpu_bundle/run.sh)"
