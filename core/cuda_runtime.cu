@@ -5,6 +5,7 @@
 
 #include "core/cuda_allocator.h"
 #include "core/cuda_check.cuh"
+#include "core/device_hooks.h"
 
 namespace norse {
 namespace cuda {
@@ -14,6 +15,35 @@ __global__ void saxpy_kernel(int n, float a, const float* x, float* y) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) y[i] = a * x[i] + y[i];
 }
+
+cudaMemcpyKind memcpy_kind(CopyKind kind) {
+  switch (kind) {
+    case CopyKind::kHostToDevice:
+      return cudaMemcpyHostToDevice;
+    case CopyKind::kDeviceToHost:
+      return cudaMemcpyDeviceToHost;
+    case CopyKind::kDeviceToDevice:
+      return cudaMemcpyDeviceToDevice;
+  }
+  return cudaMemcpyDefault;
+}
+
+// Registers the CUDA backend with the core at start-up (the library is linked whole).
+const bool g_hooks_registered = [] {
+  CudaHooks hooks;
+  hooks.alloc = [](size_t bytes) { return device_alloc(bytes); };
+  hooks.free = [](void* ptr) {
+    try {
+      device_free(ptr);
+    } catch (...) {  // only a pointer not from device_alloc throws, and Storage never passes one
+    }
+  };
+  hooks.copy = [](void* dst, const void* src, size_t bytes, CopyKind kind) {
+    NORSE_CUDA_CHECK(cudaMemcpy(dst, src, bytes, memcpy_kind(kind)));
+  };
+  register_cuda_hooks(hooks);
+  return true;
+}();
 
 }  // namespace
 

@@ -99,11 +99,29 @@ class CpuBlockCache {
 int64_t cpu_cache_bytes() { return CpuBlockCache::instance().cached_bytes(); }
 void empty_cpu_cache() { CpuBlockCache::instance().empty(); }
 
+namespace {
+const CudaHooks* g_cuda_hooks = nullptr;
+}  // namespace
+
+void register_cuda_hooks(const CudaHooks& hooks) {
+  static CudaHooks stored;
+  stored = hooks;
+  g_cuda_hooks = &stored;
+}
+
+const CudaHooks* cuda_hooks() { return g_cuda_hooks; }
+
 Storage::Storage(int64_t numel, Device device) : numel_(numel), device_(device) {
   NORSE_CHECK(numel >= 0, InvalidArgument, "Storage", "numel must be >= 0, got ", numel);
-  NORSE_CHECK(device == Device::kCPU, DeviceError, "Storage",
-              "device 'cuda' is not available in this build (build with --config=cuda on a "
-              "machine with a CUDA toolkit)");
+  if (device == Device::kCUDA) {
+    NORSE_CHECK(cuda_hooks() != nullptr, DeviceError, "Storage",
+                "device 'cuda' is not available in this build (build with --config=cuda on a "
+                "machine with a CUDA toolkit)");
+    bytes_ = std::max<size_t>(kAlignment, static_cast<size_t>(numel) * sizeof(float));
+    data_ = static_cast<float*>(cuda_hooks()->alloc(bytes_));
+    g_live_storage_bytes += numel_ * static_cast<int64_t>(sizeof(float));
+    return;
+  }
   const size_t bytes = std::max<size_t>(kAlignment, static_cast<size_t>(numel) * sizeof(float));
   const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   data_ = static_cast<float*>(CpuBlockCache::instance().allocate(rounded));
@@ -116,6 +134,10 @@ Storage::Storage(int64_t numel, Device device) : numel_(numel), device_(device) 
 
 Storage::~Storage() {
   g_live_storage_bytes -= numel_ * static_cast<int64_t>(sizeof(float));
+  if (device_ == Device::kCUDA) {
+    cuda_hooks()->free(data_);
+    return;
+  }
   CpuBlockCache::instance().release(data_, bytes_);
 }
 
@@ -159,18 +181,58 @@ bool Tensor::is_contiguous() const {
   return true;
 }
 
+void Tensor::check_host(const char* op) const {
+  check_defined(op);
+  NORSE_CHECK(storage_->device() == Device::kCPU, DeviceError, op, "the tensor (shape ", shape_to_string(shape_),
+              ") is on cuda and host code cannot read it; copy it with to(Device::kCPU), or pass device_data() to "
+              "a CUDA kernel");
+}
+
 float* Tensor::data() {
-  check_defined("Tensor::data");
+  check_host("Tensor::data");
   return storage_->data() + offset_;
 }
 
 const float* Tensor::data() const {
-  check_defined("Tensor::data");
+  check_host("Tensor::data");
   return storage_->data() + offset_;
 }
 
+float* Tensor::device_data() {
+  check_defined("Tensor::device_data");
+  return storage_->data() + offset_;
+}
+
+const float* Tensor::device_data() const {
+  check_defined("Tensor::device_data");
+  return storage_->data() + offset_;
+}
+
+Tensor Tensor::to(Device target) const {
+  check_defined("Tensor::to");
+  if (target == device()) return *this;
+  if (device() == Device::kCPU) {
+    const Tensor src = contiguous();
+    Tensor out = Tensor::empty(shape_, target);  // throws DeviceError in a build without CUDA
+    if (numel_ > 0) {
+      cuda_hooks()->copy(out.storage_->data(), src.data(), static_cast<size_t>(numel_) * sizeof(float),
+                         CopyKind::kHostToDevice);
+    }
+    return out;
+  }
+  NORSE_CHECK(is_contiguous(), DeviceError, "Tensor::to",
+              "copying a non-contiguous cuda view to the host is not implemented yet (shape ", shape_to_string(shape_),
+              ")");
+  Tensor out = Tensor::empty(shape_, target);
+  if (numel_ > 0) {
+    cuda_hooks()->copy(out.data(), storage_->data() + offset_, static_cast<size_t>(numel_) * sizeof(float),
+                       CopyKind::kDeviceToHost);
+  }
+  return out;
+}
+
 int64_t Tensor::element_offset(const char* op, const int64_t* index, size_t count) const {
-  check_defined(op);
+  check_host(op);
   NORSE_CHECK(count == shape_.size(), ShapeError, op, "expected ", shape_.size(),
               " indices for a tensor of shape ", shape_to_string(shape_), ", got ", count);
   int64_t off = offset_;
@@ -200,6 +262,7 @@ float Tensor::item() const {
   check_defined("Tensor::item");
   NORSE_CHECK(numel_ == 1, ShapeError, "Tensor::item",
               "only a one-element tensor has an item, got shape ", shape_to_string(shape_));
+  if (device() == Device::kCUDA) return to(Device::kCPU).item();
   int64_t off = offset_;  // all indices are 0
   return storage_->data()[off];
 }
@@ -370,6 +433,15 @@ void Tensor::copy_(const Tensor& src) {
   check_shape("Tensor::copy_", "src", shape_, src.shape());
   NORSE_CHECK(device() == src.device(), DeviceError, "Tensor::copy_", "source is on ",
               device_name(src.device()), ", destination on ", device_name(device()));
+  if (device() == Device::kCUDA) {
+    NORSE_CHECK(is_contiguous() && src.is_contiguous(), DeviceError, "Tensor::copy_",
+                "copies between non-contiguous cuda views are not implemented yet");
+    if (numel_ > 0) {
+      cuda_hooks()->copy(storage_->data() + offset_, src.storage_->data() + src.offset_,
+                         static_cast<size_t>(numel_) * sizeof(float), CopyKind::kDeviceToDevice);
+    }
+    return;
+  }
   float* dst_base = storage_->data();
   const float* src_base = src.storage_->data();
   if (is_contiguous() && src.is_contiguous()) {
@@ -386,7 +458,7 @@ void Tensor::copy_(const Tensor& src) {
 }
 
 void Tensor::fill_(float value) {
-  check_defined("Tensor::fill_");
+  check_host("Tensor::fill_");
   float* base = storage_->data();
   if (is_contiguous()) {
     std::fill(base + offset_, base + offset_ + numel_, value);
@@ -397,6 +469,7 @@ void Tensor::fill_(float value) {
 
 std::vector<float> Tensor::to_vector() const {
   check_defined("Tensor::to_vector");
+  if (device() == Device::kCUDA) return contiguous().to(Device::kCPU).to_vector();
   std::vector<float> out(static_cast<size_t>(numel_));
   const float* base = storage_->data();
   detail::for_each_strided(shape_, strides_, offset_,
@@ -462,6 +535,10 @@ std::string Tensor::to_string() const {
   std::ostringstream out;
   out << "Tensor(shape=" << shape_to_string(shape_) << ", device=" << device_name(device())
       << ")\n";
+  if (device() == Device::kCUDA) {
+    const std::string host = contiguous().to(Device::kCPU).to_string();
+    return out.str() + host.substr(host.find('\n') + 1);
+  }
   const float* base = storage_->data();
   if (shape_.empty()) {
     format_value(out, base[offset_]);

@@ -6,9 +6,10 @@
 // is visible through the others. There is no copy-on-write; clone() makes an independent,
 // contiguous copy, and contiguous() copies only when the layout requires it.
 //
-// Device. Every tensor has a Device. This build allocates on kCPU; kCUDA is part of the API so
-// that a CUDA backend can be added without reshaping it. Asking for a device that the build or
-// machine does not have throws DeviceError.
+// Device. Every tensor has a Device. kCUDA tensors exist in builds with --config=cuda (their
+// memory comes from the caching allocator, core/cuda_allocator.h, through core/device_hooks.h);
+// host code cannot read them (data() throws DeviceError), to(Device) copies between devices.
+// Asking for a device that the build or machine does not have throws DeviceError (CudaError).
 //
 // Errors. Out-of-range indices, bad shapes and device mismatches throw norse::Error subclasses
 // (core/error.h) whose message names the method, the argument, the expected and actual values.
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/device_hooks.h"
 #include "core/generator.h"
 #include "core/shape.h"
 
@@ -81,10 +83,18 @@ class Tensor {
   // True when both tensors view the same Storage (not necessarily the same elements).
   bool shares_storage_with(const Tensor& other) const { return storage_ == other.storage_; }
 
-  // Pointer to the first element of this view. Only row-major contiguous tensors may be read as
-  // a flat array of numel() floats; check is_contiguous() or call contiguous() first.
+  // Pointer to the first element of this view, for host code: throws DeviceError for a cuda
+  // tensor (so a CPU op handed a cuda tensor fails with a message, never reads device memory).
+  // Only row-major contiguous tensors may be read as a flat array of numel() floats; check
+  // is_contiguous() or call contiguous() first.
   float* data();
   const float* data() const;
+  // The same pointer on any device (for CUDA kernels).
+  float* device_data();
+  const float* device_data() const;
+  // A copy on `device` (this tensor itself when already there). Throws DeviceError when the
+  // build has no CUDA, CudaError when the device fails.
+  Tensor to(Device device) const;
 
   // Bounds-checked element access; `index` has one entry per dimension (none for a scalar).
   float& at(std::initializer_list<int64_t> index);
@@ -129,6 +139,7 @@ class Tensor {
   Tensor(std::shared_ptr<Storage> storage, Shape shape, std::vector<int64_t> strides,
          int64_t offset);
   void check_defined(const char* op) const;
+  void check_host(const char* op) const;  // defined and on the CPU
   int64_t element_offset(const char* op, const int64_t* index, size_t count) const;
 
   std::shared_ptr<Storage> storage_;

@@ -136,7 +136,11 @@ TEST_CASE("bad indices and undefined tensors throw norse errors with the details
   REQUIRE_THROWS_WITH(from_vector({1, 2, 3}, {2, 2}), Catch::Contains("needs 4"));
   REQUIRE_THROWS_AS(zeros({-1, 2}), InvalidArgument);
   REQUIRE_THROWS_AS(arange(0, 1, 0), InvalidArgument);
+  // This test binary does not link the CUDA backend: cuda tensors are refused with how to get them.
   REQUIRE_THROWS_AS(Tensor::empty({2}, Device::kCUDA), DeviceError);
+  REQUIRE_THROWS_WITH(Tensor::empty({2}, Device::kCUDA), Catch::Contains("--config=cuda"));
+  REQUIRE_THROWS_WITH(t.to(Device::kCUDA), Catch::Contains("--config=cuda"));
+  REQUIRE(t.to(Device::kCPU).shares_storage_with(t));  // already there: no copy
   // Every error is a norse::Error.
   REQUIRE_THROWS_AS(t.at({9, 9}), Error);
 }
