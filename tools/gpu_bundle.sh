@@ -8,7 +8,8 @@
 #   bash gpu_bundle/run.sh           # logs in $OUT: *.log, nvidia-smi.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(//tests/core:cuda_runtime_test //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test
+targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/kernels:lif_cuda_test
+         //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
          //kernels:lif_cuda_benchmark)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
@@ -31,7 +32,7 @@ mkdir -p "$out"
 export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
-for bin in cuda_runtime_test lif_cuda_test neuron_cuda_test lif_cuda_benchmark; do
+for bin in cuda_runtime_test cuda_tensor_test lif_cuda_test neuron_cuda_test recurrent_cuda_test lif_cuda_benchmark; do
   echo "== $bin"
   "$here/$bin" > "$out/$bin.log" 2>&1 || status=1
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
