@@ -29,7 +29,10 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${OUT:-$here/../gpu_logs}"
 mkdir -p "$out"
-export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# cuBLAS (500+ MB with cublasLt) is too large to carry: use the machine's (its CUDA toolkit or
+# the nvidia-cublas Python package of its image).
+cublas_dirs=$(find /usr/local/cuda*/lib64 /usr/lib/x86_64-linux-gnu /opt -name 'libcublasLt.so.13' -printf '%h:' 2>/dev/null || true)
+export LD_LIBRARY_PATH="$here/lib:${cublas_dirs}${LD_LIBRARY_PATH:-}"
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
 for bin in cuda_runtime_test cuda_tensor_test lif_cuda_test neuron_cuda_test recurrent_cuda_test lif_cuda_benchmark; do
