@@ -15,6 +15,7 @@ namespace {
 
 using detail::BackwardDims;
 using detail::Dims;
+using detail::HasAdjoint;
 
 constexpr int kThreads = 128;  // the dual-number backward keeps kDirs floats per state in registers
 
@@ -88,6 +89,19 @@ __global__ void neuron_backward_kernel(DeviceNeuronParams<Model> p, NeuronBackwa
   for (int q = 0; q < Dm::kPArray; ++q) grad_prm[q] = 0.0f;
   for (int64_t t = a.steps; t-- > 0;) {
     const int64_t j = t * n + e;
+    if constexpr (HasAdjoint<Model>::value) {  // the model's hand-written adjoint
+      float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
+      for (int s = 0; s < Dm::kS; ++s) {
+        st[s] = a.saved[(t * Dm::kS + s) * n + e];
+        g_out[s] = grad[s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
+      }
+      const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
+      Model::template adjoint<S>(prm, st, a.input[j], p.dt, p.alpha, device_uniform<S>(a.seed, a.offset, j), p.options,
+                                 g_z, g_out, g_state, &g_x, kWantParams ? grad_prm : nullptr);
+      for (int s = 0; s < Dm::kS; ++s) grad[s] = g_state[s];
+      a.grad_input[j] = g_x;
+      continue;
+    }
     D pd[Dm::kPArray];
     for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[q], Dm::kS + 1 + q) : D(prm[q]);
     D sd[Dm::kS];

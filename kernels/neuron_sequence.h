@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "core/parallel.h"
 #include "core/philox.h"
@@ -82,6 +83,14 @@ struct Dims {
   static constexpr int kP = Model::kParams;
   static constexpr int kPArray = Model::kParams > 0 ? Model::kParams : 1;
 };
+
+// Whether Model provides a hand-written adjoint (static constexpr bool kHasAdjoint = true and
+// adjoint<S>(p, s, x, dt, alpha, uniform, options, g_z, g_out, g_state, g_x, g_params)); the
+// loops then use it instead of the dual-number Jacobian of step().
+template <class M, class = void>
+struct HasAdjoint : std::false_type {};
+template <class M>
+struct HasAdjoint<M, std::void_t<decltype(M::kHasAdjoint)>> : std::bool_constant<M::kHasAdjoint> {};
 
 template <class Model>
 inline void load_params(const NeuronParams<Model>& p, int64_t e, float* out) {
@@ -166,6 +175,19 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
         for (int64_t k = 0; k < len; ++k) {
           const int64_t e = e0 + k;
           const int64_t j = t * n + e;
+          if constexpr (HasAdjoint<Model>::value) {
+            float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
+            for (int s = 0; s < Dm::kS; ++s) {
+              st[s] = a.saved[(t * Dm::kS + s) * n + e];
+              g_out[s] = grad[k][s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
+            }
+            const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
+            Model::template adjoint<S>(prm[k], st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j),
+                                       p.options, g_z, g_out, g_state, &g_x, kWantParams ? grad_prm[k] : nullptr);
+            for (int s = 0; s < Dm::kS; ++s) grad[k][s] = g_state[s];
+            a.grad_input[j] = g_x;
+            continue;
+          }
           D pd[Dm::kPArray];
           for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[k][q], Dm::kS + 1 + q) : D(prm[k][q]);
           D sd[Dm::kS];

@@ -24,6 +24,7 @@ namespace {
 
 using detail::BackwardDims;
 using detail::Dims;
+using detail::HasAdjoint;
 
 constexpr int kThreads = 128;
 
@@ -118,6 +119,24 @@ __global__ void recurrent_step_backward_kernel(DeviceParams<Model> p, RecurrentB
   const int64_t n = a.batch * a.hidden;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (e >= n) return;
+  if constexpr (HasAdjoint<Model>::value) {  // the model's hand-written adjoint
+    float prm[Dm::kPArray], st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x, g_prm[Dm::kPArray] = {};
+    for (int q = 0; q < Dm::kP; ++q) prm[q] = p.data[q][e % p.size[q]];
+    for (int s = 0; s < Dm::kS; ++s) {
+      st[s] = a.saved[(t * Dm::kS + s) * n + e];
+      g_out[s] = grad_state[s * n + e] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
+    }
+    const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[e];
+    Model::template adjoint<S>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
+                               device_uniform<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out, g_state, &g_x,
+                               kWantParams ? g_prm : nullptr);
+    for (int s = 0; s < Dm::kS; ++s) grad_state[s * n + e] = g_state[s];
+    a.grad_input_current[t * n + e] = g_x;
+    if constexpr (kWantParams) {
+      for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
+    }
+    return;
+  }
   D pd[Dm::kPArray];
   for (int q = 0; q < Dm::kP; ++q) {
     const float v = p.data[q][e % p.size[q]];

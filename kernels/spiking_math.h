@@ -125,6 +125,41 @@ struct LSNNModel {
     s[1] = i1 + x;
     return z;
   }
+
+  // The hand-written adjoint of step(), used by the fused loops instead of dual numbers (about
+  // 4x fewer operations than an 11-direction dual). From the state s = (v, i, b) before the
+  // step, the input x and the gradients of the step's outputs (g_z, g_out = dL/d(v2, i2, b2)),
+  // writes dL/d(v, i, b) to g_state and dL/dx to g_x, and ADDS the parameter gradients to
+  // g_params unless it is null. Checked against the dual-number adjoint of step()
+  // (tests/kernels/step_adjoint_test.cc).
+  static constexpr bool kHasAdjoint = true;
+  template <Surrogate S, class R>
+  NORSE_HD static void adjoint(const R* p, const R* s, R x, R dt, R alpha, R uniform, const Options& o, R g_z,
+                               const R* g_out, R* g_state, R* g_x, R* g_params) {
+    (void)x;
+    const R a = dt * p[1], c = dt * p[0], d = dt * p[2];
+    const R v1 = s[0] + a * ((p[3] - s[0]) + s[1]);
+    const R b1 = s[2] + d * (p[4] - s[2]);
+    const R z = spike<S>(v1 - b1, alpha, uniform);
+    // v2 = (1 - zr) v1 + zr v_reset; b2 = b1 + zr beta; i2 = (1 - c) i + x.
+    const R g_zr = g_out[0] * (p[5] - v1) + g_out[2] * p[6];
+    const R g_s = (g_z + (o.detach_reset ? R(0) : g_zr)) * spike_grad<S>(v1 - b1, alpha);  // s = v1 - b1
+    const R g_v1 = g_out[0] * (R(1) - z) + g_s;
+    const R g_b1 = g_out[2] - g_s;
+    g_state[0] = g_v1 * (R(1) - a);
+    g_state[1] = g_v1 * a + g_out[1] * (R(1) - c);
+    g_state[2] = g_b1 * (R(1) - d);
+    *g_x = g_out[1];
+    if (g_params != nullptr) {
+      g_params[0] -= g_out[1] * dt * s[1];                // tau_syn_inv
+      g_params[1] += g_v1 * dt * ((p[3] - s[0]) + s[1]);  // tau_mem_inv
+      g_params[2] += g_b1 * dt * (p[4] - s[2]);           // tau_adapt_inv
+      g_params[3] += g_v1 * a;                            // v_leak
+      g_params[4] += g_b1 * d;                            // v_th
+      g_params[5] += g_out[0] * z;                        // v_reset
+      g_params[6] += g_out[2] * z;                        // beta
+    }
+  }
 };
 
 // LIFEx (lif_ex.py): as LIF with the exponential term delta_T*exp((v - v_th)/delta_T) (old v).

@@ -147,3 +147,49 @@ TEST_CASE("LIF: the hand-written step_backward equals the dual-number adjoint", 
     }
   }
 }
+
+TEST_CASE("LSNN's hand-written adjoint equals the dual-number adjoint of its step", "[adjoint][lsnn]") {
+  constexpr int kS = LSNNModel::kStates, kP = LSNNModel::kParams, kDirs = kS + 1 + kP;
+  using D = Dual<double, kDirs>;
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const double dt = 1e-3, alpha = 5.0;
+  auto check = [&](auto tag, bool detach) {
+    constexpr Surrogate S = decltype(tag)::value;
+    for (int trial = 0; trial < 50; ++trial) {
+      // Voltages and thresholds around each other, so that spikes and surrogate slopes vary.
+      const double p[kP] = {200.0 + 50 * u(rng), 100.0 + 30 * u(rng), 0.5 + 0.4 * u(rng), 0.1 * u(rng),
+                            1.0 + 0.2 * u(rng), 0.1 * u(rng), 1.8 + 0.5 * u(rng)};
+      const double s[kS] = {1.0 + 0.5 * u(rng), 2.0 * u(rng), 1.0 + 0.3 * u(rng)};
+      const double x = u(rng), uniform = 0.5 + 0.5 * u(rng);
+      const double g_z = u(rng), g_out[kS] = {u(rng), u(rng), u(rng)};
+      LSNNModel::Options o;
+      o.detach_reset = detach;
+      // Dual numbers: every direction at once.
+      D pd[kP], sd[kS];
+      for (int j = 0; j < kP; ++j) pd[j] = D::variable(p[j], kS + 1 + j);
+      for (int k = 0; k < kS; ++k) sd[k] = D::variable(s[k], k);
+      const D z = LSNNModel::step<S>(pd, sd, D::variable(x, kS), dt, alpha, uniform, o);
+      double expected[kDirs];
+      for (int d = 0; d < kDirs; ++d) {
+        expected[d] = g_z * z.d[d];
+        for (int k = 0; k < kS; ++k) expected[d] += g_out[k] * sd[k].d[d];
+      }
+      // Hand-written.
+      double g_state[kS], g_x, g_params[kP] = {};
+      LSNNModel::adjoint<S>(p, s, x, dt, alpha, uniform, o, g_z, g_out, g_state, &g_x, g_params);
+      CAPTURE(surrogate_name(S), detach, trial);
+      for (int k = 0; k < kS; ++k) REQUIRE(g_state[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-12));
+      REQUIRE(g_x == Approx(expected[kS]).epsilon(1e-12).margin(1e-12));
+      for (int j = 0; j < kP; ++j) {
+        CAPTURE(j);
+        REQUIRE(g_params[j] == Approx(expected[kS + 1 + j]).epsilon(1e-12).margin(1e-12));
+      }
+    }
+  };
+  for (const Surrogate method : {Surrogate::kSuper, Surrogate::kTriangle, Surrogate::kTanh, Surrogate::kCirc,
+                                 Surrogate::kHeaviErfc, Surrogate::kHeaviside, Surrogate::kLogistic,
+                                 Surrogate::kCircDist}) {
+    for (const bool detach : {false, true}) with_surrogate(method, [&](auto tag) { check(tag, detach); });
+  }
+}
