@@ -28,6 +28,26 @@ struct LIModel {
     s[0] = v1;
     return T(R(0));
   }
+
+  // The hand-written adjoint of step() (see LSNNModel::adjoint for the contract): the fused
+  // loops use it instead of dual numbers. Checked in tests/kernels/step_adjoint_test.cc.
+  static constexpr bool kHasAdjoint = true;
+  template <Surrogate S, class R>
+  NORSE_HD static void adjoint(const R* p, const R* s, R x, R dt, R, R, const Options&, R, const R* g_out, R* g_state,
+                               R* g_x, R* g_params) {
+    const R a = dt * p[1], c = dt * p[0];
+    const R i1 = s[1] + x;
+    const R g_v1 = g_out[0];
+    const R g_i1 = g_out[1] * (R(1) - c) + g_v1 * a;
+    g_state[0] = g_v1 * (R(1) - a);
+    g_state[1] = g_i1;
+    *g_x = g_i1;
+    if (g_params != nullptr) {
+      g_params[0] -= g_out[1] * dt * i1;                // tau_syn_inv
+      g_params[1] += g_v1 * dt * ((p[2] - s[0]) + i1);  // tau_mem_inv
+      g_params[2] += g_v1 * a;                          // v_leak
+    }
+  }
 };
 
 struct LIBoxModel {

@@ -193,3 +193,28 @@ TEST_CASE("LSNN's hand-written adjoint equals the dual-number adjoint of its ste
     for (const bool detach : {false, true}) with_surrogate(method, [&](auto tag) { check(tag, detach); });
   }
 }
+
+TEST_CASE("LI's hand-written adjoint equals the dual-number adjoint of its step", "[adjoint][li]") {
+  constexpr int kS = LIModel::kStates, kP = LIModel::kParams, kDirs = kS + 1 + kP;
+  using D = Dual<double, kDirs>;
+  std::mt19937 rng(19);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const double dt = 1e-3;
+  for (int trial = 0; trial < 100; ++trial) {
+    const double p[kP] = {200.0 + 50 * u(rng), 100.0 + 30 * u(rng), 0.2 * u(rng)};
+    const double s[kS] = {u(rng), 2.0 * u(rng)};
+    const double x = u(rng), g_out[kS] = {u(rng), u(rng)};
+    D pd[kP], sd[kS];
+    for (int j = 0; j < kP; ++j) pd[j] = D::variable(p[j], kS + 1 + j);
+    for (int k = 0; k < kS; ++k) sd[k] = D::variable(s[k], k);
+    LIModel::step<Surrogate::kSuper>(pd, sd, D::variable(x, kS), dt, 0.0, 0.0, LIModel::Options{});
+    double expected[kDirs];
+    for (int d = 0; d < kDirs; ++d) expected[d] = g_out[0] * sd[0].d[d] + g_out[1] * sd[1].d[d];
+    double g_state[kS], g_x, g_params[kP] = {};
+    LIModel::adjoint<Surrogate::kSuper>(p, s, x, dt, 0.0, 0.0, LIModel::Options{}, 0.0, g_out, g_state, &g_x, g_params);
+    CAPTURE(trial);
+    for (int k = 0; k < kS; ++k) REQUIRE(g_state[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-12));
+    REQUIRE(g_x == Approx(expected[kS]).epsilon(1e-12).margin(1e-12));
+    for (int j = 0; j < kP; ++j) REQUIRE(g_params[j] == Approx(expected[kS + 1 + j]).epsilon(1e-12).margin(1e-12));
+  }
+}
