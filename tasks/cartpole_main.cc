@@ -64,8 +64,10 @@ int main(int argc, char** argv) {
       std::printf("solved: the mean return of episodes %lld..%lld is %.1f >= %.0f\n",
                   static_cast<long long>(r.solved_at - 99), static_cast<long long>(r.solved_at), last.mean_return_100,
                   c.solved_return);
-    } else {
+    } else if (c.solved_return > 0.0f) {
       std::printf("not solved within %lld episodes\n", static_cast<long long>(last.episode));
+    } else {
+      std::printf("ran all %lld episodes (--solved_return=0: no early stop)\n", static_cast<long long>(last.episode));
     }
     std::printf("episodes=%lld seconds=%.0f returns: %s/returns.csv\n", static_cast<long long>(last.episode), last.seconds,
                 output_dir.c_str());
