@@ -8,6 +8,7 @@
 #include "core/cuda_check.cuh"
 #include "core/philox.h"
 #include "kernels/lif_cuda.h"
+#include "kernels/lif_dispatch.h"
 #include "kernels/lif_math.h"
 #include "kernels/surrogate.h"
 
@@ -143,6 +144,15 @@ __global__ void reset_kernel(int64_t n, const float* z, const float* v1, float v
 }
 
 }  // namespace
+
+// Makes the kernels reachable from models/lif.cc (kernels/lif_dispatch.h) when this library is linked.
+const bool g_registered = [] {
+  CudaEntryPoints e;
+  e.forward = &cuda_sequence_forward;
+  e.backward = &cuda_sequence_backward;
+  register_cuda_entry_points(e);
+  return true;
+}();
 
 void cuda_unfused_forward(const SequenceParams& p, const SequenceForwardArgs& a, void* stream) {
   check_common("lif::cuda_unfused_forward", a.steps, a.elements, p);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "kernels/lif.h"
+#include "kernels/lif_dispatch.h"
 #include "models/neuron_param.h"
 
 namespace norse {
@@ -14,6 +15,62 @@ constexpr const char* kParamNames[5] = {"tau_syn_inv", "tau_mem_inv", "v_leak", 
 
 std::vector<Variable> param_list(const Params& p) {
   return {p.tau_syn_inv, p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset};
+}
+
+// The forward on a CUDA device (kernels/lif_cuda.h through kernels/lif_dispatch.h): inference
+// only for now, since the tape's other ops have no CUDA versions yet to carry gradients.
+SequenceResult lif_sequence_cuda(const char* op, const Tensor& input, const Tensor& v0, const Tensor& i0,
+                                 const detail::ParamValue* pv, kernels::lif::SequenceParams kp, bool any_grad,
+                                 bool record_states, Generator* gen) {
+  const kernels::lif::CudaEntryPoints* cuda = kernels::lif::cuda_entry_points();
+  NORSE_CHECK(cuda != nullptr, DeviceError, op,
+              "the input is on cuda but this program does not link the CUDA LIF kernels (build with --config=cuda "
+              "and depend on //kernels:lif_cuda)");
+  NORSE_CHECK(!any_grad, DeviceError, op,
+              "training on cuda is not built yet (the tape's other ops have no CUDA versions): run the forward under "
+              "NoGradGuard, or train on the CPU");
+  // Parameters and default initial states live on the host; the kernel reads device copies.
+  Tensor dev_params[5];
+  kernels::ParamRef* refs[5] = {&kp.tau_syn_inv, &kp.tau_mem_inv, &kp.v_leak, &kp.v_th, &kp.v_reset};
+  for (int k = 0; k < 5; ++k) {
+    dev_params[k] = pv[k].value.to(Device::kCUDA);
+    *refs[k] = kernels::ParamRef{dev_params[k].device_data(), dev_params[k].numel()};
+  }
+  const Tensor x = input.contiguous();
+  const Tensor v0d = v0.to(Device::kCUDA).contiguous(), i0d = i0.to(Device::kCUDA).contiguous();
+  const Shape seq_shape = input.shape();
+  const Shape neuron_shape(seq_shape.begin() + 1, seq_shape.end());
+  Tensor z = Tensor::empty(seq_shape, Device::kCUDA);
+  Tensor v_final = Tensor::empty(neuron_shape, Device::kCUDA), i_final = Tensor::empty(neuron_shape, Device::kCUDA);
+  Tensor v_rec, i_rec;
+  if (record_states) {
+    v_rec = Tensor::empty(seq_shape, Device::kCUDA);
+    i_rec = Tensor::empty(seq_shape, Device::kCUDA);
+  }
+  kernels::lif::SequenceForwardArgs fa;
+  fa.steps = seq_shape[0];
+  fa.elements = shape_numel(neuron_shape);
+  fa.input = x.device_data();
+  fa.v0 = v0d.device_data();
+  fa.i0 = i0d.device_data();
+  fa.z = z.device_data();
+  fa.v_record = record_states ? v_rec.device_data() : nullptr;
+  fa.i_record = record_states ? i_rec.device_data() : nullptr;
+  fa.v_final = v_final.device_data();
+  fa.i_final = i_final.device_data();
+  if (is_stochastic(kp.method)) {
+    fa.seed = gen->seed();
+    fa.offset = gen->reserve_blocks(static_cast<uint64_t>((fa.steps * fa.elements + 3) / 4));
+  }
+  cuda->forward(kp, fa, nullptr);  // stream-ordered: the device copies above outlive it in the allocator's cache
+  SequenceResult result;
+  result.z = Variable(z);
+  result.state = State{Variable(v_final), Variable(i_final)};
+  if (record_states) {
+    result.v_record = Variable(v_rec);
+    result.i_record = Variable(i_rec);
+  }
+  return result;
 }
 
 }  // namespace
@@ -60,6 +117,10 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
   bool param_grad = false;
   for (const Variable& p : plist) param_grad = param_grad || (grad_mode_enabled() && p.requires_grad());
   any_grad = any_grad || param_grad;
+
+  if (input.value().device() == Device::kCUDA) {
+    return lif_sequence_cuda(op, input.value(), v0.value(), i0.value(), pv, kp, any_grad, record_states, gen);
+  }
 
   Shape seq_shape = input.shape();
   Tensor z = Tensor::empty(seq_shape);

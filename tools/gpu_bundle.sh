@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/kernels:lif_cuda_test
-         //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
+         //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test //tests/models:lif_cuda_model_test
          //kernels:lif_cuda_benchmark)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
@@ -35,7 +35,8 @@ cublas_dirs=$(find /usr/local/cuda*/lib64 /usr/lib/x86_64-linux-gnu /opt -name '
 export LD_LIBRARY_PATH="$here/lib:${cublas_dirs}${LD_LIBRARY_PATH:-}"
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
-for bin in cuda_runtime_test cuda_tensor_test lif_cuda_test neuron_cuda_test recurrent_cuda_test lif_cuda_benchmark; do
+for bin in cuda_runtime_test cuda_tensor_test lif_cuda_test neuron_cuda_test recurrent_cuda_test lif_cuda_model_test \
+           lif_cuda_benchmark; do
   echo "== $bin"
   "$here/$bin" > "$out/$bin.log" 2>&1 || status=1
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
