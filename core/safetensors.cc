@@ -1,6 +1,8 @@
 #include "core/safetensors.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +22,26 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors I/O assume
 namespace {
 
 std::string errno_text() { return std::strerror(errno); }
+
+// Deletes "<path>.tmp-<pid>" files left by writers that were killed mid-write (their process no
+// longer exists). Temporaries of live processes, e.g. another writer busy right now, stay.
+void remove_stale_temporaries(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (const dirent* entry = ::readdir(d)) {
+    const std::string name = entry->d_name;
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid()) continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlink((dir + "/" + name).c_str());
+  }
+  ::closedir(d);
+}
 
 void write_all(int fd, const char* data, size_t size, const std::string& path) {
   while (size > 0) {
@@ -80,7 +102,7 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
     write_all(fd, text.data(), text.size(), tmp);
     for (const auto& [name, t] : tensors) {
       (void)name;
-      const Tensor c = t.contiguous();
+      const Tensor c = t.contiguous().to(Device::kCPU);  // a cuda tensor is written from a host copy
       write_all(fd, reinterpret_cast<const char*>(c.data()), static_cast<size_t>(c.numel()) * sizeof(float), tmp);
     }
     if (::fsync(fd) != 0) throw IoError(str_cat("save_safetensors: fsync of ", tmp, " failed: ", errno_text()));
@@ -101,6 +123,7 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
     ::fsync(dir);
     ::close(dir);
   }
+  remove_stale_temporaries(path);
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {

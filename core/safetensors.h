@@ -8,8 +8,9 @@
 //
 // Writes are atomic: the file is written to "<path>.tmp-<pid>", flushed with fsync, renamed
 // over <path> and the directory is synced, so a killed run leaves either the old or the new
-// checkpoint, never half of one. Every inconsistency throws IoError naming the file, the
-// tensor and what is wrong.
+// checkpoint, never half of one; the next save deletes the temporaries of writers that died
+// (whose process no longer exists). Cuda tensors are written from a host copy. Every
+// inconsistency throws IoError naming the file, the tensor and what is wrong.
 #ifndef NORSE_CORE_SAFETENSORS_H_
 #define NORSE_CORE_SAFETENSORS_H_
 

@@ -127,3 +127,25 @@ TEST_CASE("a checkpoint write killed midway leaves the previous checkpoint intac
   const bool new_one = w.numel() == (1 << 22) && w.at({12345}) == 2.0f && w.at({(1 << 22) - 1}) == 2.0f;
   REQUIRE((old_one || new_one));
 }
+
+TEST_CASE("a save removes temporaries of killed writers, not of live ones", "[safetensors][atomic]") {
+  const std::string path = temp_path("stale.safetensors");
+  // A writer that died: a child process that exited (and was reaped) leaves its pid unused.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const std::string dead = path + ".tmp-" + std::to_string(child);
+  const std::string live = path + ".tmp-" + std::to_string(getppid());  // the test runner: alive
+  const std::string other = path + ".tmp-notapid";
+  for (const std::string& f : {dead, live, other}) std::ofstream(f) << "partial";
+  save_safetensors(path, {{"w", full({4}, 1.0f)}});
+  auto exists = [](const std::string& f) { return std::ifstream(f).good(); };
+  REQUIRE_FALSE(exists(dead));
+  REQUIRE(exists(live));
+  REQUIRE(exists(other));
+  REQUIRE(load_safetensors(path).get("w").numel() == 4);
+  std::remove(live.c_str());
+  std::remove(other.c_str());
+}
