@@ -7,6 +7,7 @@
 #include "core/philox.h"
 #include "kernels/li_math.h"
 #include "kernels/neuron_cuda.h"
+#include "kernels/neuron_dispatch.h"
 #include "kernels/spiking_math.h"
 
 namespace norse {
@@ -182,6 +183,21 @@ NORSE_INSTANTIATE_CUDA_NEURON(LIModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LSNNModel)
 
 #undef NORSE_INSTANTIATE_CUDA_NEURON
+
+namespace {
+
+template <class Model>
+bool register_model() {
+  CudaNeuronEntryPoints<Model>& e = CudaNeuronEntryPoints<Model>::slot();
+  e.forward = &cuda_neuron_sequence_forward<Model>;
+  e.backward = &cuda_neuron_sequence_backward<Model>;
+  return true;
+}
+
+// Makes the loops reachable from models/neuron_op.h when this library is linked.
+const bool g_registered = register_model<LIFBoxModel>() && register_model<LIModel>() && register_model<LSNNModel>();
+
+}  // namespace
 
 }  // namespace kernels
 }  // namespace norse

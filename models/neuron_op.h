@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/core.h"
+#include "kernels/neuron_dispatch.h"
 #include "kernels/neuron_sequence.h"
 #include "models/neuron_param.h"
 
@@ -59,6 +60,54 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
   for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
   any_grad = grad_mode_enabled() && (any_grad || param_grad);
+
+  if (input.value().device() == Device::kCUDA) {
+    // The forward on the GPU (kernels/neuron_cuda.h): inference only until the tape has CUDA ops.
+    const kernels::CudaNeuronEntryPoints<Model>& cuda = kernels::CudaNeuronEntryPoints<Model>::slot();
+    NORSE_CHECK(cuda.forward != nullptr, DeviceError, op,
+                "the input is on cuda but this program does not link the CUDA loops for this model (build with "
+                "--config=cuda and depend on //kernels:neuron_cuda; LIFBox, LI and LSNN have them)");
+    NORSE_CHECK(!any_grad, DeviceError, op,
+                "training on cuda is not built yet (the tape's other ops have no CUDA versions): run the forward "
+                "under NoGradGuard, or train on the CPU");
+    std::vector<Tensor> dev_params(kP);
+    for (int k = 0; k < kP; ++k) {
+      dev_params[static_cast<size_t>(k)] = pv[static_cast<size_t>(k)].value.to(Device::kCUDA);
+      config.params[k] = kernels::ParamRef{dev_params[static_cast<size_t>(k)].device_data(),
+                                           dev_params[static_cast<size_t>(k)].numel()};
+    }
+    const Tensor xd = input.value().contiguous();
+    std::vector<Tensor> s0(kS), finals(kS), records(kS);
+    kernels::NeuronForwardArgs fa;
+    fa.steps = steps;
+    fa.elements = elements;
+    fa.input = xd.device_data();
+    Tensor z = Model::kSpiking ? Tensor::empty(seq_shape, Device::kCUDA) : Tensor();
+    fa.z = Model::kSpiking ? z.device_data() : nullptr;
+    for (int s = 0; s < kS; ++s) {
+      const size_t u = static_cast<size_t>(s);
+      s0[u] = states[u].value().to(Device::kCUDA).contiguous();
+      finals[u] = Tensor::empty(neuron_shape, Device::kCUDA);
+      fa.state0[s] = s0[u].device_data();
+      fa.final_state[s] = finals[u].device_data();
+      if (record_states) {
+        records[u] = Tensor::empty(seq_shape, Device::kCUDA);
+        fa.record[s] = records[u].device_data();
+      }
+    }
+    if (is_stochastic(config.method)) {
+      fa.seed = gen->seed();
+      fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * elements + 3) / 4));
+    }
+    cuda.forward(config, fa, nullptr);  // stream-ordered: the device copies above outlive it in the cache
+    NeuronOpOutputs result;
+    if (Model::kSpiking) result.z = Variable(z);
+    for (const Tensor& f : finals) result.finals.push_back(Variable(f));
+    if (record_states) {
+      for (const Tensor& r : records) result.records.push_back(Variable(r));
+    }
+    return result;
+  }
 
   const Tensor x = input.value().contiguous();
   std::vector<Tensor> s0(kS), finals(kS), records(kS);

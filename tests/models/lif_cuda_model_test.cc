@@ -7,7 +7,9 @@
 
 #include "core/core.h"
 #include "core/cuda_runtime.h"
+#include "models/li.h"
 #include "models/lif.h"
+#include "models/lsnn.h"
 #include "tests/testing/skip.h"
 
 using namespace norse;
@@ -35,4 +37,21 @@ TEST_CASE("lif_sequence on cuda refuses training with a message", "[cuda][lif][m
   Variable x(ones({4, 2, 3}).to(Device::kCUDA), true);
   REQUIRE_THROWS_AS(lif::lif_sequence(x, {}, lif::Params{}), DeviceError);
   REQUIRE_THROWS_WITH(lif::lif_sequence(x, {}, lif::Params{}), Catch::Contains("training on cuda"));
+}
+
+TEST_CASE("li_sequence and lsnn_sequence on cuda equal the CPU (inference)", "[cuda][models]") {
+  std::string reason;
+  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  Generator g(4);
+  const Tensor x = mul(rand({30, 4, 200}, g), 3.0f);
+  const Tensor xd = x.to(Device::kCUDA);
+  NoGradGuard no_grad;
+  const li::SequenceResult li_cpu = li::li_sequence(Variable(x), {}, li::Params{}, 1e-3f, true);
+  const li::SequenceResult li_gpu = li::li_sequence(Variable(xd), {}, li::Params{}, 1e-3f, true);
+  REQUIRE(li_gpu.record.v.value().to_vector() == li_cpu.record.v.value().to_vector());
+  REQUIRE(li_gpu.state.i.value().to_vector() == li_cpu.state.i.value().to_vector());
+  const lsnn::SequenceResult ls_cpu = lsnn::lsnn_sequence(Variable(x), {}, lsnn::Params{}, 1e-3f, false);
+  const lsnn::SequenceResult ls_gpu = lsnn::lsnn_sequence(Variable(xd), {}, lsnn::Params{}, 1e-3f, false);
+  REQUIRE(ls_gpu.z.value().to_vector() == ls_cpu.z.value().to_vector());
+  REQUIRE(ls_gpu.state.b.value().to_vector() == ls_cpu.state.b.value().to_vector());
 }
