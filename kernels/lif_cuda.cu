@@ -19,25 +19,15 @@ namespace {
 
 constexpr int kThreads = 256;
 
-struct DeviceParams {
-  const float *tau_syn_inv, *tau_mem_inv, *v_leak, *v_th, *v_reset;
-  int64_t size[5];
-  float dt, alpha;
-};
-
-DeviceParams device_params(const SequenceParams& p) {
-  return DeviceParams{p.tau_syn_inv.data, p.tau_mem_inv.data, p.v_leak.data, p.v_th.data, p.v_reset.data,
-                      {p.tau_syn_inv.size, p.tau_mem_inv.size, p.v_leak.size, p.v_th.size, p.v_reset.size},
-                      p.dt, p.alpha};
-}
-
-__device__ inline StepParams<float> load_params(const DeviceParams& p, int64_t e) {
-  return StepParams<float>{p.tau_syn_inv[e % p.size[0]], p.tau_mem_inv[e % p.size[1]], p.v_leak[e % p.size[2]],
-                           p.v_th[e % p.size[3]], p.v_reset[e % p.size[4]], p.alpha};
+// Kernels take SequenceParams by value (trivially copyable; its ParamRefs hold device pointers).
+__device__ inline StepParams<float> load_params(const SequenceParams& p, int64_t e) {
+  return StepParams<float>{p.tau_syn_inv.data[e % p.tau_syn_inv.size], p.tau_mem_inv.data[e % p.tau_mem_inv.size],
+                           p.v_leak.data[e % p.v_leak.size],           p.v_th.data[e % p.v_th.size],
+                           p.v_reset.data[e % p.v_reset.size],         p.alpha};
 }
 
 template <Surrogate S, bool kSaveV1, bool kSaveParamInputs, bool kRecord>
-__global__ void forward_kernel(DeviceParams p, SequenceForwardArgs a) {
+__global__ void forward_kernel(SequenceParams p, SequenceForwardArgs a) {
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const int64_t n = a.elements;
   if (e >= n) return;
@@ -64,7 +54,7 @@ __global__ void forward_kernel(DeviceParams p, SequenceForwardArgs a) {
 }
 
 template <Surrogate S, bool kDetach, bool kWantParams, bool kRecordGrads>
-__global__ void backward_kernel(DeviceParams p, SequenceBackwardArgs a) {
+__global__ void backward_kernel(SequenceParams p, SequenceBackwardArgs a) {
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const int64_t n = a.elements;
   if (e >= n) return;
@@ -189,14 +179,13 @@ void cuda_sequence_forward(const SequenceParams& params, const SequenceForwardAr
   if (args.elements == 0) return;
   const bool save_params = args.saved_i1 != nullptr && args.saved_v != nullptr;
   const bool record = args.v_record != nullptr && args.i_record != nullptr;
-  const DeviceParams dp = device_params(params);
   const cudaStream_t s = static_cast<cudaStream_t>(stream);
   with_surrogate(params.method, [&](auto tag) {
     with_bool(args.saved_v1 != nullptr, [&](auto save_v1) {
       with_bool(save_params, [&](auto save_p) {
         with_bool(record, [&](auto rec) {
           forward_kernel<decltype(tag)::value, decltype(save_v1)::value, decltype(save_p)::value, decltype(rec)::value>
-              <<<grid_for(args.elements), kThreads, 0, s>>>(dp, args);
+              <<<grid_for(args.elements), kThreads, 0, s>>>(params, args);
         });
       });
     });
@@ -209,14 +198,13 @@ void cuda_sequence_backward(const SequenceParams& params, const SequenceBackward
   if (args.elements == 0) return;
   const bool want_params = args.grad_params[0] != nullptr;
   const bool record_grads = args.grad_v_record != nullptr && args.grad_i_record != nullptr;
-  const DeviceParams dp = device_params(params);
   const cudaStream_t s = static_cast<cudaStream_t>(stream);
   with_surrogate(params.method, [&](auto tag) {
     with_bool(params.detach_reset, [&](auto detach) {
       with_bool(want_params, [&](auto want) {
         with_bool(record_grads, [&](auto rec) {
           backward_kernel<decltype(tag)::value, decltype(detach)::value, decltype(want)::value, decltype(rec)::value>
-              <<<grid_for(args.elements), kThreads, 0, s>>>(dp, args);
+              <<<grid_for(args.elements), kThreads, 0, s>>>(params, args);
         });
       });
     });

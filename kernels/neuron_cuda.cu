@@ -4,7 +4,6 @@
 #include <cuda_runtime.h>
 
 #include "core/cuda_check.cuh"
-#include "core/philox.h"
 #include "kernels/li_math.h"
 #include "kernels/neuron_cuda.h"
 #include "kernels/neuron_dispatch.h"
@@ -16,48 +15,22 @@ namespace {
 
 using detail::BackwardDims;
 using detail::Dims;
-using detail::HasAdjoint;
+using detail::load_params;
+using detail::step_adjoint;
+using detail::uniform_at;
 
 constexpr int kThreads = 128;  // the dual-number backward keeps kDirs floats per state in registers
 
-template <class Model>
-struct DeviceNeuronParams {
-  const float* data[Dims<Model>::kPArray];
-  int64_t size[Dims<Model>::kPArray];
-  float dt, alpha;
-  typename Model::Options options;
-};
-
-template <class Model>
-DeviceNeuronParams<Model> device_params(const NeuronParams<Model>& p) {
-  DeviceNeuronParams<Model> d{};
-  for (int q = 0; q < Model::kParams; ++q) {
-    d.data[q] = p.params[q].data;
-    d.size[q] = p.params[q].size;
-  }
-  d.dt = p.dt;
-  d.alpha = p.alpha;
-  d.options = p.options;
-  return d;
-}
-
-template <Surrogate S>
-__device__ inline float device_uniform(uint64_t seed, uint64_t offset, int64_t index) {
-  if constexpr (is_stochastic(S)) {
-    return philox_uniform(philox_bits(seed, offset, static_cast<uint64_t>(index)));
-  } else {
-    return 0.0f;
-  }
-}
-
+// Kernels take NeuronParams by value (trivially copyable: parameter pointers are device
+// pointers) and read it through the CPU loops' helpers (kernels/neuron_sequence.h).
 template <class Model, Surrogate S>
-__global__ void neuron_forward_kernel(DeviceNeuronParams<Model> p, NeuronForwardArgs a) {
+__global__ void neuron_forward_kernel(NeuronParams<Model> p, NeuronForwardArgs a) {
   using Dm = Dims<Model>;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const int64_t n = a.elements;
   if (e >= n) return;
   float prm[Dm::kPArray];
-  for (int q = 0; q < Dm::kP; ++q) prm[q] = p.data[q][e % p.size[q]];
+  load_params(p, e, prm);
   float st[Dm::kS];
   for (int s = 0; s < Dm::kS; ++s) st[s] = a.state0[s][e];
   for (int64_t t = 0; t < a.steps; ++t) {
@@ -65,7 +38,7 @@ __global__ void neuron_forward_kernel(DeviceNeuronParams<Model> p, NeuronForward
     if (a.saved != nullptr) {
       for (int s = 0; s < Dm::kS; ++s) a.saved[(t * Dm::kS + s) * n + e] = st[s];
     }
-    const float z = Model::template step<S>(prm, st, a.input[j], p.dt, p.alpha, device_uniform<S>(a.seed, a.offset, j),
+    const float z = Model::template step<S>(prm, st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j),
                                             p.options);
     if (Model::kSpiking) a.z[j] = z;
     for (int s = 0; s < Dm::kS; ++s) {
@@ -76,53 +49,29 @@ __global__ void neuron_forward_kernel(DeviceNeuronParams<Model> p, NeuronForward
 }
 
 template <class Model, Surrogate S, bool kWantParams>
-__global__ void neuron_backward_kernel(DeviceNeuronParams<Model> p, NeuronBackwardArgs a) {
+__global__ void neuron_backward_kernel(NeuronParams<Model> p, NeuronBackwardArgs a) {
   using Dm = BackwardDims<Model, kWantParams>;
-  using D = typename Dm::D;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const int64_t n = a.elements;
   if (e >= n) return;
   float prm[Dm::kPArray];
-  for (int q = 0; q < Dm::kP; ++q) prm[q] = p.data[q][e % p.size[q]];
+  load_params(p, e, prm);
   float grad[Dm::kS];
   for (int s = 0; s < Dm::kS; ++s) grad[s] = a.grad_final[s] ? a.grad_final[s][e] : 0.0f;
   float grad_prm[Dm::kPArray];
   for (int q = 0; q < Dm::kPArray; ++q) grad_prm[q] = 0.0f;
   for (int64_t t = a.steps; t-- > 0;) {
     const int64_t j = t * n + e;
-    if constexpr (HasAdjoint<Model>::value) {  // the model's hand-written adjoint
-      float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
-      for (int s = 0; s < Dm::kS; ++s) {
-        st[s] = a.saved[(t * Dm::kS + s) * n + e];
-        g_out[s] = grad[s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
-      }
-      const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
-      Model::template adjoint<S>(prm, st, a.input[j], p.dt, p.alpha, device_uniform<S>(a.seed, a.offset, j), p.options,
-                                 g_z, g_out, g_state, &g_x, kWantParams ? grad_prm : nullptr);
-      for (int s = 0; s < Dm::kS; ++s) grad[s] = g_state[s];
-      a.grad_input[j] = g_x;
-      continue;
+    float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
+    for (int s = 0; s < Dm::kS; ++s) {
+      st[s] = a.saved[(t * Dm::kS + s) * n + e];
+      g_out[s] = grad[s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
     }
-    D pd[Dm::kPArray];
-    for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[q], Dm::kS + 1 + q) : D(prm[q]);
-    D sd[Dm::kS];
-    for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
-    const D xd = D::variable(a.input[j], Dm::kS);
-    const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, device_uniform<S>(a.seed, a.offset, j), p.options);
     const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
-    float g_out[Dm::kS];
-    for (int s = 0; s < Dm::kS; ++s) g_out[s] = grad[s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
-    float g_in[Dm::kDirs];
-    for (int d = 0; d < Dm::kDirs; ++d) {
-      float acc = g_z * z.d[d];
-      for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
-      g_in[d] = acc;
-    }
-    for (int s = 0; s < Dm::kS; ++s) grad[s] = g_in[s];
-    a.grad_input[j] = g_in[Dm::kS];
-    if constexpr (kWantParams) {
-      for (int q = 0; q < Dm::kP; ++q) grad_prm[q] += g_in[Dm::kS + 1 + q];
-    }
+    step_adjoint<Model, S, kWantParams>(prm, st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j),
+                                        p.options, g_z, g_out, g_state, &g_x, grad_prm);
+    for (int s = 0; s < Dm::kS; ++s) grad[s] = g_state[s];
+    a.grad_input[j] = g_x;
   }
   for (int s = 0; s < Dm::kS; ++s) a.grad_state0[s][e] = grad[s];
   if constexpr (kWantParams) {
@@ -148,10 +97,9 @@ template <class Model>
 void cuda_neuron_sequence_forward(const NeuronParams<Model>& params, const NeuronForwardArgs& args, void* stream) {
   check_params("cuda_neuron_sequence_forward", params, args.steps, args.elements);
   if (args.elements == 0) return;
-  const DeviceNeuronParams<Model> dp = device_params(params);
   with_surrogate(params.method, [&](auto tag) {
     neuron_forward_kernel<Model, decltype(tag)::value>
-        <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(dp, args);
+        <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
 }
@@ -160,15 +108,14 @@ template <class Model>
 void cuda_neuron_sequence_backward(const NeuronParams<Model>& params, const NeuronBackwardArgs& args, void* stream) {
   check_params("cuda_neuron_sequence_backward", params, args.steps, args.elements);
   if (args.elements == 0) return;
-  const DeviceNeuronParams<Model> dp = device_params(params);
   const bool want_params = Model::kParams > 0 && args.grad_params[0] != nullptr;
   with_surrogate(params.method, [&](auto tag) {
     if (want_params) {
       neuron_backward_kernel<Model, decltype(tag)::value, true>
-          <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(dp, args);
+          <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
     } else {
       neuron_backward_kernel<Model, decltype(tag)::value, false>
-          <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(dp, args);
+          <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
     }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());

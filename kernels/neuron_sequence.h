@@ -92,13 +92,15 @@ struct HasAdjoint : std::false_type {};
 template <class M>
 struct HasAdjoint<M, std::void_t<decltype(M::kHasAdjoint)>> : std::bool_constant<M::kHasAdjoint> {};
 
+// Host and device: the CUDA loops (kernels/*_cuda.cu) take NeuronParams by value and read
+// parameters and random draws through these same helpers.
 template <class Model>
-inline void load_params(const NeuronParams<Model>& p, int64_t e, float* out) {
+NORSE_HD inline void load_params(const NeuronParams<Model>& p, int64_t e, float* out) {
   for (int k = 0; k < Model::kParams; ++k) out[k] = p.params[k].data[e % p.params[k].size];
 }
 
 template <Surrogate S>
-inline float uniform_at(const uint64_t seed, const uint64_t offset, int64_t index) {
+NORSE_HD inline float uniform_at(const uint64_t seed, const uint64_t offset, int64_t index) {
   if constexpr (is_stochastic(S)) {
     return philox_uniform(philox_bits(seed, offset, static_cast<uint64_t>(index)));
   } else {
@@ -149,10 +151,43 @@ struct BackwardDims : Dims<Model> {
   using D = Dual<float, kDirs>;
 };
 
+// The backward of one step of one element, shared by every fused loop (CPU and CUDA, plain and
+// recurrent): from the state st before the step, its input x and the gradients of the step's
+// outputs (g_z, g_out = dL/d state after), writes dL/d state before to g_state and dL/dx to
+// g_x, and ADDS the parameter gradients to g_params (kWantParams). The model's hand-written
+// adjoint where it has one, else the dual-number Jacobian of Model::step.
+template <class Model, Surrogate S, bool kWantParams>
+NORSE_HD inline void step_adjoint(const float* prm, const float* st, float x, float dt, float alpha, float uniform,
+                                  const typename Model::Options& options, float g_z, const float* g_out, float* g_state,
+                                  float* g_x, float* g_params) {
+  using Dm = BackwardDims<Model, kWantParams>;
+  if constexpr (HasAdjoint<Model>::value) {
+    Model::template adjoint<S>(prm, st, x, dt, alpha, uniform, options, g_z, g_out, g_state, g_x,
+                               kWantParams ? g_params : nullptr);
+  } else {
+    using D = typename Dm::D;
+    D pd[Dm::kPArray];
+    for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[q], Dm::kS + 1 + q) : D(prm[q]);
+    D sd[Dm::kS];
+    for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(st[s], s);
+    const D z = Model::template step<S>(pd, sd, D::variable(x, Dm::kS), dt, alpha, uniform, options);
+    for (int d = 0; d < Dm::kDirs; ++d) {
+      float acc = g_z * z.d[d];
+      for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
+      if (d < Dm::kS) {
+        g_state[d] = acc;
+      } else if (d == Dm::kS) {
+        *g_x = acc;
+      } else if constexpr (kWantParams) {
+        g_params[d - Dm::kS - 1] += acc;
+      }
+    }
+  }
+}
+
 template <class Model, Surrogate S, bool kWantParams>
 void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) {
   using Dm = BackwardDims<Model, kWantParams>;
-  using D = typename Dm::D;
   const int64_t n = a.elements;
   const int64_t blocks = (n + kNeuronBlock - 1) / kNeuronBlock;
   parallel_for(blocks, 1, [&](int64_t block_begin, int64_t block_end) {
@@ -175,39 +210,16 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
         for (int64_t k = 0; k < len; ++k) {
           const int64_t e = e0 + k;
           const int64_t j = t * n + e;
-          if constexpr (HasAdjoint<Model>::value) {
-            float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
-            for (int s = 0; s < Dm::kS; ++s) {
-              st[s] = a.saved[(t * Dm::kS + s) * n + e];
-              g_out[s] = grad[k][s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
-            }
-            const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
-            Model::template adjoint<S>(prm[k], st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j),
-                                       p.options, g_z, g_out, g_state, &g_x, kWantParams ? grad_prm[k] : nullptr);
-            for (int s = 0; s < Dm::kS; ++s) grad[k][s] = g_state[s];
-            a.grad_input[j] = g_x;
-            continue;
+          float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
+          for (int s = 0; s < Dm::kS; ++s) {
+            st[s] = a.saved[(t * Dm::kS + s) * n + e];
+            g_out[s] = grad[k][s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
           }
-          D pd[Dm::kPArray];
-          for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[k][q], Dm::kS + 1 + q) : D(prm[k][q]);
-          D sd[Dm::kS];
-          for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
-          const D xd = D::variable(a.input[j], Dm::kS);
-          const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j), p.options);
           const float g_z = (Model::kSpiking && a.grad_z) ? a.grad_z[j] : 0.0f;
-          float g_out[Dm::kS];
-          for (int s = 0; s < Dm::kS; ++s) g_out[s] = grad[k][s] + (a.grad_record[s] ? a.grad_record[s][j] : 0.0f);
-          float g_in[Dm::kDirs];
-          for (int d = 0; d < Dm::kDirs; ++d) {
-            float acc = g_z * z.d[d];
-            for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
-            g_in[d] = acc;
-          }
-          for (int s = 0; s < Dm::kS; ++s) grad[k][s] = g_in[s];
-          a.grad_input[j] = g_in[Dm::kS];
-          if constexpr (kWantParams) {
-            for (int q = 0; q < Dm::kP; ++q) grad_prm[k][q] += g_in[Dm::kS + 1 + q];
-          }
+          step_adjoint<Model, S, kWantParams>(prm[k], st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j),
+                                              p.options, g_z, g_out, g_state, &g_x, grad_prm[kWantParams ? k : 0]);
+          for (int s = 0; s < Dm::kS; ++s) grad[k][s] = g_state[s];
+          a.grad_input[j] = g_x;
         }
       }
       for (int64_t k = 0; k < len; ++k) {

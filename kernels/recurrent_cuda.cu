@@ -3,9 +3,8 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
-#include "core/cuda_allocator.h"
+#include "core/cuda_runtime.h"
 #include "core/cuda_check.cuh"
-#include "core/philox.h"
 #include "kernels/recurrent_cuda.h"
 #include "kernels/spiking_math.h"
 
@@ -22,9 +21,12 @@ namespace norse {
 namespace kernels {
 namespace {
 
+using cuda::DeviceBuffer;  // device scratch from the caching allocator, returned when the call ends
 using detail::BackwardDims;
 using detail::Dims;
-using detail::HasAdjoint;
+using detail::load_params;
+using detail::step_adjoint;
+using detail::uniform_at;
 
 constexpr int kThreads = 128;
 
@@ -37,64 +39,17 @@ cublasHandle_t cublas() {
   return handle;
 }
 
-// Device scratch from the caching allocator, returned when the call ends.
-class Scratch {
- public:
-  explicit Scratch(size_t floats) : ptr_(static_cast<float*>(cuda::device_alloc(floats * sizeof(float)))) {}
-  ~Scratch() {
-    try {
-      cuda::device_free(ptr_);
-    } catch (...) {
-    }
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  float* get() const { return ptr_; }
-
- private:
-  float* ptr_;
-};
-
-template <class Model>
-struct DeviceParams {
-  const float* data[Dims<Model>::kPArray];
-  int64_t size[Dims<Model>::kPArray];
-  float dt, alpha;
-  typename Model::Options options;
-};
-
-template <class Model>
-DeviceParams<Model> device_params(const NeuronParams<Model>& p) {
-  DeviceParams<Model> d{};
-  for (int q = 0; q < Model::kParams; ++q) {
-    d.data[q] = p.params[q].data;
-    d.size[q] = p.params[q].size;
-  }
-  d.dt = p.dt;
-  d.alpha = p.alpha;
-  d.options = p.options;
-  return d;
-}
-
-template <Surrogate S>
-__device__ inline float device_uniform(uint64_t seed, uint64_t offset, int64_t index) {
-  if constexpr (is_stochastic(S)) {
-    return philox_uniform(philox_bits(seed, offset, static_cast<uint64_t>(index)));
-  } else {
-    return 0.0f;
-  }
-}
-
-// One forward step: I_t = X_t + recurrent (already in `current`), then Model::step.
+// One forward step: I_t = X_t + recurrent (already in `current`), then Model::step. Kernels take
+// NeuronParams by value and read it through the CPU loops' helpers (kernels/neuron_sequence.h).
 template <class Model, Surrogate S>
-__global__ void recurrent_step_kernel(DeviceParams<Model> p, RecurrentForwardArgs a, int64_t t, float* state,
+__global__ void recurrent_step_kernel(NeuronParams<Model> p, RecurrentForwardArgs a, int64_t t, float* state,
                                       const float* current) {
   using Dm = Dims<Model>;
   const int64_t n = a.batch * a.hidden;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (e >= n) return;
   float prm[Dm::kPArray];
-  for (int q = 0; q < Dm::kP; ++q) prm[q] = p.data[q][e % p.size[q]];
+  load_params(p, e, prm);
   float st[Dm::kS];
   for (int s = 0; s < Dm::kS; ++s) {
     st[s] = state[s * n + e];
@@ -102,7 +57,7 @@ __global__ void recurrent_step_kernel(DeviceParams<Model> p, RecurrentForwardArg
   }
   const float total = a.input_current[t * n + e] + current[e];
   if (a.saved_current != nullptr) a.saved_current[t * n + e] = total;
-  a.z[t * n + e] = Model::template step<S>(prm, st, total, p.dt, p.alpha, device_uniform<S>(a.seed, a.offset, t * n + e),
+  a.z[t * n + e] = Model::template step<S>(prm, st, total, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e),
                                            p.options);
   for (int s = 0; s < Dm::kS; ++s) {
     state[s * n + e] = st[s];
@@ -110,57 +65,28 @@ __global__ void recurrent_step_kernel(DeviceParams<Model> p, RecurrentForwardArg
   }
 }
 
-// One backward step: G_t = dL/dI_t from the step's dual-number Jacobian.
+// One backward step: G_t = dL/dI_t (detail::step_adjoint, as the CPU loop).
 template <class Model, Surrogate S, bool kWantParams>
-__global__ void recurrent_step_backward_kernel(DeviceParams<Model> p, RecurrentBackwardArgs a, int64_t t,
+__global__ void recurrent_step_backward_kernel(NeuronParams<Model> p, RecurrentBackwardArgs a, int64_t t,
                                                float* grad_state, const float* grad_z_recurrent) {
   using Dm = BackwardDims<Model, kWantParams>;
-  using D = typename Dm::D;
   const int64_t n = a.batch * a.hidden;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (e >= n) return;
-  if constexpr (HasAdjoint<Model>::value) {  // the model's hand-written adjoint
-    float prm[Dm::kPArray], st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x, g_prm[Dm::kPArray] = {};
-    for (int q = 0; q < Dm::kP; ++q) prm[q] = p.data[q][e % p.size[q]];
-    for (int s = 0; s < Dm::kS; ++s) {
-      st[s] = a.saved[(t * Dm::kS + s) * n + e];
-      g_out[s] = grad_state[s * n + e] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
-    }
-    const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[e];
-    Model::template adjoint<S>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
-                               device_uniform<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out, g_state, &g_x,
-                               kWantParams ? g_prm : nullptr);
-    for (int s = 0; s < Dm::kS; ++s) grad_state[s * n + e] = g_state[s];
-    a.grad_input_current[t * n + e] = g_x;
-    if constexpr (kWantParams) {
-      for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
-    }
-    return;
-  }
-  D pd[Dm::kPArray];
-  for (int q = 0; q < Dm::kP; ++q) {
-    const float v = p.data[q][e % p.size[q]];
-    pd[q] = kWantParams ? D::variable(v, Dm::kS + 1 + q) : D(v);
-  }
-  D sd[Dm::kS];
-  for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
-  const D xd = D::variable(a.saved_current[t * n + e], Dm::kS);
-  const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, device_uniform<S>(a.seed, a.offset, t * n + e), p.options);
-  const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[e];
-  float g_out[Dm::kS];
+  float prm[Dm::kPArray], st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x, g_prm[Dm::kPArray] = {};
+  load_params(p, e, prm);
   for (int s = 0; s < Dm::kS; ++s) {
+    st[s] = a.saved[(t * Dm::kS + s) * n + e];
     g_out[s] = grad_state[s * n + e] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
   }
-  for (int d = 0; d < Dm::kDirs; ++d) {
-    float acc = g_z * z.d[d];
-    for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
-    if (d < Dm::kS) {
-      grad_state[d * n + e] = acc;
-    } else if (d == Dm::kS) {
-      a.grad_input_current[t * n + e] = acc;
-    } else if (kWantParams) {
-      a.grad_params[d - Dm::kS - 1][e] += acc;
-    }
+  const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[e];
+  step_adjoint<Model, S, kWantParams>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
+                                      uniform_at<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out, g_state, &g_x,
+                                      g_prm);
+  for (int s = 0; s < Dm::kS; ++s) grad_state[s * n + e] = g_state[s];
+  a.grad_input_current[t * n + e] = g_x;
+  if constexpr (kWantParams) {
+    for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
   }
 }
 
@@ -179,11 +105,10 @@ void cuda_recurrent_sequence_forward(const NeuronParams<Model>& params, const Re
   check_sizes("cuda_recurrent_sequence_forward", a.steps, a.batch, a.hidden);
   const int64_t n = a.batch * a.hidden, h = a.hidden;
   if (n == 0) return;
-  Scratch state(static_cast<size_t>(Dm::kS * n)), current(static_cast<size_t>(n));
+  DeviceBuffer state(static_cast<size_t>(Dm::kS * n)), current(static_cast<size_t>(n));
   for (int s = 0; s < Dm::kS; ++s) {
-    NORSE_CUDA_CHECK(cudaMemcpy(state.get() + s * n, a.state0[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
+    NORSE_CUDA_CHECK(cudaMemcpy(state.data() + s * n, a.state0[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
   }
-  const DeviceParams<Model> dp = device_params(params);
   const float one = 1.0f, zero = 0.0f;
   with_surrogate(params.method, [&](auto tag) {
     for (int64_t t = 0; t < a.steps; ++t) {
@@ -191,13 +116,13 @@ void cuda_recurrent_sequence_forward(const NeuronParams<Model>& params, const Re
       // current = z_prev @ R^T, i.e. (column-major) current^T = R z_prev^T.
       NORSE_CUBLAS_CHECK(cublasSgemm(cublas(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
                                      static_cast<int>(h), &one, a.recurrent_weights, static_cast<int>(h), z_prev,
-                                     static_cast<int>(h), &zero, current.get(), static_cast<int>(h)));
-      recurrent_step_kernel<Model, decltype(tag)::value><<<grid_for(n), kThreads>>>(dp, a, t, state.get(), current.get());
+                                     static_cast<int>(h), &zero, current.data(), static_cast<int>(h)));
+      recurrent_step_kernel<Model, decltype(tag)::value><<<grid_for(n), kThreads>>>(params, a, t, state.data(), current.data());
     }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
   for (int s = 0; s < Dm::kS; ++s) {
-    NORSE_CUDA_CHECK(cudaMemcpy(a.final_state[s], state.get() + s * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
+    NORSE_CUDA_CHECK(cudaMemcpy(a.final_state[s], state.data() + s * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
   }
   NORSE_CUDA_CHECK(cudaDeviceSynchronize());
 }
@@ -209,29 +134,28 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
   const int64_t n = a.batch * a.hidden, h = a.hidden;
   if (n == 0) return;
   const bool want_params = Model::kParams > 0 && a.grad_params[0] != nullptr;
-  Scratch grad_state(static_cast<size_t>(Dm::kS * n)), grad_z_recurrent(static_cast<size_t>(n));
+  DeviceBuffer grad_state(static_cast<size_t>(Dm::kS * n)), grad_z_recurrent(static_cast<size_t>(n));
   for (int s = 0; s < Dm::kS; ++s) {
     if (a.grad_final[s] != nullptr) {
-      NORSE_CUDA_CHECK(cudaMemcpy(grad_state.get() + s * n, a.grad_final[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
+      NORSE_CUDA_CHECK(cudaMemcpy(grad_state.data() + s * n, a.grad_final[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
     } else {
-      NORSE_CUDA_CHECK(cudaMemset(grad_state.get() + s * n, 0, n * sizeof(float)));
+      NORSE_CUDA_CHECK(cudaMemset(grad_state.data() + s * n, 0, n * sizeof(float)));
     }
   }
-  NORSE_CUDA_CHECK(cudaMemset(grad_z_recurrent.get(), 0, n * sizeof(float)));
+  NORSE_CUDA_CHECK(cudaMemset(grad_z_recurrent.data(), 0, n * sizeof(float)));
   NORSE_CUDA_CHECK(cudaMemset(a.grad_recurrent_weights, 0, h * h * sizeof(float)));
   if (want_params) {
     for (int q = 0; q < Model::kParams; ++q) NORSE_CUDA_CHECK(cudaMemset(a.grad_params[q], 0, n * sizeof(float)));
   }
-  const DeviceParams<Model> dp = device_params(params);
   const float one = 1.0f, zero = 0.0f;
   with_surrogate(params.method, [&](auto tag) {
     for (int64_t t = a.steps; t-- > 0;) {
       if (want_params) {
         recurrent_step_backward_kernel<Model, decltype(tag)::value, true>
-            <<<grid_for(n), kThreads>>>(dp, a, t, grad_state.get(), grad_z_recurrent.get());
+            <<<grid_for(n), kThreads>>>(params, a, t, grad_state.data(), grad_z_recurrent.data());
       } else {
         recurrent_step_backward_kernel<Model, decltype(tag)::value, false>
-            <<<grid_for(n), kThreads>>>(dp, a, t, grad_state.get(), grad_z_recurrent.get());
+            <<<grid_for(n), kThreads>>>(params, a, t, grad_state.data(), grad_z_recurrent.data());
       }
       const float* g = a.grad_input_current + t * n;
       const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
@@ -242,13 +166,13 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
       // dL/dz_prev (recurrent part) = G R: (column-major) R^T G^T.
       NORSE_CUBLAS_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
                                      static_cast<int>(h), &one, a.recurrent_weights, static_cast<int>(h), g,
-                                     static_cast<int>(h), &zero, grad_z_recurrent.get(), static_cast<int>(h)));
+                                     static_cast<int>(h), &zero, grad_z_recurrent.data(), static_cast<int>(h)));
     }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
-  NORSE_CUDA_CHECK(cudaMemcpy(a.grad_z0, grad_z_recurrent.get(), n * sizeof(float), cudaMemcpyDeviceToDevice));
+  NORSE_CUDA_CHECK(cudaMemcpy(a.grad_z0, grad_z_recurrent.data(), n * sizeof(float), cudaMemcpyDeviceToDevice));
   for (int s = 0; s < Dm::kS; ++s) {
-    NORSE_CUDA_CHECK(cudaMemcpy(a.grad_state0[s], grad_state.get() + s * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
+    NORSE_CUDA_CHECK(cudaMemcpy(a.grad_state0[s], grad_state.data() + s * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
   }
   NORSE_CUDA_CHECK(cudaDeviceSynchronize());
 }

@@ -131,7 +131,6 @@ void recurrent_forward(const NeuronParams<Model>& p, const RecurrentForwardArgs&
 template <class Model, Surrogate S, bool kWantParams>
 void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArgs& a) {
   using Dm = BackwardDims<Model, kWantParams>;
-  using D = typename Dm::D;
   const int64_t n = a.batch * a.hidden, h = a.hidden;
   const int64_t blocks = row_blocks(a.batch, a.hidden);
   std::vector<float> grad_state(static_cast<size_t>(Dm::kS * n), 0.0f);
@@ -155,45 +154,20 @@ void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArg
         float* g_current = a.grad_input_current + t * n;  // G_t, written below
         for (int64_t e = e0; e < e1; ++e) {
           const float* prm = &prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)];
-          if constexpr (HasAdjoint<Model>::value) {
-            float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
-            float g_prm[Dm::kPArray] = {};
-            for (int s = 0; s < Dm::kS; ++s) {
-              st[s] = a.saved[(t * Dm::kS + s) * n + e];
-              g_out[s] = grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
-            }
-            const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
-            Model::template adjoint<S>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
-                                       uniform_at<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out, g_state, &g_x,
-                                       kWantParams ? g_prm : nullptr);
-            for (int s = 0; s < Dm::kS; ++s) grad_state[static_cast<size_t>(s * n + e)] = g_state[s];
-            g_current[e] = g_x;
-            if constexpr (kWantParams) {
-              for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
-            }
-            continue;
-          }
-          D pd[Dm::kPArray];
-          for (int q = 0; q < Dm::kP; ++q) pd[q] = kWantParams ? D::variable(prm[q], Dm::kS + 1 + q) : D(prm[q]);
-          D sd[Dm::kS];
-          for (int s = 0; s < Dm::kS; ++s) sd[s] = D::variable(a.saved[(t * Dm::kS + s) * n + e], s);
-          const D xd = D::variable(a.saved_current[t * n + e], Dm::kS);
-          const D z = Model::template step<S>(pd, sd, xd, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
-          const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
-          float g_out[Dm::kS];
+          float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
+          float g_prm[Dm::kPArray] = {};
           for (int s = 0; s < Dm::kS; ++s) {
+            st[s] = a.saved[(t * Dm::kS + s) * n + e];
             g_out[s] = grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
           }
-          for (int d = 0; d < Dm::kDirs; ++d) {
-            float acc = g_z * z.d[d];
-            for (int s = 0; s < Dm::kS; ++s) acc += g_out[s] * sd[s].d[d];
-            if (d < Dm::kS) {
-              grad_state[static_cast<size_t>(d * n + e)] = acc;
-            } else if (d == Dm::kS) {
-              g_current[e] = acc;
-            } else if (kWantParams) {
-              a.grad_params[d - Dm::kS - 1][e] += acc;
-            }
+          const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
+          step_adjoint<Model, S, kWantParams>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
+                                              uniform_at<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out,
+                                              g_state, &g_x, g_prm);
+          for (int s = 0; s < Dm::kS; ++s) grad_state[static_cast<size_t>(s * n + e)] = g_state[s];
+          g_current[e] = g_x;
+          if constexpr (kWantParams) {
+            for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
           }
         }
         const float* z_prev = (t == 0 ? a.z0 : a.z + (t - 1) * n) + e0;

@@ -15,6 +15,7 @@
 #include "kernels/lif_cuda.h"
 #include "kernels/surrogate.h"
 #include "tests/testing/skip.h"
+#include "tests/testing/vector_compare.h"
 
 using namespace norse;
 using namespace norse::kernels;
@@ -22,21 +23,9 @@ using norse::cuda::DeviceBuffer;
 
 namespace {
 
-std::vector<float> random_vector(size_t n, float lo, float hi, std::mt19937& rng) {
-  std::uniform_real_distribution<float> d(lo, hi);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
-void require_close(const std::vector<float>& gpu, const std::vector<float>& cpu, const char* what) {
-  REQUIRE(gpu.size() == cpu.size());
-  for (size_t k = 0; k < cpu.size(); ++k) {
-    if (std::fabs(gpu[k] - cpu[k]) > 1e-5f + 1e-4f * std::fabs(cpu[k])) {
-      FAIL(what << "[" << k << "]: gpu " << gpu[k] << " cpu " << cpu[k]);
-    }
-  }
-}
+using norse::testing::random_vector;
+using norse::testing::require_close;
+constexpr float kAtol = 1e-5f;  // plus 1e-4 relative
 
 }  // namespace
 
@@ -162,11 +151,11 @@ TEST_CASE("CUDA LIF sequence forward and backward equal the CPU loops", "[cuda][
           for (int k = 0; k < 5; ++k) gb.grad_params[k] = params_grad ? dgp[static_cast<size_t>(k)].data() : nullptr;
           lif::cuda_sequence_backward(gpu_p, gb);
           norse::cuda::synchronize();
-          require_close(dgx.download(), gx, "grad_input");
-          require_close(dgv0.download(), gv0, "grad_v0");
-          require_close(dgi0.download(), gi0, "grad_i0");
+          require_close(dgx.download(), gx, "grad_input", kAtol);
+          require_close(dgv0.download(), gv0, "grad_v0", kAtol);
+          require_close(dgi0.download(), gi0, "grad_i0", kAtol);
           if (params_grad) {
-            for (int k = 0; k < 5; ++k) require_close(dgp[static_cast<size_t>(k)].download(), gp[static_cast<size_t>(k)], "grad_params");
+            for (int k = 0; k < 5; ++k) require_close(dgp[static_cast<size_t>(k)].download(), gp[static_cast<size_t>(k)], "grad_params", kAtol);
           }
         }
       }

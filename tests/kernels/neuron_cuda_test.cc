@@ -15,6 +15,7 @@
 #include "kernels/neuron_sequence.h"
 #include "kernels/spiking_math.h"
 #include "tests/testing/skip.h"
+#include "tests/testing/vector_compare.h"
 
 using namespace norse;
 using namespace norse::kernels;
@@ -22,21 +23,9 @@ using norse::cuda::DeviceBuffer;
 
 namespace {
 
-std::vector<float> random_vector(size_t n, float lo, float hi, std::mt19937& rng) {
-  std::uniform_real_distribution<float> d(lo, hi);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
-void require_close(const std::vector<float>& gpu, const std::vector<float>& cpu, const char* what) {
-  REQUIRE(gpu.size() == cpu.size());
-  for (size_t k = 0; k < cpu.size(); ++k) {
-    if (std::fabs(gpu[k] - cpu[k]) > 1e-5f + 1e-4f * std::fabs(cpu[k])) {
-      FAIL(what << "[" << k << "]: gpu " << gpu[k] << " cpu " << cpu[k]);
-    }
-  }
-}
+using norse::testing::random_vector;
+using norse::testing::require_close;
+constexpr float kAtol = 1e-5f;  // plus 1e-4 relative
 
 // Runs Model forward and backward on both devices and compares. `param_values` per parameter.
 template <class Model>
@@ -134,10 +123,10 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
   gb.grad_input = dgx.data();
   cuda_neuron_sequence_backward(gpu_p, gb);
   norse::cuda::synchronize();
-  require_close(dgx.download(), gx, "grad_input");
-  for (int s = 0; s < kS; ++s) require_close(dg0[static_cast<size_t>(s)].download(), g0[static_cast<size_t>(s)], "grad_state0");
+  require_close(dgx.download(), gx, "grad_input", kAtol);
+  for (int s = 0; s < kS; ++s) require_close(dg0[static_cast<size_t>(s)].download(), g0[static_cast<size_t>(s)], "grad_state0", kAtol);
   if (params_grad) {
-    for (int q = 0; q < kP; ++q) require_close(dgp[static_cast<size_t>(q)].download(), gp[static_cast<size_t>(q)], "grad_params");
+    for (int q = 0; q < kP; ++q) require_close(dgp[static_cast<size_t>(q)].download(), gp[static_cast<size_t>(q)], "grad_params", kAtol);
   }
 }
 

@@ -15,12 +15,16 @@
 #include "kernels/recurrent_sequence.h"
 #include "kernels/spiking_math.h"
 #include "tests/testing/skip.h"
+#include "tests/testing/vector_compare.h"
 
 using namespace norse;
 using namespace norse::kernels;
 using norse::cuda::DeviceBuffer;
 
 namespace {
+
+using norse::testing::require_close;
+constexpr float kAtol = 1e-4f;  // plus 1e-4 relative
 
 std::vector<float> dyadic(size_t n, float lo, float hi, std::mt19937& rng) {
   std::uniform_real_distribution<float> d(lo, hi);
@@ -29,14 +33,6 @@ std::vector<float> dyadic(size_t n, float lo, float hi, std::mt19937& rng) {
   return v;
 }
 
-void require_close(const std::vector<float>& gpu, const std::vector<float>& cpu, const char* what) {
-  REQUIRE(gpu.size() == cpu.size());
-  for (size_t k = 0; k < cpu.size(); ++k) {
-    if (std::fabs(gpu[k] - cpu[k]) > 1e-4f + 1e-4f * std::fabs(cpu[k])) {
-      FAIL(what << "[" << k << "]: gpu " << gpu[k] << " cpu " << cpu[k]);
-    }
-  }
-}
 
 template <class Model>
 void compare_recurrent(const std::vector<float>& param_values, bool params_grad) {
@@ -143,12 +139,12 @@ void compare_recurrent(const std::vector<float>& param_values, bool params_grad)
   for (int s = 0; s < kS; ++s) gb.grad_state0[s] = dg_s0[static_cast<size_t>(s)].data();
   for (int q = 0; q < kP; ++q) gb.grad_params[q] = params_grad ? dg_p[static_cast<size_t>(q)].data() : nullptr;
   cuda_recurrent_sequence_backward(gpu_p, gb);
-  require_close(dg_current.download(), g_current, "grad_input_current");
-  require_close(dg_r.download(), g_r, "grad_recurrent_weights");
-  require_close(dg_z0.download(), g_z0, "grad_z0");
-  for (int s = 0; s < kS; ++s) require_close(dg_s0[static_cast<size_t>(s)].download(), g_s0[static_cast<size_t>(s)], "grad_state0");
+  require_close(dg_current.download(), g_current, "grad_input_current", kAtol);
+  require_close(dg_r.download(), g_r, "grad_recurrent_weights", kAtol);
+  require_close(dg_z0.download(), g_z0, "grad_z0", kAtol);
+  for (int s = 0; s < kS; ++s) require_close(dg_s0[static_cast<size_t>(s)].download(), g_s0[static_cast<size_t>(s)], "grad_state0", kAtol);
   if (params_grad) {
-    for (int q = 0; q < kP; ++q) require_close(dg_p[static_cast<size_t>(q)].download(), g_p[static_cast<size_t>(q)], "grad_params");
+    for (int q = 0; q < kP; ++q) require_close(dg_p[static_cast<size_t>(q)].download(), g_p[static_cast<size_t>(q)], "grad_params", kAtol);
   }
 }
 
