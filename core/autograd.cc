@@ -58,11 +58,12 @@ NoGradGuard::~NoGradGuard() { t_grad_mode = previous_; }
 // Node
 
 Node::Node(const char* name, std::vector<Edge> inputs, std::vector<Shape> output_shapes,
-           BackwardFn backward)
+           BackwardFn backward, Device device)
     : name_(name),
       inputs_(std::move(inputs)),
       output_shapes_(std::move(output_shapes)),
-      backward_(std::move(backward)) {
+      backward_(std::move(backward)),
+      device_(device) {
   ++g_live_nodes;
 }
 
@@ -132,7 +133,7 @@ void Variable::backward(bool retain_graph) const {
   NORSE_CHECK(v.numel() == 1, AutogradError, "backward",
               "backward() without a gradient needs a one-element output, got shape ",
               shape_to_string(v.shape()), "; pass grad_output explicitly");
-  norse::backward({*this}, {ones(v.shape())}, retain_graph);
+  norse::backward({*this}, {ones(v.shape(), v.device())}, retain_graph);
 }
 
 void Variable::backward(const Tensor& grad_output, bool retain_graph) const {
@@ -168,7 +169,12 @@ std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs,
   std::vector<Shape> shapes;
   shapes.reserve(outputs.size());
   for (const Tensor& out : outputs) shapes.push_back(out.shape());
-  auto node = std::make_shared<Node>(name, std::move(edges), std::move(shapes), std::move(backward_fn));
+  const Device device = outputs.empty() ? Device::kCPU : outputs[0].device();
+  for (size_t i = 1; i < outputs.size(); ++i) {
+    NORSE_CHECK(outputs[i].device() == device, DeviceError, name, "output ", i, " is on ",
+                device_name(outputs[i].device()), ", output 0 on ", device_name(device));
+  }
+  auto node = std::make_shared<Node>(name, std::move(edges), std::move(shapes), std::move(backward_fn), device);
   for (size_t i = 0; i < outputs.size(); ++i) {
     Variable v;
     v.impl_ = std::make_shared<VariableImpl>();
@@ -245,7 +251,7 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
     std::vector<Tensor> grads = std::move(found->second);
     buffers.erase(found);
     for (size_t i = 0; i < grads.size(); ++i) {
-      if (!grads[i].defined()) grads[i] = zeros(node->output_shapes_[i]);
+      if (!grads[i].defined()) grads[i] = zeros(node->output_shapes_[i], node->device_);
     }
     std::vector<bool> needs(node->inputs_.size());
     for (size_t i = 0; i < needs.size(); ++i) needs[i] = node->inputs_[i].requires_grad();
@@ -264,6 +270,10 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
                   node->name_, "' returned a gradient of shape ",
                   shape_to_string(input_grads[i].shape()), " for input ", i, " of shape ",
                   shape_to_string(expected));
+      const Device want = edge.node ? edge.node->device_ : edge.leaf->value.device();
+      NORSE_CHECK(input_grads[i].device() == want, AutogradError, "backward", "op '", node->name_,
+                  "' returned a gradient on ", device_name(input_grads[i].device()), " for input ", i,
+                  " on ", device_name(want));
       if (edge.node) {
         std::vector<Tensor>& buf = buffers[edge.node.get()];
         buf.resize(edge.node->output_shapes_.size());

@@ -135,8 +135,9 @@ class Node {
     bool requires_grad() const { return node != nullptr || leaf != nullptr; }
   };
 
+  // `device`: where the outputs (and so their gradients) live.
   Node(const char* name, std::vector<Edge> inputs, std::vector<Shape> output_shapes,
-       BackwardFn backward);
+       BackwardFn backward, Device device = Device::kCPU);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -144,6 +145,7 @@ class Node {
   const char* name() const { return name_; }
   const std::vector<Edge>& inputs() const { return inputs_; }
   const std::vector<Shape>& output_shapes() const { return output_shapes_; }
+  Device device() const { return device_; }
   // False once backward has swept this node without retain_graph.
   bool has_backward() const { return static_cast<bool>(backward_); }
 
@@ -153,6 +155,7 @@ class Node {
   std::vector<Edge> inputs_;
   std::vector<Shape> output_shapes_;
   BackwardFn backward_;
+  Device device_;
 };
 
 // Number of live Nodes in this process (for tests of memory behaviour).

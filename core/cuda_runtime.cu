@@ -16,6 +16,66 @@ __global__ void saxpy_kernel(int n, float a, const float* x, float* y) {
   if (i < n) y[i] = a * x[i] + y[i];
 }
 
+// A strided view's layout, passed to kernels by value.
+struct StridedLayout {
+  int rank;
+  int64_t shape[8];
+  int64_t dst_strides[8];
+  int64_t src_strides[8];
+};
+
+StridedLayout make_layout(const int64_t* shape, const int64_t* dst_strides, const int64_t* src_strides, int rank,
+                          int64_t* count) {
+  NORSE_CHECK(rank >= 0 && rank <= 8, InvalidArgument, "cuda strided copy", "rank must be in [0, 8], got ", rank);
+  StridedLayout l{};
+  l.rank = rank;
+  *count = 1;
+  for (int d = 0; d < rank; ++d) {
+    l.shape[d] = shape[d];
+    l.dst_strides[d] = dst_strides[d];
+    l.src_strides[d] = src_strides != nullptr ? src_strides[d] : 0;
+    *count *= shape[d];
+  }
+  return l;
+}
+
+// Element k (row-major over shape) -> its offsets in dst and src.
+__device__ void strided_offsets(const StridedLayout& l, int64_t k, int64_t* dst_off, int64_t* src_off) {
+  int64_t d_off = 0, s_off = 0;
+  for (int d = l.rank - 1; d >= 0; --d) {
+    const int64_t i = k % l.shape[d];
+    k /= l.shape[d];
+    d_off += i * l.dst_strides[d];
+    s_off += i * l.src_strides[d];
+  }
+  *dst_off = d_off;
+  *src_off = s_off;
+}
+
+__global__ void copy_strided_kernel(float* dst, const float* src, StridedLayout l, int64_t count) {
+  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < count;
+       k += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    int64_t d_off, s_off;
+    strided_offsets(l, k, &d_off, &s_off);
+    dst[d_off] = src[s_off];
+  }
+}
+
+__global__ void fill_strided_kernel(float* dst, StridedLayout l, int64_t count, float value) {
+  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < count;
+       k += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    int64_t d_off, s_off;
+    strided_offsets(l, k, &d_off, &s_off);
+    dst[d_off] = value;
+  }
+}
+
+// Grid size for a grid-stride loop over `count` elements.
+unsigned grid_for(int64_t count, int threads) {
+  const int64_t blocks = (count + threads - 1) / threads;
+  return static_cast<unsigned>(blocks < 65536 ? (blocks > 0 ? blocks : 1) : 65536);
+}
+
 cudaMemcpyKind memcpy_kind(CopyKind kind) {
   switch (kind) {
     case CopyKind::kHostToDevice:
@@ -40,6 +100,21 @@ const bool g_hooks_registered = [] {
   };
   hooks.copy = [](void* dst, const void* src, size_t bytes, CopyKind kind) {
     NORSE_CUDA_CHECK(cudaMemcpy(dst, src, bytes, memcpy_kind(kind)));
+  };
+  hooks.copy_strided = [](float* dst, const int64_t* dst_strides, const float* src, const int64_t* src_strides,
+                          const int64_t* shape, int rank) {
+    int64_t count = 0;
+    const StridedLayout l = make_layout(shape, dst_strides, src_strides, rank, &count);
+    if (count == 0) return;
+    copy_strided_kernel<<<grid_for(count, 256), 256>>>(dst, src, l, count);
+    NORSE_CUDA_CHECK(cudaGetLastError());
+  };
+  hooks.fill = [](float* dst, const int64_t* strides, const int64_t* shape, int rank, float value) {
+    int64_t count = 0;
+    const StridedLayout l = make_layout(shape, strides, nullptr, rank, &count);
+    if (count == 0) return;
+    fill_strided_kernel<<<grid_for(count, 256), 256>>>(dst, l, count, value);
+    NORSE_CUDA_CHECK(cudaGetLastError());
   };
   register_cuda_hooks(hooks);
   return true;

@@ -6,6 +6,7 @@
 #define NORSE_CORE_DEVICE_HOOKS_H_
 
 #include <cstddef>
+#include <cstdint>
 
 namespace norse {
 
@@ -15,6 +16,13 @@ struct CudaHooks {
   void* (*alloc)(size_t bytes);                                       // throws CudaError on failure
   void (*free)(void* ptr);                                             // must not throw
   void (*copy)(void* dst, const void* src, size_t bytes, CopyKind kind);  // synchronous; throws CudaError
+  // Device-to-device copy between strided views of `rank` dimensions (at most 8) of `shape`:
+  // element k (row-major) goes from src[offset by src_strides] to dst[offset by dst_strides].
+  // Stream-ordered (asynchronous); the views must not overlap.
+  void (*copy_strided)(float* dst, const int64_t* dst_strides, const float* src, const int64_t* src_strides,
+                       const int64_t* shape, int rank);
+  // Sets every element of a strided device view to `value` (stream-ordered).
+  void (*fill)(float* dst, const int64_t* strides, const int64_t* shape, int rank, float value);
 };
 
 // Registers the CUDA backend (called once by //core:cuda_runtime's static initialiser).

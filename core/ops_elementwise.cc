@@ -134,7 +134,7 @@ Variable pow(const Variable& x, float exponent) {
               exponent);
   const Tensor xv = x.value();
   return record_op("pow_scalar", pow(xv, exponent), {x}, [xv, exponent](const Grads& g, const Needs&) {
-    if (exponent == 0.0f) return Grads{zeros(xv.shape())};
+    if (exponent == 0.0f) return Grads{zeros(xv.shape(), xv.device())};
     return Grads{mul(g[0], mul(pow(xv, exponent - 1.0f), exponent))};
   });
 }
@@ -161,6 +161,6 @@ Variable operator-(float s, const Variable& a) { return add(neg(a), s); }
 Variable operator*(const Variable& a, float s) { return mul(a, s); }
 Variable operator*(float s, const Variable& a) { return mul(a, s); }
 Variable operator/(const Variable& a, float s) { return mul(a, 1.0f / s); }
-Variable operator/(float s, const Variable& a) { return div(Variable(scalar_tensor(s)), a); }
+Variable operator/(float s, const Variable& a) { return div(Variable(full({}, s, a.value().device())), a); }
 
 }  // namespace norse

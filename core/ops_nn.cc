@@ -47,8 +47,20 @@ std::vector<int64_t> class_targets(const char* op, const Shape& scores, const Te
 
 Variable nll_loss(const Variable& log_probs, const Tensor& targets) {
   const Shape shape = log_probs.shape();
-  const std::vector<int64_t> cls = class_targets("nll_loss", shape, targets);
+  // Targets are validated on the host (a cuda tensor is copied: N floats).
+  const std::vector<int64_t> cls =
+      class_targets("nll_loss", shape, targets.defined() ? targets.to(Device::kCPU) : targets);
   NORSE_CHECK(shape[0] > 0, ShapeError, "nll_loss", "argument 'input' has an empty batch");
+  if (log_probs.value().device() == Device::kCUDA) {
+    // loss = sum(log_probs * w) with w = -1/N at each target: the GPU's element-wise and
+    // reduction kernels; the backward is g * w.
+    Tensor weights = zeros(shape);
+    const float w = -1.0f / static_cast<float>(shape[0]);
+    for (int64_t i = 0; i < shape[0]; ++i) weights.data()[i * shape[1] + cls[static_cast<size_t>(i)]] = w;
+    const Tensor wd = weights.to(Device::kCUDA);
+    return record_op("nll_loss", sum(mul(log_probs.value(), wd)), {log_probs},
+                     [wd](const Grads& g, const Needs&) { return Grads{mul(wd, g[0])}; });
+  }
   const Tensor lp = log_probs.value().contiguous();
   double total = 0.0;
   for (int64_t i = 0; i < shape[0]; ++i) total -= lp.data()[i * shape[1] + cls[static_cast<size_t>(i)]];
@@ -99,8 +111,8 @@ Variable max_pool2d(const Variable& input, const Pool2dOptions& options) {
   MaxPool2dResult r = max_pool2d(input.value(), options);
   const Shape in_shape = input.shape();
   const Tensor indices = r.indices;
-  return record_op("max_pool2d", r.values, {input}, [in_shape, indices](const Grads& g, const Needs&) {
-    return Grads{max_pool2d_backward(g[0], indices, in_shape)};
+  return record_op("max_pool2d", r.values, {input}, [in_shape, indices, options](const Grads& g, const Needs&) {
+    return Grads{max_pool2d_backward(g[0], indices, in_shape, options)};
   });
 }
 
@@ -115,7 +127,8 @@ Variable avg_pool2d(const Variable& input, const Pool2dOptions& options) {
 Variable dropout(const Variable& x, float p, bool training, Generator& gen) {
   NORSE_CHECK(p >= 0.0f && p < 1.0f, InvalidArgument, "dropout", "argument 'p' must be in [0, 1), got ", p);
   if (!training || p == 0.0f) return x;
-  const Tensor mask = mul(bernoulli(x.shape(), 1.0f - p, gen), 1.0f / (1.0f - p));
+  // The mask is drawn on the host (the same Philox stream on any device) and copied over.
+  const Tensor mask = mul(bernoulli(x.shape(), 1.0f - p, gen), 1.0f / (1.0f - p)).to(x.value().device());
   return record_op("dropout", mul(x.value(), mask), {x},
                    [mask](const Grads& g, const Needs&) { return Grads{mul(g[0], mask)}; });
 }

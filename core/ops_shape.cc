@@ -1,6 +1,7 @@
 // Differentiable matmul, shape ops and reductions: each forward followed by its backward.
 #include <algorithm>
 
+#include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/ops.h"
 
@@ -53,7 +54,7 @@ Variable slice(const Variable& x, int64_t dim, int64_t start, int64_t end, int64
   const Shape in_shape = x.shape();
   return record_op("slice", x.value().slice(dim, start, end, step), {x},
                    [in_shape, dim, start, end, step](const Grads& g, const Needs&) {
-                     Tensor grad = zeros(in_shape);
+                     Tensor grad = zeros(in_shape, g[0].device());
                      grad.slice(dim, start, end, step).copy_(g[0]);
                      return Grads{grad};
                    });
@@ -63,7 +64,7 @@ Variable select(const Variable& x, int64_t dim, int64_t index) {
   const Shape in_shape = x.shape();
   return record_op("select", x.value().select(dim, index), {x},
                    [in_shape, dim, index](const Grads& g, const Needs&) {
-                     Tensor grad = zeros(in_shape);
+                     Tensor grad = zeros(in_shape, g[0].device());
                      grad.select(dim, index).copy_(g[0]);
                      return Grads{grad};
                    });
@@ -119,7 +120,7 @@ Shape keepdim_shape(const char* op, const Shape& x, const std::vector<int64_t>& 
 Variable sum(const Variable& x) {
   const Shape in_shape = x.shape();
   return record_op("sum", sum(x.value()), {x}, [in_shape](const Grads& g, const Needs&) {
-    return Grads{full(in_shape, g[0].item())};
+    return Grads{full(in_shape, g[0].item(), g[0].device())};
   });
 }
 
@@ -136,7 +137,7 @@ Variable mean(const Variable& x) {
   const Shape in_shape = x.shape();
   const float inv = 1.0f / static_cast<float>(x.numel());
   return record_op("mean", mean(x.value()), {x}, [in_shape, inv](const Grads& g, const Needs&) {
-    return Grads{full(in_shape, g[0].item() * inv)};
+    return Grads{full(in_shape, g[0].item() * inv, g[0].device())};
   });
 }
 
@@ -161,11 +162,17 @@ VariableMax max(const Variable& x, int64_t dim, bool keepdim) {
     kept[static_cast<size_t>(d)] = 1;
     const Tensor gk = g[0].reshape(kept).contiguous();
     const Tensor ik = indices.reshape(kept).contiguous();
-    Tensor grad = zeros(in_shape);
     int64_t outer = 1, inner = 1;
     for (int64_t i = 0; i < d; ++i) outer *= in_shape[static_cast<size_t>(i)];
     for (size_t i = static_cast<size_t>(d) + 1; i < in_shape.size(); ++i) inner *= in_shape[i];
     const int64_t size = in_shape[static_cast<size_t>(d)];
+    if (gk.device() == Device::kCUDA) {
+      Tensor grad = Tensor::empty(in_shape, Device::kCUDA);  // every element written
+      cuda_tensor_ops("max").max_dim_backward(gk.device_data(), ik.device_data(), outer, size, inner,
+                                              grad.device_data());
+      return Grads{grad};
+    }
+    Tensor grad = zeros(in_shape);
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < inner; ++i) {
         const int64_t k = o * inner + i;

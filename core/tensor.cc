@@ -220,12 +220,10 @@ Tensor Tensor::to(Device target) const {
     }
     return out;
   }
-  NORSE_CHECK(is_contiguous(), DeviceError, "Tensor::to",
-              "copying a non-contiguous cuda view to the host is not implemented yet (shape ", shape_to_string(shape_),
-              ")");
+  const Tensor src = contiguous();  // a strided copy on the device first, for views
   Tensor out = Tensor::empty(shape_, target);
   if (numel_ > 0) {
-    cuda_hooks()->copy(out.data(), storage_->data() + offset_, static_cast<size_t>(numel_) * sizeof(float),
+    cuda_hooks()->copy(out.data(), src.storage_->data() + src.offset_, static_cast<size_t>(numel_) * sizeof(float),
                        CopyKind::kDeviceToHost);
   }
   return out;
@@ -434,12 +432,22 @@ void Tensor::copy_(const Tensor& src) {
   NORSE_CHECK(device() == src.device(), DeviceError, "Tensor::copy_", "source is on ",
               device_name(src.device()), ", destination on ", device_name(device()));
   if (device() == Device::kCUDA) {
-    NORSE_CHECK(is_contiguous() && src.is_contiguous(), DeviceError, "Tensor::copy_",
-                "copies between non-contiguous cuda views are not implemented yet");
-    if (numel_ > 0) {
+    if (numel_ == 0) return;
+    if (is_contiguous() && src.is_contiguous()) {
       cuda_hooks()->copy(storage_->data() + offset_, src.storage_->data() + src.offset_,
                          static_cast<size_t>(numel_) * sizeof(float), CopyKind::kDeviceToDevice);
+      return;
     }
+    NORSE_CHECK(dim() <= 8, DeviceError, "Tensor::copy_", "strided copies of cuda tensors support up to 8 dimensions, got ",
+                dim(), " (shape ", shape_to_string(shape_), ")");
+    if (shares_storage_with(src)) {
+      // Views of one buffer may overlap: gather the source into fresh memory first.
+      const Tensor staged = src.clone();
+      copy_(staged);
+      return;
+    }
+    cuda_hooks()->copy_strided(storage_->data() + offset_, strides_.data(), src.storage_->data() + src.offset_,
+                               src.strides_.data(), shape_.data(), static_cast<int>(dim()));
     return;
   }
   float* dst_base = storage_->data();
@@ -458,7 +466,19 @@ void Tensor::copy_(const Tensor& src) {
 }
 
 void Tensor::fill_(float value) {
-  check_host("Tensor::fill_");
+  check_defined("Tensor::fill_");
+  if (device() == Device::kCUDA) {
+    if (numel_ == 0) return;
+    if (is_contiguous()) {
+      const int64_t flat[1] = {numel_}, unit[1] = {1};
+      cuda_hooks()->fill(storage_->data() + offset_, unit, flat, 1, value);
+      return;
+    }
+    NORSE_CHECK(dim() <= 8, DeviceError, "Tensor::fill_", "strided fills of cuda tensors support up to 8 dimensions, got ",
+                dim());
+    cuda_hooks()->fill(storage_->data() + offset_, strides_.data(), shape_.data(), static_cast<int>(dim()), value);
+    return;
+  }
   float* base = storage_->data();
   if (is_contiguous()) {
     std::fill(base + offset_, base + offset_ + numel_, value);
@@ -557,19 +577,19 @@ std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
 // ---------------------------------------------------------------------------------------------
 // Creation
 
-Tensor zeros(const Shape& shape) { return full(shape, 0.0f); }
-Tensor ones(const Shape& shape) { return full(shape, 1.0f); }
+Tensor zeros(const Shape& shape, Device device) { return full(shape, 0.0f, device); }
+Tensor ones(const Shape& shape, Device device) { return full(shape, 1.0f, device); }
 
-Tensor full(const Shape& shape, float value) {
-  Tensor t = Tensor::empty(shape);
+Tensor full(const Shape& shape, float value, Device device) {
+  Tensor t = Tensor::empty(shape, device);
   t.fill_(value);
   return t;
 }
 
 Tensor scalar_tensor(float value) { return full({}, value); }
 
-Tensor zeros_like(const Tensor& t) { return zeros(t.shape()); }
-Tensor ones_like(const Tensor& t) { return ones(t.shape()); }
+Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.device()); }
+Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.device()); }
 
 Tensor arange(float start, float end, float step) {
   NORSE_CHECK(step != 0.0f && std::isfinite(step), InvalidArgument, "arange",

@@ -152,14 +152,15 @@ class Tensor {
 std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
 
 // --- creation ------------------------------------------------------------------------------
-Tensor zeros(const Shape& shape);
-Tensor ones(const Shape& shape);
-Tensor full(const Shape& shape, float value);
+Tensor zeros(const Shape& shape, Device device = Device::kCPU);
+Tensor ones(const Shape& shape, Device device = Device::kCPU);
+Tensor full(const Shape& shape, float value, Device device = Device::kCPU);
 Tensor scalar_tensor(float value);  // shape []
 // start, start+step, ... < end (step may be negative, not zero).
 Tensor arange(float start, float end, float step = 1.0f);
 // Copies `values` into a new tensor; values.size() must equal the shape's element count.
 Tensor from_vector(const std::vector<float>& values, const Shape& shape);
+// Same shape and device as `t`.
 Tensor zeros_like(const Tensor& t);
 Tensor ones_like(const Tensor& t);
 

@@ -118,8 +118,10 @@ struct MaxPool2dResult {
   Tensor indices;  // flat index into the H*W plane of the chosen input element
 };
 MaxPool2dResult max_pool2d(const Tensor& input, const Pool2dOptions& options);
+// `options` are the forward's (the GPU gathers each input element's gradient from the windows
+// that cover it).
 Tensor max_pool2d_backward(const Tensor& grad_output, const Tensor& indices,
-                           const Shape& input_shape);
+                           const Shape& input_shape, const Pool2dOptions& options);
 // Padding counts towards the divisor (PyTorch's count_include_pad=True default).
 Tensor avg_pool2d(const Tensor& input, const Pool2dOptions& options);
 Tensor avg_pool2d_backward(const Tensor& grad_output, const Shape& input_shape,

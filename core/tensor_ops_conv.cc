@@ -11,6 +11,7 @@
 
 #include <Eigen/Core>
 
+#include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
@@ -31,6 +32,7 @@ struct ConvGeometry {
   int64_t out_h, out_w;
   int64_t stride, padding;
   int64_t patch() const { return channels * kh * kw; }
+  ConvDims dims() const { return {batch, channels, height, width, out_channels, kh, kw, out_h, out_w, stride, padding}; }
   int64_t plane() const { return out_h * out_w; }
   // Samples per GEMM chunk.
   int64_t chunk() const {
@@ -105,6 +107,13 @@ void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, fl
   });
 }
 
+// Inputs of one op must share a device (an undefined tensor, e.g. no bias, is skipped).
+void check_same_device(const char* op, const Tensor& a, const Tensor& b, const Tensor& c) {
+  NORSE_CHECK(a.device() == b.device() && (!c.defined() || c.device() == a.device()), DeviceError, op,
+              "inputs are on different devices (", device_name(a.device()), ", ", device_name(b.device()),
+              c.defined() ? str_cat(", ", device_name(c.device())) : std::string(), ")");
+}
+
 }  // namespace
 
 int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride,
@@ -120,8 +129,16 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
               const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d", input_in.shape(), weight_in.shape(), options);
   if (bias.defined()) check_shape("conv2d", "bias", {g.out_channels}, bias.shape());
+  check_same_device("conv2d", input_in, weight_in, bias);
   const Tensor input = input_in.contiguous();
   const Tensor weight = weight_in.contiguous();
+  if (input.device() == Device::kCUDA) {
+    Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w}, Device::kCUDA);
+    const Tensor bias_c = bias.defined() ? bias.contiguous() : Tensor();
+    cuda_tensor_ops("conv2d").conv2d(input.device_data(), weight.device_data(),
+                                     bias_c.defined() ? bias_c.device_data() : nullptr, g.dims(), out.device_data());
+    return out;
+  }
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
   const int64_t chunk = g.chunk();
   // Scratch buffers are Tensors so that the CPU block cache reuses them across calls.
@@ -166,8 +183,15 @@ Tensor conv2d_grad_input(const Tensor& grad_output_in, const Tensor& weight_in,
   const ConvGeometry g = conv_geometry("conv2d_backward", input_shape, weight_in.shape(), options);
   check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
               grad_output_in.shape());
+  check_same_device("conv2d_backward", grad_output_in, weight_in, Tensor());
   const Tensor grad_output = grad_output_in.contiguous();
   const Tensor weight = weight_in.contiguous();
+  if (weight.device() == Device::kCUDA) {
+    Tensor grad_input = Tensor::empty(input_shape, Device::kCUDA);  // every element written
+    cuda_tensor_ops("conv2d_backward")
+        .conv2d_grad_input(grad_output.device_data(), weight.device_data(), g.dims(), grad_input.device_data());
+    return grad_input;
+  }
   Tensor grad_input = zeros(input_shape);
   const ConstRowMap w(weight.data(), g.out_channels, g.patch());
   const int64_t chunk = g.chunk();
@@ -188,8 +212,15 @@ Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
   const ConvGeometry g = conv_geometry("conv2d_backward", input_in.shape(), weight_shape, options);
   check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
               grad_output_in.shape());
+  check_same_device("conv2d_backward", grad_output_in, input_in, Tensor());
   const Tensor grad_output = grad_output_in.contiguous();
   const Tensor input = input_in.contiguous();
+  if (input.device() == Device::kCUDA) {
+    Tensor grad_weight = Tensor::empty(weight_shape, Device::kCUDA);  // the first chunk's GEMM overwrites
+    cuda_tensor_ops("conv2d_backward")
+        .conv2d_grad_weight(grad_output.device_data(), input.device_data(), g.dims(), grad_weight.device_data());
+    return grad_weight;
+  }
   Tensor grad_weight = zeros(weight_shape);
   RowMap gw(grad_weight.data(), g.out_channels, g.patch());
   const int64_t chunk = g.chunk();
@@ -244,6 +275,7 @@ namespace {
 
 struct PoolGeometry {
   int64_t planes, height, width, kernel, stride, padding, out_h, out_w;
+  PoolDims dims() const { return {planes, height, width, kernel, stride, padding, out_h, out_w}; }
 };
 
 PoolGeometry pool_geometry(const char* op, const Shape& input, const Pool2dOptions& o) {
@@ -265,6 +297,12 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   const PoolGeometry g = pool_geometry("max_pool2d", input_in.shape(), options);
   const Tensor input = input_in.contiguous();
   const Shape out_shape = {input.size(0), input.size(1), g.out_h, g.out_w};
+  if (input.device() == Device::kCUDA) {
+    MaxPool2dResult r{Tensor::empty(out_shape, Device::kCUDA), Tensor::empty(out_shape, Device::kCUDA)};
+    cuda_tensor_ops("max_pool2d").max_pool2d(input.device_data(), g.dims(), r.values.device_data(),
+                                             r.indices.device_data());
+    return r;
+  }
   MaxPool2dResult r{Tensor::empty(out_shape), Tensor::empty(out_shape)};
   const float* src = input.data();
   float* values = r.values.data();
@@ -301,23 +339,32 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
 }
 
 Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_in,
-                           const Shape& input_shape) {
-  check_rank("max_pool2d_backward", "input_shape", 4, input_shape, "[B, C, H, W]");
+                           const Shape& input_shape, const Pool2dOptions& options) {
+  const PoolGeometry g = pool_geometry("max_pool2d_backward", input_shape, options);
+  check_shape("max_pool2d_backward", "grad_output", {input_shape[0], input_shape[1], g.out_h, g.out_w},
+              grad_output_in.shape());
   check_shape("max_pool2d_backward", "indices", grad_output_in.shape(), indices_in.shape());
+  check_same_device("max_pool2d_backward", grad_output_in, indices_in, Tensor());
   const Tensor grad_output = grad_output_in.contiguous();
   const Tensor indices = indices_in.contiguous();
+  if (grad_output.device() == Device::kCUDA) {
+    Tensor grad_input = Tensor::empty(input_shape, Device::kCUDA);  // every element written
+    cuda_tensor_ops("max_pool2d_backward")
+        .max_pool2d_backward(grad_output.device_data(), indices.device_data(), g.dims(), grad_input.device_data());
+    return grad_input;
+  }
   Tensor grad_input = zeros(input_shape);
   const int64_t planes = input_shape[0] * input_shape[1];
   const int64_t in_plane = input_shape[2] * input_shape[3];
   const int64_t out_plane = grad_output.size(2) * grad_output.size(3);
-  const float* g = grad_output.data();
+  const float* go = grad_output.data();
   const float* idx = indices.data();
   float* dst = grad_input.data();
   parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
       for (int64_t k = 0; k < out_plane; ++k) {
         const int64_t at = static_cast<int64_t>(idx[p * out_plane + k]);
-        dst[p * in_plane + at] += g[p * out_plane + k];
+        dst[p * in_plane + at] += go[p * out_plane + k];
       }
     }
   });
@@ -327,6 +374,11 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
 Tensor avg_pool2d(const Tensor& input_in, const Pool2dOptions& options) {
   const PoolGeometry g = pool_geometry("avg_pool2d", input_in.shape(), options);
   const Tensor input = input_in.contiguous();
+  if (input.device() == Device::kCUDA) {
+    Tensor out = Tensor::empty({input.size(0), input.size(1), g.out_h, g.out_w}, Device::kCUDA);
+    cuda_tensor_ops("avg_pool2d").avg_pool2d(input.device_data(), g.dims(), out.device_data());
+    return out;
+  }
   Tensor out = Tensor::empty({input.size(0), input.size(1), g.out_h, g.out_w});
   const float* src = input.data();
   float* dst = out.data();
@@ -359,6 +411,11 @@ Tensor avg_pool2d_backward(const Tensor& grad_output_in, const Shape& input_shap
   check_shape("avg_pool2d_backward", "grad_output", {input_shape[0], input_shape[1], g.out_h, g.out_w},
               grad_output_in.shape());
   const Tensor grad_output = grad_output_in.contiguous();
+  if (grad_output.device() == Device::kCUDA) {
+    Tensor grad_input = Tensor::empty(input_shape, Device::kCUDA);
+    cuda_tensor_ops("avg_pool2d_backward").avg_pool2d_backward(grad_output.device_data(), g.dims(), grad_input.device_data());
+    return grad_input;
+  }
   Tensor grad_input = zeros(input_shape);
   const float* src = grad_output.data();
   float* dst = grad_input.data();

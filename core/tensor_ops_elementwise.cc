@@ -4,6 +4,7 @@
 
 #include <Eigen/Core>
 
+#include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
@@ -16,9 +17,17 @@ using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
 
 constexpr int64_t kElementwiseGrain = 16384;  // below this, threads cost more than they save
 
-// out = expr(x) chunk by chunk, with `expr` an Eigen array expression builder.
+// out = expr(x) chunk by chunk, with `expr` an Eigen array expression builder; on cuda, the
+// kernel of core/elementwise_math.h's `op` (with its scalars a, b).
 template <typename Expr>
-Tensor map_unary(const Tensor& x, Expr expr) {
+Tensor map_unary(const char* name, const Tensor& x, UnaryOp op, float a, float b, Expr expr) {
+  NORSE_CHECK(x.defined(), InvalidArgument, name, "the input tensor is undefined");
+  if (x.device() == Device::kCUDA) {
+    const Tensor in = x.contiguous();
+    Tensor out = Tensor::empty(in.shape(), Device::kCUDA);
+    cuda_tensor_ops(name).unary(op, in.device_data(), out.device_data(), in.numel(), a, b);
+    return out;
+  }
   const Tensor in = x.contiguous();
   Tensor out = Tensor::empty(in.shape());
   const float* src = in.data();
@@ -63,11 +72,20 @@ void broadcast_rows(const Shape& out_shape, const std::vector<int64_t>& a_stride
 // out = op(a, b) with broadcasting. `fast` is the Eigen expression for equal shapes, `scalar`
 // the per-element function for the general strided path.
 template <typename Fast, typename Scalar>
-Tensor map_binary(const char* name, const Tensor& a, const Tensor& b, Fast fast, Scalar scalar) {
+Tensor map_binary(const char* name, BinaryOp op, const Tensor& a, const Tensor& b, Fast fast, Scalar scalar) {
   NORSE_CHECK(a.defined() && b.defined(), InvalidArgument, name, "an input tensor is undefined");
   NORSE_CHECK(a.device() == b.device(), DeviceError, name, "inputs are on different devices (",
               device_name(a.device()), " and ", device_name(b.device()), ")");
   const Shape out_shape = broadcast_shapes(name, a.shape(), b.shape());
+  if (a.device() == Device::kCUDA) {
+    NORSE_CHECK(out_shape.size() <= static_cast<size_t>(kCudaMaxDims), ShapeError, name, "cuda tensors of at most ",
+                kCudaMaxDims, " dimensions, got shape ", shape_to_string(out_shape));
+    Tensor out = Tensor::empty(out_shape, Device::kCUDA);
+    const Tensor ea = a.expand(out_shape), eb = b.expand(out_shape);
+    cuda_tensor_ops(name).binary(op, ea.device_data(), ea.strides().data(), eb.device_data(), eb.strides().data(),
+                                 out_shape.data(), static_cast<int>(out_shape.size()), out.device_data());
+    return out;
+  }
   Tensor out = Tensor::empty(out_shape);
   float* dst = out.data();
   if (a.shape() == b.shape() && a.is_contiguous() && b.is_contiguous()) {
@@ -109,101 +127,105 @@ Tensor map_binary(const char* name, const Tensor& a, const Tensor& b, Fast fast,
 // --- unary ------------------------------------------------------------------------------------
 
 Tensor neg(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return -v; });
+  return map_unary("neg", x, UnaryOp::kNeg, 0.0f, 0.0f, [](const ConstArrayMap& v) { return -v; });
 }
 Tensor exp(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.exp(); });
+  return map_unary("exp", x, UnaryOp::kExp, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.exp(); });
 }
 Tensor log(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.log(); });
+  return map_unary("log", x, UnaryOp::kLog, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.log(); });
 }
 Tensor tanh(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.tanh(); });
+  return map_unary("tanh", x, UnaryOp::kTanh, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.tanh(); });
 }
 Tensor sigmoid(const Tensor& x) {
   // 1 / (1 + exp(-x)) overflows gracefully: exp(-x) = inf gives 0.
-  return map_unary(x, [](const ConstArrayMap& v) { return (1.0f + (-v).exp()).inverse(); });
+  return map_unary("sigmoid", x, UnaryOp::kSigmoid, 0.0f, 0.0f, [](const ConstArrayMap& v) { return (1.0f + (-v).exp()).inverse(); });
 }
 Tensor relu(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.max(0.0f); });
+  return map_unary("relu", x, UnaryOp::kRelu, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.max(0.0f); });
 }
 Tensor abs(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.abs(); });
+  return map_unary("abs", x, UnaryOp::kAbs, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.abs(); });
 }
 Tensor sqrt(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.sqrt(); });
+  return map_unary("sqrt", x, UnaryOp::kSqrt, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.sqrt(); });
 }
 Tensor sin(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.sin(); });
+  return map_unary("sin", x, UnaryOp::kSin, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.sin(); });
 }
 Tensor cos(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return v.cos(); });
+  return map_unary("cos", x, UnaryOp::kCos, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.cos(); });
 }
 Tensor sign(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) {
+  return map_unary("sign", x, UnaryOp::kSign, 0.0f, 0.0f, [](const ConstArrayMap& v) {
     return (v > 0.0f).cast<float>() - (v < 0.0f).cast<float>();
   });
 }
 Tensor pow(const Tensor& x, float exponent) {
-  if (exponent == 2.0f) return map_unary(x, [](const ConstArrayMap& v) { return v.square(); });
-  return map_unary(x, [exponent](const ConstArrayMap& v) { return v.pow(exponent); });
+  if (exponent == 2.0f) {
+    return map_unary("pow", x, UnaryOp::kSquare, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.square(); });
+  }
+  return map_unary("pow", x, UnaryOp::kPow, exponent, 0.0f,
+                   [exponent](const ConstArrayMap& v) { return v.pow(exponent); });
 }
 Tensor clamp(const Tensor& x, float low, float high) {
   NORSE_CHECK(!(low > high), InvalidArgument, "clamp", "argument 'low' (", low,
               ") must not exceed 'high' (", high, ")");
-  return map_unary(x, [low, high](const ConstArrayMap& v) { return v.max(low).min(high); });
+  return map_unary("clamp", x, UnaryOp::kClamp, low, high,
+                   [low, high](const ConstArrayMap& v) { return v.max(low).min(high); });
 }
 Tensor heaviside(const Tensor& x) {
-  return map_unary(x, [](const ConstArrayMap& v) { return (v > 0.0f).cast<float>(); });
+  return map_unary("heaviside", x, UnaryOp::kHeaviside, 0.0f, 0.0f, [](const ConstArrayMap& v) { return (v > 0.0f).cast<float>(); });
 }
 Tensor in_range(const Tensor& x, float low, float high) {
-  return map_unary(x, [low, high](const ConstArrayMap& v) {
+  return map_unary("in_range", x, UnaryOp::kInRange, low, high, [low, high](const ConstArrayMap& v) {
     return ((v >= low) && (v <= high)).cast<float>();
   });
 }
 Tensor add(const Tensor& x, float s) {
-  return map_unary(x, [s](const ConstArrayMap& v) { return v + s; });
+  return map_unary("add", x, UnaryOp::kAddScalar, s, 0.0f, [s](const ConstArrayMap& v) { return v + s; });
 }
 Tensor mul(const Tensor& x, float s) {
-  return map_unary(x, [s](const ConstArrayMap& v) { return v * s; });
+  return map_unary("mul", x, UnaryOp::kMulScalar, s, 0.0f, [s](const ConstArrayMap& v) { return v * s; });
 }
 
 // --- binary -----------------------------------------------------------------------------------
 
 Tensor add(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "add", a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x + y; },
+      "add", BinaryOp::kAdd, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x + y; },
       [](float x, float y) { return x + y; });
 }
 Tensor sub(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "sub", a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x - y; },
+      "sub", BinaryOp::kSub, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x - y; },
       [](float x, float y) { return x - y; });
 }
 Tensor mul(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "mul", a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x * y; },
+      "mul", BinaryOp::kMul, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x * y; },
       [](float x, float y) { return x * y; });
 }
 Tensor div(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "div", a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x / y; },
+      "div", BinaryOp::kDiv, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x / y; },
       [](float x, float y) { return x / y; });
 }
 Tensor pow(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "pow", a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x.pow(y); },
+      "pow", BinaryOp::kPow, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return x.pow(y); },
       [](float x, float y) { return std::pow(x, y); });
 }
 Tensor gt(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "gt", a, b,
+      "gt", BinaryOp::kGt, a, b,
       [](const ConstArrayMap& x, const ConstArrayMap& y) { return (x > y).cast<float>(); },
       [](float x, float y) { return x > y ? 1.0f : 0.0f; });
 }
 Tensor eq(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "eq", a, b,
+      "eq", BinaryOp::kEq, a, b,
       [](const ConstArrayMap& x, const ConstArrayMap& y) { return (x == y).cast<float>(); },
       [](float x, float y) { return x == y ? 1.0f : 0.0f; });
 }
@@ -213,6 +235,13 @@ void add_(Tensor& dst, const Tensor& src) { axpy_(dst, 1.0f, src); }
 void axpy_(Tensor& dst, float alpha, const Tensor& src) {
   check_shape("axpy_", "src", dst.shape(), src.shape());
   NORSE_CHECK(dst.is_contiguous(), InvalidArgument, "axpy_", "argument 'dst' must be contiguous");
+  NORSE_CHECK(dst.device() == src.device(), DeviceError, "axpy_", "argument 'src' is on ", device_name(src.device()),
+              ", 'dst' on ", device_name(dst.device()));
+  if (dst.device() == Device::kCUDA) {
+    const Tensor s = src.contiguous();
+    cuda_tensor_ops("axpy_").axpy(dst.device_data(), alpha, s.device_data(), dst.numel());
+    return;
+  }
   const Tensor s = src.contiguous();
   float* d = dst.data();
   const float* p = s.data();

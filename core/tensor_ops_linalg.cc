@@ -3,6 +3,7 @@
 // backward of matmul (g @ b^T, a^T @ g) never copies its operands.
 #include <Eigen/Core>
 
+#include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
@@ -78,6 +79,34 @@ std::vector<int64_t> batch_offsets(const Tensor& t, const Shape& batch_shape) {
   return offsets;
 }
 
+// The cuBLAS path. A row-major `a` whose batch dimensions are laid out densely after its rows
+// times an unbatched `b` (Linear over [T, B, K]) is one [batch*M, K] @ [K, N] GEMM; otherwise
+// one GEMM per batch matrix.
+Tensor cuda_matmul(const Tensor& a, const MatrixLayout& la, const Tensor& b, const MatrixLayout& lb,
+                   const Shape& batch, const Shape& out_shape) {
+  const CudaTensorOps& ops = cuda_tensor_ops("matmul");
+  const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
+  Tensor out = Tensor::empty(out_shape, Device::kCUDA);
+  int64_t count = 1;
+  for (int64_t s : batch) count *= s;
+  if (count == 0 || m == 0 || n == 0) return out;
+  if (b.dim() == 2 && a.is_contiguous()) {
+    ops.gemm(a.device_data(), false, k, b.device_data(), lb.column_major, lb.leading, out.device_data(), count * m, k,
+             n, 0.0f);
+    return out;
+  }
+  const std::vector<int64_t> offs_a = batch_offsets(a, batch);
+  const std::vector<int64_t> offs_b = batch_offsets(b, batch);
+  const float* base_a = a.device_data() - a.offset();
+  const float* base_b = b.device_data() - b.offset();
+  float* c = out.device_data();
+  for (int64_t i = 0; i < count; ++i) {
+    ops.gemm(base_a + offs_a[static_cast<size_t>(i)], la.column_major, la.leading,
+             base_b + offs_b[static_cast<size_t>(i)], lb.column_major, lb.leading, c + i * m * n, m, k, n, 0.0f);
+  }
+  return out;
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
@@ -107,6 +136,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   Shape out_shape = batch;
   out_shape.push_back(m);
   out_shape.push_back(n);
+  if (a.device() == Device::kCUDA) return cuda_matmul(a, la, b, lb, batch, out_shape);
   Tensor out = Tensor::empty(out_shape);
   const std::vector<int64_t> offs_a = batch_offsets(a, batch);
   const std::vector<int64_t> offs_b = batch_offsets(b, batch);
@@ -147,9 +177,11 @@ Tensor concat(const std::vector<Tensor>& tensors, int64_t dim) {
     }
     NORSE_CHECK(ok, ShapeError, "concat", "tensor ", i, " has shape ", shape_to_string(t.shape()),
                 ", expected ", shape_to_string(first.shape()), " in every dimension but ", d);
+    NORSE_CHECK(t.device() == first.device(), DeviceError, "concat", "tensor ", i, " is on ",
+                device_name(t.device()), ", tensor 0 on ", device_name(first.device()));
     out_shape[d] += t.shape()[d];
   }
-  Tensor out = Tensor::empty(out_shape);
+  Tensor out = Tensor::empty(out_shape, first.device());
   int64_t at = 0;
   for (const Tensor& t : tensors) {
     const int64_t n = t.shape()[d];

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
@@ -45,6 +46,13 @@ std::vector<int64_t> normalise_dims(const char* op, const std::vector<int64_t>& 
 }  // namespace
 
 Tensor sum(const Tensor& x) {
+  NORSE_CHECK(x.defined(), InvalidArgument, "sum", "the input tensor is undefined");
+  if (x.device() == Device::kCUDA) {
+    const Tensor in = x.contiguous();
+    Tensor out = zeros({}, Device::kCUDA);
+    if (in.numel() > 0) cuda_tensor_ops("sum").sum_all(in.device_data(), in.numel(), out.device_data());
+    return out;
+  }
   const Tensor in = x.contiguous();
   const float* p = in.data();
   const int64_t n = in.numel();
@@ -84,6 +92,20 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
     }
   }
   for (int64_t d : reduced) order.push_back(d);
+  if (x.device() == Device::kCUDA) {
+    Tensor out = zeros(out_shape, Device::kCUDA);  // zeros: an empty reduction sums to 0
+    if (rows == 0 || cols == 0) return out;
+    const CudaTensorOps& ops = cuda_tensor_ops("sum");
+    bool leading = x.is_contiguous();
+    for (size_t i = 0; i < reduced.size(); ++i) leading = leading && reduced[i] == static_cast<int64_t>(i);
+    if (leading) {
+      ops.sum_columns(x.device_data(), cols, rows, out.device_data());  // x is [cols (reduced), rows (kept)]
+    } else {
+      const Tensor arranged = x.permute(order).contiguous();
+      ops.sum_rows(arranged.device_data(), rows, cols, out.device_data());
+    }
+    return out;
+  }
   Tensor out = Tensor::empty(out_shape);
   float* dst = out.data();
   if (rows == 0) return out;
@@ -120,6 +142,7 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 Tensor mean(const Tensor& x) {
   NORSE_CHECK(x.numel() > 0, ShapeError, "mean", "the mean of an empty tensor is undefined (shape ",
               shape_to_string(x.shape()), ")");
+  if (x.device() == Device::kCUDA) return mul(sum(x), 1.0f / static_cast<float>(x.numel()));
   return scalar_tensor(sum(x).item() / static_cast<float>(x.numel()));
 }
 
@@ -144,6 +167,12 @@ MaxResult max(const Tensor& x, int64_t dim, bool keepdim) {
     out_shape[d] = 1;
   } else {
     out_shape.erase(out_shape.begin() + static_cast<int64_t>(d));
+  }
+  if (in.device() == Device::kCUDA) {
+    MaxResult r{Tensor::empty(out_shape, Device::kCUDA), Tensor::empty(out_shape, Device::kCUDA)};
+    cuda_tensor_ops("max").max_dim(in.device_data(), s.outer, s.size, s.inner, r.values.device_data(),
+                                   r.indices.device_data());
+    return r;
   }
   MaxResult r{Tensor::empty(out_shape), Tensor::empty(out_shape)};
   const float* src = in.data();
@@ -199,6 +228,11 @@ Tensor softmax_impl(const char* op, const Tensor& x, int64_t dim) {
   const size_t d = static_cast<size_t>(wrap_dim(op, dim, x.dim()));
   const Tensor in = x.contiguous();
   const OuterDimInner s = split_at(in.shape(), d);
+  if (in.device() == Device::kCUDA) {
+    Tensor out = Tensor::empty(in.shape(), Device::kCUDA);
+    cuda_tensor_ops(op).softmax_dim(in.device_data(), s.outer, s.size, s.inner, kLog, out.device_data());
+    return out;
+  }
   Tensor out = Tensor::empty(in.shape());
   const float* src = in.data();
   float* dst = out.data();
