@@ -203,7 +203,8 @@ void load_into(const SafetensorsFile& file, const std::vector<std::pair<std::str
     if (!known) problems += str_cat("\n  unexpected tensor '", name, "'");
   }
   if (!problems.empty()) throw IoError(str_cat("load_into: ", what, " does not match:", problems));
-  for (const auto& [name, target] : targets) target->copy_(file.get(name));
+  // A file's tensors are on the host; each goes to its target's device.
+  for (const auto& [name, target] : targets) target->copy_(file.get(name).to(target->device()));
 }
 
 }  // namespace norse

@@ -103,6 +103,12 @@ namespace {
 const CudaHooks* g_cuda_hooks = nullptr;
 }  // namespace
 
+Device device_from_name(const std::string& name, const char* what) {
+  if (name == "cpu") return Device::kCPU;
+  if (name == "cuda") return Device::kCUDA;
+  throw InvalidArgument(str_cat(what, " must be cpu or cuda, got '", name, "'"));
+}
+
 void register_cuda_hooks(const CudaHooks& hooks) {
   static CudaHooks stored;
   stored = hooks;

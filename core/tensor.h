@@ -32,6 +32,8 @@ namespace norse {
 enum class Device { kCPU, kCUDA };
 
 const char* device_name(Device device);
+// "cpu" or "cuda" (as a command line spells it); anything else throws InvalidArgument naming `what`.
+Device device_from_name(const std::string& name, const char* what = "device");
 
 // A flat, 64-byte aligned float buffer on one device. Owned through shared_ptr by Tensors.
 class Storage {

@@ -128,6 +128,7 @@ void cuda_neuron_sequence_backward(const NeuronParams<Model>& params, const Neur
 NORSE_INSTANTIATE_CUDA_NEURON(LIFBoxModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LIModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LSNNModel)
+NORSE_INSTANTIATE_CUDA_NEURON(LIFCurrentEncoderModel)
 
 #undef NORSE_INSTANTIATE_CUDA_NEURON
 
@@ -142,7 +143,8 @@ bool register_model() {
 }
 
 // Makes the loops reachable from models/neuron_op.h when this library is linked.
-const bool g_registered = register_model<LIFBoxModel>() && register_model<LIModel>() && register_model<LSNNModel>();
+const bool g_registered = register_model<LIFBoxModel>() && register_model<LIModel>() && register_model<LSNNModel>() &&
+                          register_model<LIFCurrentEncoderModel>();
 
 }  // namespace
 

@@ -59,7 +59,7 @@ Variable lif_current_encode(const char* op, const Variable& input, int64_t seq_l
   config.alpha = p.alpha;
   config.method = p.method;
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFCurrentEncoderModel>(
-      op, current, {Variable(zeros(input.shape()))}, {p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset},
+      op, current, {Variable(zeros(input.shape(), input.value().device()))}, {p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset},
       {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, false, nullptr);
   return out.z;
 }

@@ -12,6 +12,15 @@ void Module::zero_grad() {
   }
 }
 
+void Module::to(Device device) {
+  for (auto& [name, p] : named_parameters()) {
+    (void)name;
+    if (!p->defined()) continue;
+    p->zero_grad();
+    p->mutable_value() = p->value().to(device);
+  }
+}
+
 namespace {
 // PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight (kaiming_uniform_ with
 // a = sqrt(5): gain sqrt(2/(1+5)), bound gain*sqrt(3/fan_in) = 1/sqrt(fan_in)) and bias.

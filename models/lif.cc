@@ -17,60 +17,14 @@ std::vector<Variable> param_list(const Params& p) {
   return {p.tau_syn_inv, p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset};
 }
 
-// The forward on a CUDA device (kernels/lif_cuda.h through kernels/lif_dispatch.h): inference
-// only for now, since the tape's other ops have no CUDA versions yet to carry gradients.
-SequenceResult lif_sequence_cuda(const char* op, const Tensor& input, const Tensor& v0, const Tensor& i0,
-                                 const detail::ParamValue* pv, kernels::lif::SequenceParams kp, bool any_grad,
-                                 bool record_states, Generator* gen) {
+// The registered CUDA loops for a cuda input (kernels/lif_dispatch.h), or nullptr for a host one.
+const kernels::lif::CudaEntryPoints* cuda_loops_for(const char* op, Device device) {
+  if (device != Device::kCUDA) return nullptr;
   const kernels::lif::CudaEntryPoints* cuda = kernels::lif::cuda_entry_points();
   NORSE_CHECK(cuda != nullptr, DeviceError, op,
               "the input is on cuda but this program does not link the CUDA LIF kernels (build with --config=cuda "
               "and depend on //kernels:lif_cuda)");
-  NORSE_CHECK(!any_grad, DeviceError, op,
-              "training on cuda is not built yet (the tape's other ops have no CUDA versions): run the forward under "
-              "NoGradGuard, or train on the CPU");
-  // Parameters and default initial states live on the host; the kernel reads device copies.
-  Tensor dev_params[5];
-  kernels::ParamRef* refs[5] = {&kp.tau_syn_inv, &kp.tau_mem_inv, &kp.v_leak, &kp.v_th, &kp.v_reset};
-  for (int k = 0; k < 5; ++k) {
-    dev_params[k] = pv[k].value.to(Device::kCUDA);
-    *refs[k] = kernels::ParamRef{dev_params[k].device_data(), dev_params[k].numel()};
-  }
-  const Tensor x = input.contiguous();
-  const Tensor v0d = v0.to(Device::kCUDA).contiguous(), i0d = i0.to(Device::kCUDA).contiguous();
-  const Shape seq_shape = input.shape();
-  const Shape neuron_shape(seq_shape.begin() + 1, seq_shape.end());
-  Tensor z = Tensor::empty(seq_shape, Device::kCUDA);
-  Tensor v_final = Tensor::empty(neuron_shape, Device::kCUDA), i_final = Tensor::empty(neuron_shape, Device::kCUDA);
-  Tensor v_rec, i_rec;
-  if (record_states) {
-    v_rec = Tensor::empty(seq_shape, Device::kCUDA);
-    i_rec = Tensor::empty(seq_shape, Device::kCUDA);
-  }
-  kernels::lif::SequenceForwardArgs fa;
-  fa.steps = seq_shape[0];
-  fa.elements = shape_numel(neuron_shape);
-  fa.input = x.device_data();
-  fa.v0 = v0d.device_data();
-  fa.i0 = i0d.device_data();
-  fa.z = z.device_data();
-  fa.v_record = record_states ? v_rec.device_data() : nullptr;
-  fa.i_record = record_states ? i_rec.device_data() : nullptr;
-  fa.v_final = v_final.device_data();
-  fa.i_final = i_final.device_data();
-  if (is_stochastic(kp.method)) {
-    fa.seed = gen->seed();
-    fa.offset = gen->reserve_blocks(static_cast<uint64_t>((fa.steps * fa.elements + 3) / 4));
-  }
-  cuda->forward(kp, fa, nullptr);  // stream-ordered: the device copies above outlive it in the allocator's cache
-  SequenceResult result;
-  result.z = Variable(z);
-  result.state = State{Variable(v_final), Variable(i_final)};
-  if (record_states) {
-    result.v_record = Variable(v_rec);
-    result.i_record = Variable(i_rec);
-  }
-  return result;
+  return cuda;
 }
 
 }  // namespace
@@ -90,17 +44,28 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
   for (size_t k = 0; k < plist.size(); ++k) detail::check_neuron_param(op, kParamNames[k], plist[k], neuron_shape);
 
   // Initial state: given, or Norse's default (v = v_leak detached, i = 0).
-  Variable v0 = initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape));
-  Variable i0 = initial.i.defined() ? initial.i : Variable(zeros(neuron_shape));
+  Variable v0 = initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device()));
+  Variable i0 = initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device()));
   check_shape(op, "state.v", neuron_shape, v0.shape());
   check_shape(op, "state.i", neuron_shape, i0.shape());
 
+  // One path for both devices: buffers are allocated on the input's device and the fused loop of
+  // that device runs (kernels/lif.h on the CPU, kernels/lif_cuda.h on the GPU, the same step
+  // functions). Parameters and default states may live on the host: the loop reads copies on
+  // its device, and their gradients are returned on the device each input came from.
+  const Device device = input.value().device();
+  const kernels::lif::CudaEntryPoints* cuda = cuda_loops_for(op, device);
   const int64_t steps = input.size(0);
   const int64_t elements = shape_numel(neuron_shape);
   const Tensor x = input.value().contiguous();
-  const Tensor v0c = v0.value().contiguous(), i0c = i0.value().contiguous();
+  const Tensor v0c = v0.value().to(device).contiguous(), i0c = i0.value().to(device).contiguous();
+  const Device v0_device = v0.value().device(), i0_device = i0.value().device();
   detail::ParamValue pv[5];
-  for (int k = 0; k < 5; ++k) pv[k] = detail::param_value(plist[static_cast<size_t>(k)]);
+  Device param_devices[5];
+  for (int k = 0; k < 5; ++k) {
+    pv[k] = detail::param_value(plist[static_cast<size_t>(k)], device);
+    param_devices[k] = plist[static_cast<size_t>(k)].value().device();
+  }
 
   kernels::lif::SequenceParams kp;
   kp.tau_syn_inv = pv[0].ref();
@@ -118,42 +83,42 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
   for (const Variable& p : plist) param_grad = param_grad || (grad_mode_enabled() && p.requires_grad());
   any_grad = any_grad || param_grad;
 
-  if (input.value().device() == Device::kCUDA) {
-    return lif_sequence_cuda(op, input.value(), v0.value(), i0.value(), pv, kp, any_grad, record_states, gen);
-  }
-
   Shape seq_shape = input.shape();
-  Tensor z = Tensor::empty(seq_shape);
-  Tensor v_final = Tensor::empty(neuron_shape), i_final = Tensor::empty(neuron_shape);
+  Tensor z = Tensor::empty(seq_shape, device);
+  Tensor v_final = Tensor::empty(neuron_shape, device), i_final = Tensor::empty(neuron_shape, device);
   Tensor v_rec, i_rec, saved_v1, saved_i1, saved_v;
   if (record_states) {
-    v_rec = Tensor::empty(seq_shape);
-    i_rec = Tensor::empty(seq_shape);
+    v_rec = Tensor::empty(seq_shape, device);
+    i_rec = Tensor::empty(seq_shape, device);
   }
-  if (any_grad) saved_v1 = Tensor::empty(seq_shape);
+  if (any_grad) saved_v1 = Tensor::empty(seq_shape, device);
   if (param_grad) {
-    saved_i1 = Tensor::empty(seq_shape);
-    saved_v = Tensor::empty(seq_shape);
+    saved_i1 = Tensor::empty(seq_shape, device);
+    saved_v = Tensor::empty(seq_shape, device);
   }
   kernels::lif::SequenceForwardArgs fa;
   fa.steps = steps;
   fa.elements = elements;
-  fa.input = x.data();
-  fa.v0 = v0c.data();
-  fa.i0 = i0c.data();
-  fa.z = z.data();
-  fa.v_record = record_states ? v_rec.data() : nullptr;
-  fa.i_record = record_states ? i_rec.data() : nullptr;
-  fa.v_final = v_final.data();
-  fa.i_final = i_final.data();
-  fa.saved_v1 = any_grad ? saved_v1.data() : nullptr;
-  fa.saved_i1 = param_grad ? saved_i1.data() : nullptr;
-  fa.saved_v = param_grad ? saved_v.data() : nullptr;
+  fa.input = x.device_data();
+  fa.v0 = v0c.device_data();
+  fa.i0 = i0c.device_data();
+  fa.z = z.device_data();
+  fa.v_record = record_states ? v_rec.device_data() : nullptr;
+  fa.i_record = record_states ? i_rec.device_data() : nullptr;
+  fa.v_final = v_final.device_data();
+  fa.i_final = i_final.device_data();
+  fa.saved_v1 = any_grad ? saved_v1.device_data() : nullptr;
+  fa.saved_i1 = param_grad ? saved_i1.device_data() : nullptr;
+  fa.saved_v = param_grad ? saved_v.device_data() : nullptr;
   if (is_stochastic(params.method)) {
     fa.seed = gen->seed();
     fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * elements + 3) / 4));
   }
-  kernels::lif::sequence_forward(kp, fa);
+  if (cuda != nullptr) {
+    cuda->forward(kp, fa, nullptr);  // stream-ordered: the device copies above outlive it in the allocator's cache
+  } else {
+    kernels::lif::sequence_forward(kp, fa);
+  }
 
   std::vector<Tensor> outputs = {z, v_final, i_final};
   if (record_states) {
@@ -165,11 +130,14 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
 
   std::vector<Shape> param_shapes;
   for (const Variable& p : plist) param_shapes.push_back(p.shape());
-  auto backward = [kp, pv0 = pv[0], pv1 = pv[1], pv2 = pv[2], pv3 = pv[3], pv4 = pv[4], z, saved_v1, saved_i1,
-                   saved_v, steps, elements, record_states, seq_shape, neuron_shape,
+  auto backward = [kp, cuda, device, v0_device, i0_device, pv0 = pv[0], pv1 = pv[1], pv2 = pv[2], pv3 = pv[3],
+                   pv4 = pv[4], pd0 = param_devices[0], pd1 = param_devices[1], pd2 = param_devices[2],
+                   pd3 = param_devices[3], pd4 = param_devices[4], z, saved_v1, saved_i1, saved_v, steps, elements,
+                   record_states, seq_shape, neuron_shape,
                    param_shapes](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
     // pv* keep the parameter values that kp points into alive.
     (void)pv0, (void)pv1, (void)pv2, (void)pv3, (void)pv4;
+    const Device param_devices[5] = {pd0, pd1, pd2, pd3, pd4};
     const Tensor gz = g[0].contiguous(), gvf = g[1].contiguous(), gif = g[2].contiguous();
     Tensor gvr, gir;
     if (record_states) {
@@ -178,35 +146,39 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
     }
     bool want_params = false;
     for (size_t k = 3; k < needs.size(); ++k) want_params = want_params || needs[k];
-    Tensor grad_input = Tensor::empty(seq_shape);
-    Tensor grad_v0 = Tensor::empty(neuron_shape), grad_i0 = Tensor::empty(neuron_shape);
+    Tensor grad_input = Tensor::empty(seq_shape, device);
+    Tensor grad_v0 = Tensor::empty(neuron_shape, device), grad_i0 = Tensor::empty(neuron_shape, device);
     Tensor partials[5];
     kernels::lif::SequenceBackwardArgs ba;
     ba.steps = steps;
     ba.elements = elements;
-    ba.z = z.data();
-    ba.saved_v1 = saved_v1.data();
-    ba.grad_z = gz.data();
-    ba.grad_v_final = gvf.data();
-    ba.grad_i_final = gif.data();
-    ba.grad_v_record = record_states ? gvr.data() : nullptr;
-    ba.grad_i_record = record_states ? gir.data() : nullptr;
-    ba.grad_input = grad_input.data();
-    ba.grad_v0 = grad_v0.data();
-    ba.grad_i0 = grad_i0.data();
+    ba.z = z.device_data();
+    ba.saved_v1 = saved_v1.device_data();
+    ba.grad_z = gz.device_data();
+    ba.grad_v_final = gvf.device_data();
+    ba.grad_i_final = gif.device_data();
+    ba.grad_v_record = record_states ? gvr.device_data() : nullptr;
+    ba.grad_i_record = record_states ? gir.device_data() : nullptr;
+    ba.grad_input = grad_input.device_data();
+    ba.grad_v0 = grad_v0.device_data();
+    ba.grad_i0 = grad_i0.device_data();
     if (want_params && saved_i1.defined()) {
-      ba.saved_i1 = saved_i1.data();
-      ba.saved_v = saved_v.data();
+      ba.saved_i1 = saved_i1.device_data();
+      ba.saved_v = saved_v.device_data();
       for (int k = 0; k < 5; ++k) {
-        partials[k] = Tensor::empty(neuron_shape);
-        ba.grad_params[k] = partials[k].data();
+        partials[k] = Tensor::empty(neuron_shape, device);
+        ba.grad_params[k] = partials[k].device_data();
       }
     }
-    kernels::lif::sequence_backward(kp, ba);
-    std::vector<Tensor> grads = {grad_input, grad_v0, grad_i0};
+    if (cuda != nullptr) {
+      cuda->backward(kp, ba, nullptr);
+    } else {
+      kernels::lif::sequence_backward(kp, ba);
+    }
+    std::vector<Tensor> grads = {grad_input, grad_v0.to(v0_device), grad_i0.to(i0_device)};
     for (int k = 0; k < 5; ++k) {
       grads.push_back(needs[static_cast<size_t>(3 + k)] && partials[k].defined()
-                          ? detail::reduce_param_grad(partials[k], param_shapes[static_cast<size_t>(k)])
+                          ? detail::reduce_param_grad(partials[k], param_shapes[static_cast<size_t>(k)], param_devices[k])
                           : Tensor());
     }
     return grads;

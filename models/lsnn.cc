@@ -13,9 +13,9 @@ SequenceResult lsnn_sequence(const Variable& input, const State& initial, const 
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape)),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape)),
-      initial.b.defined() ? initial.b : Variable(detail::broadcast_to(params.v_th.value(), neuron_shape)),
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
+      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
+      initial.b.defined() ? initial.b : Variable(detail::broadcast_to(params.v_th.value(), neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::LSNNModel> config;
   config.dt = dt;

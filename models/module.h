@@ -27,6 +27,9 @@ class Module {
   virtual std::vector<NamedParameter> named_parameters() { return {}; }
   // Resets the accumulated gradients of every parameter.
   void zero_grad();
+  // Moves every parameter's value to `device` (a copy; the gradients are reset). Create the
+  // optimizer after moving, so that its state lives on the same device.
+  void to(Device device);
   // Training mode (Dropout active) or evaluation mode. Containers forward it to children.
   virtual void train(bool on = true) { training_ = on; }
   void eval() { train(false); }

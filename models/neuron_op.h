@@ -1,6 +1,7 @@
 // The generic fused neuron op: any kernels/*_math.h model run over a whole [T, B, ...]
 // sequence as ONE tape node, forward by kernels::neuron_sequence_forward and backward by the
-// dual-number adjoint of the same step (kernels/neuron_sequence.h). The per-model files
+// adjoint of the same step (kernels/neuron_sequence.h), on the CPU or, for a cuda input, by the
+// CUDA loops of the models kernels/neuron_cuda.cu instantiates. The per-model files
 // (models/li.h, lsnn.h, ...) wrap it with Norse's names.
 #ifndef NORSE_MODELS_NEURON_OP_H_
 #define NORSE_MODELS_NEURON_OP_H_
@@ -51,9 +52,23 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   const int64_t elements = shape_numel(neuron_shape);
   const Shape seq_shape = input.shape();
 
+  // One path for both devices: buffers on the input's device, and that device's fused loop
+  // (kernels/neuron_sequence.h on the CPU, kernels/neuron_cuda.h on the GPU: the same
+  // Model::step and adjoint). Parameters and states may live on the host: the loop reads copies
+  // on its device, and their gradients go back to the device each came from.
+  const Device device = input.value().device();
+  const kernels::CudaNeuronEntryPoints<Model>* cuda = nullptr;
+  if (device == Device::kCUDA) {
+    cuda = &kernels::CudaNeuronEntryPoints<Model>::slot();
+    NORSE_CHECK(cuda->forward != nullptr && cuda->backward != nullptr, DeviceError, op,
+                "the input is on cuda but this program does not link the CUDA loops for this model (build with "
+                "--config=cuda and depend on //kernels:neuron_cuda)");
+  }
   std::vector<ParamValue> pv;
+  std::vector<Device> param_devices, state_devices;
   for (int k = 0; k < kP; ++k) {
-    pv.push_back(param_value(params[static_cast<size_t>(k)]));
+    pv.push_back(param_value(params[static_cast<size_t>(k)], device));
+    param_devices.push_back(params[static_cast<size_t>(k)].value().device());
     config.params[k] = pv.back().ref();
   }
   bool param_grad = false, any_grad = input.requires_grad();
@@ -61,82 +76,40 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
   any_grad = grad_mode_enabled() && (any_grad || param_grad);
 
-  if (input.value().device() == Device::kCUDA) {
-    // The forward on the GPU (kernels/neuron_cuda.h): inference only until the tape has CUDA ops.
-    const kernels::CudaNeuronEntryPoints<Model>& cuda = kernels::CudaNeuronEntryPoints<Model>::slot();
-    NORSE_CHECK(cuda.forward != nullptr, DeviceError, op,
-                "the input is on cuda but this program does not link the CUDA loops for this model (build with "
-                "--config=cuda and depend on //kernels:neuron_cuda; LIFBox, LI and LSNN have them)");
-    NORSE_CHECK(!any_grad, DeviceError, op,
-                "training on cuda is not built yet (the tape's other ops have no CUDA versions): run the forward "
-                "under NoGradGuard, or train on the CPU");
-    std::vector<Tensor> dev_params(kP);
-    for (int k = 0; k < kP; ++k) {
-      dev_params[static_cast<size_t>(k)] = pv[static_cast<size_t>(k)].value.to(Device::kCUDA);
-      config.params[k] = kernels::ParamRef{dev_params[static_cast<size_t>(k)].device_data(),
-                                           dev_params[static_cast<size_t>(k)].numel()};
-    }
-    const Tensor xd = input.value().contiguous();
-    std::vector<Tensor> s0(kS), finals(kS), records(kS);
-    kernels::NeuronForwardArgs fa;
-    fa.steps = steps;
-    fa.elements = elements;
-    fa.input = xd.device_data();
-    Tensor z = Model::kSpiking ? Tensor::empty(seq_shape, Device::kCUDA) : Tensor();
-    fa.z = Model::kSpiking ? z.device_data() : nullptr;
-    for (int s = 0; s < kS; ++s) {
-      const size_t u = static_cast<size_t>(s);
-      s0[u] = states[u].value().to(Device::kCUDA).contiguous();
-      finals[u] = Tensor::empty(neuron_shape, Device::kCUDA);
-      fa.state0[s] = s0[u].device_data();
-      fa.final_state[s] = finals[u].device_data();
-      if (record_states) {
-        records[u] = Tensor::empty(seq_shape, Device::kCUDA);
-        fa.record[s] = records[u].device_data();
-      }
-    }
-    if (is_stochastic(config.method)) {
-      fa.seed = gen->seed();
-      fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * elements + 3) / 4));
-    }
-    cuda.forward(config, fa, nullptr);  // stream-ordered: the device copies above outlive it in the cache
-    NeuronOpOutputs result;
-    if (Model::kSpiking) result.z = Variable(z);
-    for (const Tensor& f : finals) result.finals.push_back(Variable(f));
-    if (record_states) {
-      for (const Tensor& r : records) result.records.push_back(Variable(r));
-    }
-    return result;
-  }
-
   const Tensor x = input.value().contiguous();
   std::vector<Tensor> s0(kS), finals(kS), records(kS);
   kernels::NeuronForwardArgs fa;
   fa.steps = steps;
   fa.elements = elements;
-  fa.input = x.data();
-  Tensor z = Model::kSpiking ? Tensor::empty(seq_shape) : Tensor();
-  fa.z = Model::kSpiking ? z.data() : nullptr;
+  fa.input = x.device_data();
+  Tensor z = Model::kSpiking ? Tensor::empty(seq_shape, device) : Tensor();
+  fa.z = Model::kSpiking ? z.device_data() : nullptr;
   for (int s = 0; s < kS; ++s) {
-    s0[static_cast<size_t>(s)] = states[static_cast<size_t>(s)].value().contiguous();
-    finals[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
-    fa.state0[s] = s0[static_cast<size_t>(s)].data();
-    fa.final_state[s] = finals[static_cast<size_t>(s)].data();
+    const size_t u = static_cast<size_t>(s);
+    state_devices.push_back(states[u].value().device());
+    s0[u] = states[u].value().to(device).contiguous();
+    finals[u] = Tensor::empty(neuron_shape, device);
+    fa.state0[s] = s0[u].device_data();
+    fa.final_state[s] = finals[u].device_data();
     if (record_states) {
-      records[static_cast<size_t>(s)] = Tensor::empty(seq_shape);
-      fa.record[s] = records[static_cast<size_t>(s)].data();
+      records[u] = Tensor::empty(seq_shape, device);
+      fa.record[s] = records[u].device_data();
     }
   }
   Tensor saved;
   if (any_grad) {
-    saved = Tensor::empty({steps, kS, elements});
-    fa.saved = saved.data();
+    saved = Tensor::empty({steps, kS, elements}, device);
+    fa.saved = saved.device_data();
   }
   if (is_stochastic(config.method)) {
     fa.seed = gen->seed();
     fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * elements + 3) / 4));
   }
-  kernels::neuron_sequence_forward<Model>(config, fa);
+  if (cuda != nullptr) {
+    cuda->forward(config, fa, nullptr);  // stream-ordered: the device copies above outlive it in the cache
+  } else {
+    kernels::neuron_sequence_forward<Model>(config, fa);
+  }
 
   std::vector<Tensor> outputs;
   if (Model::kSpiking) outputs.push_back(z);
@@ -151,7 +124,8 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   for (const Variable& p : params) param_shapes.push_back(p.shape());
   const uint64_t seed = fa.seed, offset = fa.offset;
 
-  auto backward = [config, pv, x, saved, steps, elements, seq_shape, neuron_shape, param_shapes, record_states, seed,
+  auto backward = [config, cuda, device, param_devices, state_devices, pv, x, saved, steps, elements, seq_shape,
+                   neuron_shape, param_shapes, record_states, seed,
                    offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
     (void)pv;  // keeps the parameter values that config points into alive
     size_t at = 0;
@@ -167,32 +141,37 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
     kernels::NeuronBackwardArgs ba;
     ba.steps = steps;
     ba.elements = elements;
-    ba.input = x.data();
-    ba.saved = saved.data();
-    ba.grad_z = Model::kSpiking ? gz.data() : nullptr;
+    ba.input = x.device_data();
+    ba.saved = saved.device_data();
+    ba.grad_z = Model::kSpiking ? gz.device_data() : nullptr;
     ba.seed = seed;
     ba.offset = offset;
-    Tensor grad_input = Tensor::empty(seq_shape);
-    ba.grad_input = grad_input.data();
+    Tensor grad_input = Tensor::empty(seq_shape, device);
+    ba.grad_input = grad_input.device_data();
     std::vector<Tensor> grad_s0(kS), partials(kP);
     for (int s = 0; s < kS; ++s) {
-      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].data();
-      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].data();
-      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
-      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].data();
+      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].device_data();
+      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].device_data();
+      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape, device);
+      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].device_data();
     }
     if (want_params) {
       for (int k = 0; k < kP; ++k) {
-        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape);
-        ba.grad_params[k] = partials[static_cast<size_t>(k)].data();
+        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape, device);
+        ba.grad_params[k] = partials[static_cast<size_t>(k)].device_data();
       }
     }
-    kernels::neuron_sequence_backward<Model>(config, ba);
+    if (cuda != nullptr) {
+      cuda->backward(config, ba, nullptr);
+    } else {
+      kernels::neuron_sequence_backward<Model>(config, ba);
+    }
     std::vector<Tensor> grads = {grad_input};
-    for (const Tensor& t : grad_s0) grads.push_back(t);
+    for (int s = 0; s < kS; ++s) grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
     for (int k = 0; k < kP; ++k) {
+      const size_t u = static_cast<size_t>(k);
       grads.push_back(want_params && needs[static_cast<size_t>(1 + kS + k)]
-                          ? reduce_param_grad(partials[static_cast<size_t>(k)], param_shapes[static_cast<size_t>(k)])
+                          ? reduce_param_grad(partials[u], param_shapes[u], param_devices[u])
                           : Tensor());
     }
     return grads;

@@ -14,27 +14,32 @@ void check_neuron_param(const char* op, const char* name, const Variable& param,
   }
   NORSE_CHECK(suffix, ShapeError, op, "parameter '", name, "' must be a scalar or match the trailing dimensions of the neuron shape ",
               shape_to_string(neuron_shape), ", got shape ", shape_to_string(s));
-  const Tensor v = param.value().contiguous();
+  const Tensor v = param.value().to(Device::kCPU).contiguous();  // a cuda parameter: checked on a host copy
   for (int64_t k = 0; k < v.numel(); ++k) {
     NORSE_CHECK(std::isfinite(v.data()[k]), InvalidArgument, op, "parameter '", name, "' must be finite, got ",
                 v.data()[k], " at flat index ", k);
   }
 }
 
-ParamValue param_value(const Variable& param) { return ParamValue{param.value().contiguous()}; }
+ParamValue param_value(const Variable& param, Device device) {
+  return ParamValue{param.value().to(device).contiguous()};
+}
 
-Tensor reduce_param_grad(const Tensor& partials, const Shape& param_shape) {
+Tensor reduce_param_grad(const Tensor& partials_in, const Shape& param_shape, Device device) {
   const int64_t p = shape_numel(param_shape);
+  const Tensor partials = partials_in.to(Device::kCPU).contiguous();  // one value per neuron: small
   const int64_t n = partials.numel();
   std::vector<double> acc(static_cast<size_t>(p), 0.0);
   const float* src = partials.data();
   for (int64_t e = 0; e < n; ++e) acc[static_cast<size_t>(e % p)] += src[e];
   Tensor out = Tensor::empty(param_shape);
   for (int64_t k = 0; k < p; ++k) out.data()[k] = static_cast<float>(acc[static_cast<size_t>(k)]);
-  return out;
+  return out.to(device);
 }
 
-Tensor broadcast_to(const Tensor& value, const Shape& shape) { return value.expand(shape).contiguous(); }
+Tensor broadcast_to(const Tensor& value, const Shape& shape, Device device) {
+  return value.to(device).expand(shape).contiguous();
+}
 
 }  // namespace detail
 }  // namespace norse

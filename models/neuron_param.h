@@ -18,18 +18,21 @@ void check_neuron_param(const char* op, const char* name, const Variable& param,
                         const Shape& neuron_shape);
 
 // The contiguous value of a parameter, kept alive by the caller, and its kernel view.
+// A parameter's value, contiguous, on the device whose loop reads it (ref() points there).
 struct ParamValue {
   Tensor value;
-  kernels::ParamRef ref() const { return kernels::ParamRef{value.data(), value.numel()}; }
+  kernels::ParamRef ref() const { return kernels::ParamRef{value.device_data(), value.numel()}; }
 };
-ParamValue param_value(const Variable& param);
+ParamValue param_value(const Variable& param, Device device = Device::kCPU);
 
-// Sums per-element partials [elements] into the parameter's shape: out[p] = sum over e with
-// e % P == p (P = the parameter's element count). Deterministic order.
-Tensor reduce_param_grad(const Tensor& partials, const Shape& param_shape);
+// Sums per-element partials [elements] (on any device) into the parameter's shape, on
+// `device`: out[p] = sum over e with e % P == p (P = the parameter's element count), in a
+// deterministic order on the host.
+Tensor reduce_param_grad(const Tensor& partials, const Shape& param_shape, Device device = Device::kCPU);
 
-// `value` broadcast to `shape` as a new contiguous tensor (for default initial states).
-Tensor broadcast_to(const Tensor& value, const Shape& shape);
+// `value` broadcast to `shape` as a new contiguous tensor on `device` (for default initial
+// states: built where the loop runs).
+Tensor broadcast_to(const Tensor& value, const Shape& shape, Device device = Device::kCPU);
 
 }  // namespace detail
 }  // namespace norse

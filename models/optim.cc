@@ -1,5 +1,7 @@
 #include "models/optim.h"
 
+#include "kernels/adam.h"
+
 #include <cmath>
 
 namespace norse {
@@ -113,26 +115,39 @@ void Adam::step() {
   for (size_t k = 0; k < params_.size(); ++k) {
     Variable& p = *params_[k].second;
     if (!p.grad().defined()) continue;
-    if (!m_[k].defined()) {
-      m_[k] = zeros(p.shape());
-      v_[k] = zeros(p.shape());
-    }
     Tensor& value = p.mutable_value();
+    const Device device = value.device();
+    if (!m_[k].defined()) {
+      m_[k] = zeros(p.shape(), device);
+      v_[k] = zeros(p.shape(), device);
+    }
     NORSE_CHECK(value.is_contiguous(), InvalidArgument, "Adam::step", "parameter '", params_[k].first, "' is not contiguous");
+    NORSE_CHECK(p.grad().device() == device && m_[k].device() == device, DeviceError, "Adam::step", "parameter '",
+                params_[k].first, "' is on ", device_name(device), " but its gradient or state is on ",
+                device_name(p.grad().device() != device ? p.grad().device() : m_[k].device()),
+                " (move the model with Module::to before creating the optimizer)");
     const Tensor g = p.grad().contiguous();
-    float* pv = value.data();
-    float* m = m_[k].data();
-    float* v = v_[k].data();
-    const float* gv = g.data();
-    parallel_for(value.numel(), 1 << 14, [&](int64_t begin, int64_t end) {
-      for (int64_t j = begin; j < end; ++j) {
-        const float grad = wd != 0.0f ? gv[j] + wd * pv[j] : gv[j];
-        m[j] = b1 * m[j] + (1.0f - b1) * grad;
-        v[j] = b2 * v[j] + (1.0f - b2) * grad * grad;
-        const float denom = std::sqrt(v[j]) / bc2_sqrt + eps;
-        pv[j] -= step_size * m[j] / denom;
-      }
-    });
+    kernels::AdamStepArgs args;
+    args.param = value.device_data();
+    args.exp_avg = m_[k].device_data();
+    args.exp_avg_sq = v_[k].device_data();
+    args.grad = g.device_data();
+    args.n = value.numel();
+    args.step_size = step_size;
+    args.bias_correction2_sqrt = bc2_sqrt;
+    args.beta1 = b1;
+    args.beta2 = b2;
+    args.eps = eps;
+    args.weight_decay = wd;
+    if (device == Device::kCUDA) {
+      const kernels::CudaAdamStep cuda = kernels::cuda_adam_step();
+      NORSE_CHECK(cuda != nullptr, DeviceError, "Adam::step", "parameter '", params_[k].first,
+                  "' is on cuda but this program does not link the CUDA Adam kernel (build with --config=cuda and "
+                  "depend on //kernels:adam_cuda)");
+      cuda(args);
+    } else {
+      kernels::adam_step_cpu(args);
+    }
   }
 }
 
@@ -157,8 +172,10 @@ void Adam::load_state(const std::vector<std::pair<std::string, Tensor>>& state) 
       v_[k] = Tensor();
       continue;
     }
-    m_[k] = find_state("Adam::load_state", state, base + ".exp_avg", params_[k].second->shape()).clone();
-    v_[k] = find_state("Adam::load_state", state, base + ".exp_avg_sq", params_[k].second->shape()).clone();
+    // The moments live where the parameter does (a checkpoint's tensors are on the host).
+    const Device device = params_[k].second->value().device();
+    m_[k] = find_state("Adam::load_state", state, base + ".exp_avg", params_[k].second->shape()).to(device).clone();
+    v_[k] = find_state("Adam::load_state", state, base + ".exp_avg_sq", params_[k].second->shape()).to(device).clone();
   }
 }
 

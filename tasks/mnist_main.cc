@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   app.add_option("--data_dir", data_dir, "folder with the MNIST IDX files (default: the bundled 8000/2000 subset)");
   app.add_option("--output_dir", output_dir, "where checkpoint.safetensors and metrics.csv go")->capture_default_str();
   app.add_option("--threads", threads, "CPU threads (0: all)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--device", config.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
   app.add_flag("--resume", config.resume, "continue from the checkpoint in --output_dir");
   app.add_option("--train_limit", config.train_limit, "use only the first N training digits (0: all)")->capture_default_str();
   app.add_option("--test_limit", config.test_limit, "evaluate on the first N test digits (0: all)")->capture_default_str();
@@ -70,11 +73,11 @@ int main(int argc, char** argv) {
     const norse::data::Dataset train_set = norse::data::load_mnist(dir, "train");
     const norse::data::Dataset test_set = norse::data::load_mnist(dir, "t10k");
     std::printf("MNIST from %s: %lld train, %lld test digits; model=%s time_steps=%lld batch_size=%lld lr=%g seed=%llu "
-                "threads=%d\n",
+                "threads=%d device=%s\n",
                 dir.c_str(), static_cast<long long>(train_set.images.size(0)), static_cast<long long>(test_set.images.size(0)),
                 config.network.model.c_str(), static_cast<long long>(config.network.time_steps),
                 static_cast<long long>(config.batch_size), config.learning_rate,
-                static_cast<unsigned long long>(config.seed), norse::num_threads());
+                static_cast<unsigned long long>(config.seed), norse::num_threads(), config.device.c_str());
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     int64_t last_decile = -1;
     auto progress = [&](const norse::mnist::Progress& p) {

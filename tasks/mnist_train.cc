@@ -91,7 +91,7 @@ std::vector<EpochMetrics> parse_metrics(const std::string& json) {
 
 }  // namespace
 
-double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit) {
+double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit, Device device) {
   NoGradGuard no_grad;
   const int64_t n = limited(test_set.images.size(0), limit);
   std::vector<int64_t> order(static_cast<size_t>(n));
@@ -100,8 +100,8 @@ double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size,
   for (int64_t begin = 0; begin < n; begin += batch_size) {
     const int64_t end = std::min(n, begin + batch_size);
     const auto [images, labels] = gather(test_set, order, begin, end);
-    const Tensor predicted = max(net.forward(images).value(), 1).indices;
-    correct += static_cast<int64_t>(sum(eq(predicted, labels)).item());
+    const Tensor predicted = max(net.forward(images.to(device)).value(), 1).indices;
+    correct += static_cast<int64_t>(sum(eq(predicted, labels.to(device))).item());
   }
   return n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
 }
@@ -112,9 +112,11 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   NORSE_CHECK(c.batch_size >= 1, InvalidArgument, "mnist", "--batch_size must be >= 1, got ", c.batch_size);
   NORSE_CHECK(c.lr_schedule == "cosine" || c.lr_schedule == "constant", InvalidArgument, "mnist",
               "--lr_schedule must be cosine or constant, got ", c.lr_schedule);
+  const Device device = device_from_name(c.device, "--device");
   const optim::CosineAnnealingLR cosine(c.learning_rate, c.epochs, c.learning_rate * 0.01f);
   Generator init(c.seed);
-  std::unique_ptr<Network> net = make_network(c.network, init);
+  std::unique_ptr<Network> net = make_network(c.network, init);  // initialised on the host: same weights on any device
+  net->to(device);
   optim::AdamOptions adam_options;
   adam_options.lr = c.learning_rate;
   optim::Adam adam(net->named_parameters(), adam_options);
@@ -138,7 +140,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
       const int64_t end = std::min(n, begin + c.batch_size);
       const auto [images, labels] = gather(train_set, order, begin, end);
       adam.zero_grad();
-      const Variable loss = nll_loss(net->forward(images), labels);
+      const Variable loss = nll_loss(net->forward(images.to(device)), labels);
       loss.backward();
       adam.step();
       const float l = loss.item();
@@ -162,7 +164,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     EpochMetrics m;
     m.epoch = epoch + 1;
     m.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(batches, 1));
-    m.test_accuracy = evaluate(*net, test_set, c.batch_size, c.test_limit);
+    m.test_accuracy = evaluate(*net, test_set, c.batch_size, c.test_limit, device);
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     result.epochs.push_back(m);
     if (!c.output_dir.empty()) {

@@ -27,6 +27,10 @@ struct TrainConfig {
   bool resume = false;           // continue from output_dir/checkpoint.safetensors if present
   int64_t train_limit = 0;       // use only the first N training digits (0: all)
   int64_t test_limit = 0;        // evaluate on the first N test digits (0: all)
+  // "cpu" or "cuda": where the network, its gradients and Adam's state live. The cuda path needs
+  // a --config=cuda build and uses only the CUDA kernels (core/cuda_tensor_ops.h, the fused
+  // LIF / LI / encoder loops, Adam).
+  std::string device = "cpu";
 };
 
 struct EpochMetrics {
@@ -57,7 +61,8 @@ TrainResult train(const TrainConfig& config, const data::Dataset& train_set, con
                   const std::function<void(const Progress&)>& progress = {});
 
 // Fraction of correctly classified digits (argmax of the log-probabilities).
-double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit = 0);
+double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit = 0,
+                Device device = Device::kCPU);
 
 }  // namespace mnist
 }  // namespace norse

@@ -35,9 +35,24 @@ CUDA_ONLY = select({
     "//conditions:default": ["@platforms//:incompatible"],
 })
 
+# Everything a program needs to run the tape on the GPU (tensor math, fused neuron loops, Adam):
+# added to a binary's deps, it is linked under --config=cuda and absent otherwise.
+CUDA_BACKEND_DEPS = select({
+    "//third_party/cuda:enabled": [
+        "//core:cuda_runtime",
+        "//core:cuda_tensor_ops",
+        "//kernels:adam_cuda",
+        "//kernels:lif_cuda",
+        "//kernels:neuron_cuda",
+    ],
+    "//conditions:default": [],
+})
+
 def norse_cuda_library(name, cu_srcs, hdrs = [], cu_deps = [], deps = [], **kwargs):
     """cu_srcs: .cu files; cu_deps: header files (labels) the .cu files include."""
-    archive = name + "_nvcc.a"
+    # ".lo": Bazel's suffix for an always-linked static library, so static links take the whole
+    # archive (its start-up registrations with the core and models have no other reference).
+    archive = name + "_nvcc.lo"
     if CUDA_FOUND:
         compile = " && ".join([
             "{nvcc} {flags} -I. -I$(GENDIR) -c $(location {src}) -o $(@D)/{name}_{i}.o".format(
