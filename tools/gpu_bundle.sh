@@ -8,9 +8,10 @@
 #   bash gpu_bundle/run.sh           # logs in $OUT: *.log, nvidia-smi.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/kernels:lif_cuda_test
-         //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test //tests/models:lif_cuda_model_test
-         //kernels:lif_cuda_benchmark)
+targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
+         //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
+         //tests/models:lif_cuda_model_test //tests/tasks:mnist_cuda_test
+         //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
 rm -rf gpu_bundle
@@ -22,6 +23,8 @@ done
 cuda_lib="${CUDA_PATH:-/usr/local/cuda}/lib64"
 cp -L "$cuda_lib"/libcudart.so.* gpu_bundle/lib/ 2>/dev/null || true
 cp -L "$(gcc -print-file-name=libgomp.so.1)" gpu_bundle/lib/
+mkdir -p gpu_bundle/tasks/data/mnist
+cp tasks/data/mnist/*.gz gpu_bundle/tasks/data/mnist/
 cat > gpu_bundle/run.sh <<'RUN'
 #!/usr/bin/env bash
 # Runs every CUDA test and benchmark of the bundle; one log per binary in $OUT (or ./gpu_logs).
@@ -35,10 +38,11 @@ cublas_dirs=$(find /usr/local/cuda*/lib64 /usr/lib/x86_64-linux-gnu /opt -name '
 export LD_LIBRARY_PATH="$here/lib:${cublas_dirs}${LD_LIBRARY_PATH:-}"
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
-for bin in cuda_runtime_test cuda_tensor_test lif_cuda_test neuron_cuda_test recurrent_cuda_test lif_cuda_model_test \
-           lif_cuda_benchmark; do
+for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron_cuda_test recurrent_cuda_test \
+           lif_cuda_model_test mnist_cuda_test lif_cuda_benchmark neuron_cuda_benchmark; do
   echo "== $bin"
-  "$here/$bin" > "$out/$bin.log" 2>&1 || status=1
+  # mnist_cuda_test reads tasks/data/mnist relative to its working directory.
+  (cd "$here" && "$here/$bin" > "$out/$bin.log" 2>&1) || status=1
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
 done
 exit $status

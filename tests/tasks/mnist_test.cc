@@ -92,4 +92,11 @@ TEST_CASE("MNIST task input errors", "[mnist][errors]") {
   c = small_config("");
   c.epochs = 0;
   REQUIRE_THROWS_AS(mnist::train(c, train_set(), test_set()), InvalidArgument);
+  c = small_config("");
+  c.device = "tpu";
+  REQUIRE_THROWS_WITH(mnist::train(c, train_set(), test_set()), Catch::Contains("--device must be cpu or cuda"));
+  // This test does not link the CUDA backend: --device=cuda is refused, saying how to build it.
+  c.device = "cuda";
+  REQUIRE_THROWS_AS(mnist::train(c, train_set(), test_set()), DeviceError);
+  REQUIRE_THROWS_WITH(mnist::train(c, train_set(), test_set()), Catch::Contains("--config=cuda"));
 }
