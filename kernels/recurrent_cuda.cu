@@ -6,6 +6,7 @@
 #include "core/cuda_runtime.h"
 #include "core/cuda_check.cuh"
 #include "kernels/recurrent_cuda.h"
+#include "kernels/recurrent_dispatch.h"
 #include "kernels/spiking_math.h"
 
 #define NORSE_CUBLAS_CHECK(call)                                                                     \
@@ -185,6 +186,21 @@ NORSE_INSTANTIATE_CUDA_RECURRENT(LIFModel)
 NORSE_INSTANTIATE_CUDA_RECURRENT(LSNNModel)
 
 #undef NORSE_INSTANTIATE_CUDA_RECURRENT
+
+namespace {
+
+template <class Model>
+bool register_recurrent() {
+  CudaRecurrentEntryPoints<Model>& e = CudaRecurrentEntryPoints<Model>::slot();
+  e.forward = &cuda_recurrent_sequence_forward<Model>;
+  e.backward = &cuda_recurrent_sequence_backward<Model>;
+  return true;
+}
+
+// Makes the loops reachable from models/recurrent_op.h when this library is linked.
+const bool g_registered = register_recurrent<LIFModel>() && register_recurrent<LSNNModel>();
+
+}  // namespace
 
 }  // namespace kernels
 }  // namespace norse

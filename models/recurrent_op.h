@@ -1,6 +1,7 @@
 // The generic recurrent neuron op (Norse's *RecurrentCell / *Recurrent): the input projection
 // X = input @ W^T is one matmul over all T*B rows (a tape op), the recurrent loop with its
-// per-step GEMM and fused element-wise step is ONE tape node (kernels/recurrent_sequence.h).
+// per-step GEMM and fused element-wise step is ONE tape node (kernels/recurrent_sequence.h; on
+// cuda inputs kernels/recurrent_cuda.h, for the models it instantiates: LIF, LSNN).
 //
 // autapses = false zeroes the diagonal of the recurrent weights before use (a mask multiply on
 // the tape, so the gradient's diagonal is zero too), as Norse does.
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/core.h"
+#include "kernels/recurrent_dispatch.h"
 #include "kernels/recurrent_sequence.h"
 #include "models/neuron_op.h"
 #include "models/neuron_param.h"
@@ -39,7 +41,7 @@ inline Variable apply_autapses(const Variable& recurrent_weights, bool autapses)
   const int64_t h = recurrent_weights.size(0);
   Tensor mask = ones({h, h});
   for (int64_t k = 0; k < h; ++k) mask.at({k, k}) = 0.0f;
-  return mul(recurrent_weights, Variable(mask));
+  return mul(recurrent_weights, Variable(mask.to(recurrent_weights.value().device())));
 }
 
 // input [T, B, I], input_weights [H, I], recurrent_weights [H, H], z0 and states [B, H].
@@ -77,49 +79,71 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   const Shape seq_shape = {steps, batch, hidden};
   const int64_t n = batch * hidden;
 
+  // One path for both devices (as models/neuron_op.h): buffers on the input's device and that
+  // device's loops; host parameters and states are read as copies, their gradients go back.
+  const Device device = input.value().device();
+  const kernels::CudaRecurrentEntryPoints<Model>* cuda = nullptr;
+  if (device == Device::kCUDA) {
+    cuda = &kernels::CudaRecurrentEntryPoints<Model>::slot();
+    NORSE_CHECK(cuda->forward != nullptr && cuda->backward != nullptr, DeviceError, op,
+                "the input is on cuda but this program does not link the CUDA recurrent loops for this model (build "
+                "with --config=cuda and depend on //kernels:recurrent_cuda; LIF and LSNN have them)");
+  }
   std::vector<ParamValue> pv;
+  std::vector<Device> param_devices, state_devices;
   for (int k = 0; k < kP; ++k) {
-    pv.push_back(param_value(params[static_cast<size_t>(k)]));
+    pv.push_back(param_value(params[static_cast<size_t>(k)], device));
+    param_devices.push_back(params[static_cast<size_t>(k)].value().device());
     config.params[k] = pv.back().ref();
   }
+  const Device z0_device = z0.value().device();
   bool param_grad = false, any_grad = current.requires_grad() || weights.requires_grad() || z0.requires_grad();
   for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
   for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
   any_grad = grad_mode_enabled() && (any_grad || param_grad);
 
-  const Tensor x = current.value().contiguous(), r = weights.value().contiguous(), z0c = z0.value().contiguous();
+  const Tensor x = current.value().contiguous(), r = weights.value().contiguous();
+  const Tensor z0c = z0.value().to(device).contiguous();
+  NORSE_CHECK(r.device() == device, DeviceError, op, "argument 'recurrent_weights' is on ", device_name(r.device()),
+              ", the input on ", device_name(device));
   std::vector<Tensor> s0(kS), finals(kS), records(kS);
-  Tensor z = Tensor::empty(seq_shape);
+  Tensor z = Tensor::empty(seq_shape, device);
   kernels::RecurrentForwardArgs fa;
   fa.steps = steps;
   fa.batch = batch;
   fa.hidden = hidden;
-  fa.input_current = x.data();
-  fa.recurrent_weights = r.data();
-  fa.z0 = z0c.data();
-  fa.z = z.data();
+  fa.input_current = x.device_data();
+  fa.recurrent_weights = r.device_data();
+  fa.z0 = z0c.device_data();
+  fa.z = z.device_data();
   for (int s = 0; s < kS; ++s) {
-    s0[static_cast<size_t>(s)] = states[static_cast<size_t>(s)].value().contiguous();
-    finals[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
-    fa.state0[s] = s0[static_cast<size_t>(s)].data();
-    fa.final_state[s] = finals[static_cast<size_t>(s)].data();
+    const size_t u = static_cast<size_t>(s);
+    state_devices.push_back(states[u].value().device());
+    s0[u] = states[u].value().to(device).contiguous();
+    finals[u] = Tensor::empty(neuron_shape, device);
+    fa.state0[s] = s0[u].device_data();
+    fa.final_state[s] = finals[u].device_data();
     if (record_states) {
-      records[static_cast<size_t>(s)] = Tensor::empty(seq_shape);
-      fa.record[s] = records[static_cast<size_t>(s)].data();
+      records[u] = Tensor::empty(seq_shape, device);
+      fa.record[s] = records[u].device_data();
     }
   }
   Tensor saved, saved_current;
   if (any_grad) {
-    saved = Tensor::empty({steps, kS, n});
-    saved_current = Tensor::empty(seq_shape);
-    fa.saved = saved.data();
-    fa.saved_current = saved_current.data();
+    saved = Tensor::empty({steps, kS, n}, device);
+    saved_current = Tensor::empty(seq_shape, device);
+    fa.saved = saved.device_data();
+    fa.saved_current = saved_current.device_data();
   }
   if (is_stochastic(config.method)) {
     fa.seed = gen->seed();
     fa.offset = gen->reserve_blocks(static_cast<uint64_t>((steps * n + 3) / 4));
   }
-  kernels::recurrent_sequence_forward<Model>(config, fa);
+  if (cuda != nullptr) {
+    cuda->forward(config, fa);
+  } else {
+    kernels::recurrent_sequence_forward<Model>(config, fa);
+  }
 
   std::vector<Tensor> outputs = {z};
   for (const Tensor& f : finals) outputs.push_back(f);
@@ -133,8 +157,9 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   for (const Variable& p : params) param_shapes.push_back(p.shape());
   const uint64_t seed = fa.seed, offset = fa.offset;
 
-  auto backward = [config, pv, r, z0c, z, saved, saved_current, steps, batch, hidden, seq_shape, neuron_shape, param_shapes,
-                   record_states, seed, offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
+  auto backward = [config, cuda, device, param_devices, state_devices, z0_device, pv, r, z0c, z, saved, saved_current,
+                   steps, batch, hidden, seq_shape, neuron_shape, param_shapes, record_states, seed,
+                   offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
     (void)pv;  // keeps the parameter values that config points into alive
     const Tensor gz = g[0].contiguous();
     std::vector<Tensor> gfinal(kS), grec(kS);
@@ -148,37 +173,43 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
     ba.steps = steps;
     ba.batch = batch;
     ba.hidden = hidden;
-    ba.recurrent_weights = r.data();
-    ba.z0 = z0c.data();
-    ba.z = z.data();
-    ba.saved = saved.data();
-    ba.saved_current = saved_current.data();
-    ba.grad_z = gz.data();
+    ba.recurrent_weights = r.device_data();
+    ba.z0 = z0c.device_data();
+    ba.z = z.device_data();
+    ba.saved = saved.device_data();
+    ba.saved_current = saved_current.device_data();
+    ba.grad_z = gz.device_data();
     ba.seed = seed;
     ba.offset = offset;
-    Tensor grad_current = Tensor::empty(seq_shape), grad_r = Tensor::empty({hidden, hidden}), grad_z0 = Tensor::empty(neuron_shape);
-    ba.grad_input_current = grad_current.data();
-    ba.grad_recurrent_weights = grad_r.data();
-    ba.grad_z0 = grad_z0.data();
+    Tensor grad_current = Tensor::empty(seq_shape, device), grad_r = Tensor::empty({hidden, hidden}, device);
+    Tensor grad_z0 = Tensor::empty(neuron_shape, device);
+    ba.grad_input_current = grad_current.device_data();
+    ba.grad_recurrent_weights = grad_r.device_data();
+    ba.grad_z0 = grad_z0.device_data();
     std::vector<Tensor> grad_s0(kS), partials(kP);
     for (int s = 0; s < kS; ++s) {
-      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].data();
-      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].data();
-      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape);
-      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].data();
+      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].device_data();
+      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].device_data();
+      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape, device);
+      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].device_data();
     }
     if (want_params) {
       for (int k = 0; k < kP; ++k) {
-        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape);
-        ba.grad_params[k] = partials[static_cast<size_t>(k)].data();
+        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape, device);
+        ba.grad_params[k] = partials[static_cast<size_t>(k)].device_data();
       }
     }
-    kernels::recurrent_sequence_backward<Model>(config, ba);
-    std::vector<Tensor> grads = {grad_current, grad_r, grad_z0};
-    for (const Tensor& t : grad_s0) grads.push_back(t);
+    if (cuda != nullptr) {
+      cuda->backward(config, ba);
+    } else {
+      kernels::recurrent_sequence_backward<Model>(config, ba);
+    }
+    std::vector<Tensor> grads = {grad_current, grad_r, grad_z0.to(z0_device)};
+    for (int s = 0; s < kS; ++s) grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
     for (int k = 0; k < kP; ++k) {
+      const size_t u = static_cast<size_t>(k);
       grads.push_back(want_params && needs[static_cast<size_t>(3 + kS + k)]
-                          ? reduce_param_grad(partials[static_cast<size_t>(k)], param_shapes[static_cast<size_t>(k)])
+                          ? reduce_param_grad(partials[u], param_shapes[u], param_devices[u])
                           : Tensor());
     }
     return grads;

@@ -13,6 +13,8 @@
 #include "models/li.h"
 #include "models/lif.h"
 #include "models/lif_box.h"
+#include "models/lif_recurrent.h"
+#include "models/lsnn_recurrent.h"
 #include "models/lsnn.h"
 #include "models/encoders.h"
 #include "models/optim.h"
@@ -191,4 +193,35 @@ TEST_CASE("Adam steps on cuda as on the CPU", "[cuda][optim]") {
     return p.value().to_vector();
   };
   testing::require_close(run(Device::kCUDA), run(Device::kCPU), "parameter after 5 Adam steps", 1e-6f, 1e-5f);
+}
+
+TEST_CASE("The recurrent LIF and LSNN models train on cuda as on the CPU", "[cuda][models][recurrent][autograd]") {
+  std::string reason;
+  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  Generator g(14);
+  const Tensor x = mul(rand({30, 4, 20}, g), 2.0f);
+  const Tensor w_in = rand({32, 20}, g, -0.5f, 1.0f), w_rec = rand({32, 32}, g, -0.3f, 0.3f);
+  const Tensor w = rand({30, 4, 32}, g, -1.0f, 1.0f);
+  SECTION("lif") {
+    auto loss_of = [&](const Variable& in, const std::vector<Variable>& dev, const std::vector<Variable>&) {
+      lif::Params p;
+      p.v_th = Variable(scalar_tensor(0.5f));
+      const lif::RecurrentSequenceResult r =
+          lif::lif_recurrent_sequence(in, dev[0], dev[1], {}, p, false, 1e-3f, true);
+      return weigh(r.z, w) + weigh(r.record.v, w) + sum(r.state.i);
+    };
+    require_same_training(grad_run(Device::kCUDA, x, {w_in, w_rec}, {}, loss_of),
+                          grad_run(Device::kCPU, x, {w_in, w_rec}, {}, loss_of));
+  }
+  SECTION("lsnn") {
+    auto loss_of = [&](const Variable& in, const std::vector<Variable>& dev, const std::vector<Variable>& host) {
+      lsnn::Params p;
+      p.v_th = host[0];  // a trainable scalar on the host
+      const lsnn::RecurrentSequenceResult r =
+          lsnn::lsnn_recurrent_sequence(in, dev[0], dev[1], {}, p, true, 1e-3f, false);
+      return weigh(r.z, w) + sum(r.state.b);
+    };
+    require_same_training(grad_run(Device::kCUDA, x, {w_in, w_rec}, {scalar_tensor(0.5f)}, loss_of),
+                          grad_run(Device::kCPU, x, {w_in, w_rec}, {scalar_tensor(0.5f)}, loss_of));
+  }
 }

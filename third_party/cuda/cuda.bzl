@@ -44,6 +44,7 @@ CUDA_BACKEND_DEPS = select({
         "//kernels:adam_cuda",
         "//kernels:lif_cuda",
         "//kernels:neuron_cuda",
+        "//kernels:recurrent_cuda",
     ],
     "//conditions:default": [],
 })
