@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", c.seed, "seed of initialisation and data")->capture_default_str();
   app.add_option("--output_dir", output_dir, "where checkpoint.safetensors and metrics.csv go")->capture_default_str();
   app.add_option("--threads", threads, "CPU threads (0: all)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--device", c.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
   app.add_flag("--resume", c.resume, "continue from the checkpoint in --output_dir");
   CLI11_PARSE(app, argc, argv);
 
@@ -71,13 +74,13 @@ int main(int argc, char** argv) {
     if (threads > 0) norse::set_num_threads(threads);
     c.output_dir = norse::tasks::user_path(output_dir);
     std::printf("memory task: model=%s hidden=%lld samples=%lld batch_size=%lld epochs=%lld lr=%g "
-                "seq_length=%lld seq_periods=%lld seq_repetitions=%lld (T=%lld steps) loss=%s seed=%llu threads=%d\n",
+                "seq_length=%lld seq_periods=%lld seq_repetitions=%lld (T=%lld steps) loss=%s seed=%llu threads=%d device=%s\n",
                 c.network.neuron_model.c_str(),
                 static_cast<long long>(c.network.hidden > 0 ? c.network.hidden : c.data.input_features()),
                 static_cast<long long>(c.samples), static_cast<long long>(c.batch_size), static_cast<long long>(c.epochs),
                 c.learning_rate, static_cast<long long>(c.data.seq_length), static_cast<long long>(c.data.seq_periods),
                 static_cast<long long>(c.data.seq_repetitions), static_cast<long long>(c.data.time_steps()),
-                c.loss.loss.c_str(), static_cast<unsigned long long>(c.seed), norse::num_threads());
+                c.loss.loss.c_str(), static_cast<unsigned long long>(c.seed), norse::num_threads(), c.device.c_str());
     std::fflush(stdout);
     auto progress = [&](const norse::memory::Progress& p) {
       const auto& m = p.metrics;

@@ -91,8 +91,9 @@ LossResult memory_loss(const NetworkOutput& out, const StoreRecallBatch& batch, 
   r.recalls = static_cast<int64_t>(sum(batch.mask).item());
   NORSE_CHECK(r.recalls > 0, InvalidArgument, "memory_loss", "the batch has no recall period");
   const Variable means = mean(reshape(out.readout, {periods, length, b, 2}), {1});  // [P, B, 2]
-  const Variable labels(batch.labels);
-  const Variable mask(batch.mask.reshape({periods, b, 1}));
+  const Device device = out.readout.value().device();  // labels and mask go where the network ran
+  const Variable labels(batch.labels.to(device));
+  const Variable mask(batch.mask.reshape({periods, b, 1}).to(device));
   Variable task;
   if (options.loss == "norse") {
     // binary_cross_entropy_with_logits(p, y) = log(1 + e^p) - p y; p in [0, 1], so no overflow.
@@ -108,7 +109,7 @@ LossResult memory_loss(const NetworkOutput& out, const StoreRecallBatch& batch, 
   r.spike_rate = mean(out.spikes.value()).item();
   r.task = task.item();
   r.regularization = reg.item();
-  const Tensor m = means.value().contiguous();
+  const Tensor m = means.value().to(Device::kCPU).contiguous();
   for (int64_t j = 0; j < periods * b; ++j) {
     if (batch.mask.data()[j] == 0.0f) continue;
     const int64_t predicted = m.data()[2 * j + 1] > m.data()[2 * j] ? 1 : 0;

@@ -101,7 +101,7 @@ void check_config(const TrainConfig& c) {
 }  // namespace
 
 Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const LossOptions& loss, int64_t batch_size,
-                    int64_t epoch) {
+                    int64_t epoch, Device device) {
   NoGradGuard no_grad;
   const bool was_training = net.is_training();
   net.train(false);
@@ -112,7 +112,7 @@ Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const Lo
   for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
     const int64_t end = std::min(data.size(), begin + batch_size);
     const StoreRecallBatch batch = data.batch(begin, end, epoch);
-    const LossResult r = memory_loss(net.forward(batch.input), batch, data.options(), loss);
+    const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, data.options(), loss);
     correct += r.correct;
     e.recalls += r.recalls;
     loss_sum += r.task;
@@ -126,8 +126,10 @@ Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const Lo
 
 TrainResult train(const TrainConfig& c, const std::function<void(const Progress&)>& progress) {
   check_config(c);
+  const Device device = device_from_name(c.device, "--device");
   Generator init(c.seed);
-  MemoryNetwork net(c.data.input_features(), c.network, init);
+  MemoryNetwork net(c.data.input_features(), c.network, init);  // initialised on the host: same weights on any device
+  net.to(device);
   const StoreRecallDataset train_set(c.samples, c.data, split_seed(c.seed, 0));
   const StoreRecallDataset val_set(std::max<int64_t>(1, c.samples / 2), c.data, split_seed(c.seed, 1));
   const StoreRecallDataset test_set(std::max<int64_t>(1, c.samples / 2), c.data, split_seed(c.seed, 2));
@@ -160,7 +162,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       const int64_t end = std::min(train_set.size(), begin + c.batch_size);
       const StoreRecallBatch batch = train_set.batch(begin, end, epoch);
       adam.zero_grad();
-      const LossResult r = memory_loss(net.forward(batch.input), batch, c.data, c.loss);
+      const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, c.data, c.loss);
       r.total.backward();
       adam.step();
       m.train_loss += r.total.item();
@@ -173,7 +175,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
     m.spike_rate /= static_cast<double>(batches);
     m.train_accuracy = static_cast<double>(correct) / static_cast<double>(recalls);
     if ((epoch + 1) % c.eval_every == 0 || epoch + 1 == c.epochs) {
-      m.val_accuracy = evaluate(net, val_set, c.loss, c.batch_size, epoch).accuracy;
+      m.val_accuracy = evaluate(net, val_set, c.loss, c.batch_size, epoch, device).accuracy;
     }
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     result.epochs.push_back(m);
@@ -194,10 +196,10 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       progress(p);
     }
   }
-  const Evaluation test = evaluate(net, test_set, c.loss, c.batch_size, 0);
+  const Evaluation test = evaluate(net, test_set, c.loss, c.batch_size, 0, device);
   result.recall_accuracy = test.accuracy;
   result.test_recalls = test.recalls;
-  const Evaluation long_test = evaluate(net, long_test_set, c.loss, c.batch_size, 0);
+  const Evaluation long_test = evaluate(net, long_test_set, c.loss, c.batch_size, 0, device);
   result.recall_accuracy_long = long_test.accuracy;
   result.test_long_recalls = long_test.recalls;
   return result;

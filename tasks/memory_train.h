@@ -31,6 +31,7 @@ struct TrainConfig {
   uint64_t seed = 0;
   std::string output_dir;       // checkpoint.safetensors and metrics.csv; empty: none written
   bool resume = false;
+  std::string device = "cpu";   // "cpu" or "cuda" (a --config=cuda build): network, gradients, Adam
 };
 
 struct EpochMetrics {
@@ -65,7 +66,7 @@ struct Evaluation {
   int64_t recalls = 0;
 };
 Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const LossOptions& loss, int64_t batch_size,
-                    int64_t epoch = 0);
+                    int64_t epoch = 0, Device device = Device::kCPU);
 
 }  // namespace memory
 }  // namespace norse

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
          //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
-         //tests/models:lif_cuda_model_test //tests/tasks:mnist_cuda_test
+         //tests/models:lif_cuda_model_test //tests/tasks:tasks_cuda_test
          //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
@@ -39,9 +39,9 @@ export LD_LIBRARY_PATH="$here/lib:${cublas_dirs}${LD_LIBRARY_PATH:-}"
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
 for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron_cuda_test recurrent_cuda_test \
-           lif_cuda_model_test mnist_cuda_test lif_cuda_benchmark neuron_cuda_benchmark; do
+           lif_cuda_model_test tasks_cuda_test lif_cuda_benchmark neuron_cuda_benchmark; do
   echo "== $bin"
-  # mnist_cuda_test reads tasks/data/mnist relative to its working directory.
+  # tasks_cuda_test reads tasks/data/mnist relative to its working directory.
   (cd "$here" && "$here/$bin" > "$out/$bin.log" 2>&1) || status=1
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
 done

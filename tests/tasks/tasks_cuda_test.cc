@@ -1,6 +1,7 @@
-// The MNIST task with --device=cuda: the same networks trained on the GPU (the tape's CUDA ops,
-// the fused LIF / LI / encoder loops, Adam) give the CPU's first-batch loss, a falling loss,
-// and a test accuracy near the CPU run's; a checkpoint written on the GPU resumes on the CPU.
+// The tasks with --device=cuda: MNIST's networks trained on the GPU (the tape's CUDA ops, the
+// fused LIF / LI / encoder loops, Adam) give the CPU's first-batch loss, a falling loss and a
+// test accuracy near the CPU run's; a checkpoint written on the GPU resumes on the CPU; the
+// memory task (recurrent LSNN / LIF loops on the GPU) gives the CPU's first loss and learns.
 // Skipped, with the reason, without a CUDA device.
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 #include "core/core.h"
 #include "core/cuda_runtime.h"
 #include "tasks/idx.h"
+#include "tasks/memory_train.h"
 #include "tasks/mnist_train.h"
 #include "tests/testing/skip.h"
 
@@ -74,4 +76,28 @@ TEST_CASE("A checkpoint written by a cuda run resumes on the CPU", "[cuda][mnist
   REQUIRE(resumed.resumed_from_epoch == 1);
   REQUIRE(resumed.epochs.size() == 2);
   REQUIRE(resumed.test_accuracy > 0.2);
+}
+
+TEST_CASE("The memory task trains on cuda as on the CPU (lsnnlif)", "[cuda][memory]") {
+  std::string reason;
+  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  auto run = [](const std::string& device) {
+    memory::TrainConfig c;
+    c.network.neuron_model = "lsnnlif";
+    c.network.hidden = 40;
+    c.data.seq_length = 20;
+    c.samples = 64;
+    c.batch_size = 32;
+    c.epochs = 3;
+    c.eval_every = 3;
+    c.device = device;
+    return memory::train(c, nullptr);
+  };
+  const memory::TrainResult cpu = run("cpu");
+  const memory::TrainResult gpu = run("cuda");
+  REQUIRE(gpu.epochs.size() == 3);
+  REQUIRE(gpu.epochs[0].train_loss == Approx(cpu.epochs[0].train_loss).epsilon(1e-3));
+  REQUIRE(gpu.epochs[0].spike_rate == Approx(cpu.epochs[0].spike_rate).epsilon(1e-3));
+  CAPTURE(gpu.recall_accuracy, cpu.recall_accuracy);
+  REQUIRE(std::abs(gpu.recall_accuracy - cpu.recall_accuracy) <= 0.15);
 }
