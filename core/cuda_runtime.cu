@@ -6,6 +6,7 @@
 #include "core/cuda_allocator.h"
 #include "core/cuda_check.cuh"
 #include "core/device_hooks.h"
+#include "core/tensor_ops_device.h"
 
 namespace norse {
 namespace cuda {
@@ -16,40 +17,24 @@ __global__ void saxpy_kernel(int n, float a, const float* x, float* y) {
   if (i < n) y[i] = a * x[i] + y[i];
 }
 
-// A strided view's layout, passed to kernels by value.
-struct StridedLayout {
-  int rank;
-  int64_t shape[8];
-  int64_t dst_strides[8];
-  int64_t src_strides[8];
-};
+using device_math::StridedLayout;
+using device_math::strided_offsets;
 
+// dst / src strides as strides_a / strides_b (src may be nullptr: a fill).
 StridedLayout make_layout(const int64_t* shape, const int64_t* dst_strides, const int64_t* src_strides, int rank,
                           int64_t* count) {
-  NORSE_CHECK(rank >= 0 && rank <= 8, InvalidArgument, "cuda strided copy", "rank must be in [0, 8], got ", rank);
-  StridedLayout l{};
+  NORSE_CHECK(rank >= 0 && rank <= kCudaMaxDims, InvalidArgument, "cuda strided copy", "rank must be in [0, ",
+              kCudaMaxDims, "], got ", rank);
+  StridedLayout l;
   l.rank = rank;
   *count = 1;
   for (int d = 0; d < rank; ++d) {
     l.shape[d] = shape[d];
-    l.dst_strides[d] = dst_strides[d];
-    l.src_strides[d] = src_strides != nullptr ? src_strides[d] : 0;
+    l.strides_a[d] = dst_strides[d];
+    l.strides_b[d] = src_strides != nullptr ? src_strides[d] : 0;
     *count *= shape[d];
   }
   return l;
-}
-
-// Element k (row-major over shape) -> its offsets in dst and src.
-__device__ void strided_offsets(const StridedLayout& l, int64_t k, int64_t* dst_off, int64_t* src_off) {
-  int64_t d_off = 0, s_off = 0;
-  for (int d = l.rank - 1; d >= 0; --d) {
-    const int64_t i = k % l.shape[d];
-    k /= l.shape[d];
-    d_off += i * l.dst_strides[d];
-    s_off += i * l.src_strides[d];
-  }
-  *dst_off = d_off;
-  *src_off = s_off;
 }
 
 __global__ void copy_strided_kernel(float* dst, const float* src, StridedLayout l, int64_t count) {

@@ -1,5 +1,6 @@
 // The CUDA implementation of core/cuda_tensor_ops.h: element-wise kernels running
 // core/elementwise_math.h, CUB block reductions, cuBLAS GEMMs, im2col convolution and pooling.
+// Each kernel is a grid-stride loop around a per-element function of core/tensor_ops_device.h.
 // Registered with the core at start-up (the library is linked whole).
 //
 // Reductions and scatters are written so that every output element is produced by one thread
@@ -13,6 +14,7 @@
 #include "core/cuda_check.cuh"
 #include "core/cuda_runtime.h"
 #include "core/cuda_tensor_ops.h"
+#include "core/tensor_ops_device.h"
 
 #define NORSE_CUBLAS_CHECK(call)                                                                     \
   do {                                                                                               \
@@ -73,42 +75,26 @@ void gemm_row_major(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
                                  static_cast<int>(std::max<int64_t>(ldc, 1))));
 }
 
-// --- element-wise ------------------------------------------------------------------------------
+// --- kernels: grid-stride loops around core/tensor_ops_device.h ---------------------------------
+
+using device_math::StridedLayout;
 
 __global__ void unary_kernel(UnaryOp op, const float* x, float* out, int64_t n, float a, float b) {
   NORSE_GRID_STRIDE(k, n) { out[k] = apply_unary(op, x[k], a, b); }
 }
 
-struct BinaryLayout {
-  int rank;
-  int64_t shape[kCudaMaxDims];
-  int64_t a_strides[kCudaMaxDims];
-  int64_t b_strides[kCudaMaxDims];
-};
-
 __global__ void binary_contiguous_kernel(BinaryOp op, const float* a, const float* b, float* out, int64_t n) {
   NORSE_GRID_STRIDE(k, n) { out[k] = apply_binary(op, a[k], b[k]); }
 }
 
-__global__ void binary_strided_kernel(BinaryOp op, const float* a, const float* b, BinaryLayout l, float* out,
+__global__ void binary_strided_kernel(BinaryOp op, const float* a, const float* b, StridedLayout l, float* out,
                                       int64_t n) {
-  NORSE_GRID_STRIDE(k, n) {
-    int64_t rest = k, a_off = 0, b_off = 0;
-    for (int d = l.rank - 1; d >= 0; --d) {
-      const int64_t i = rest % l.shape[d];
-      rest /= l.shape[d];
-      a_off += i * l.a_strides[d];
-      b_off += i * l.b_strides[d];
-    }
-    out[k] = apply_binary(op, a[a_off], b[b_off]);
-  }
+  NORSE_GRID_STRIDE(k, n) { out[k] = device_math::binary_at(op, a, b, l, k); }
 }
 
 __global__ void axpy_kernel(float* dst, float alpha, const float* src, int64_t n) {
   NORSE_GRID_STRIDE(k, n) { dst[k] += alpha * src[k]; }
 }
-
-// --- reductions --------------------------------------------------------------------------------
 
 // One block per row; each thread adds a strided subset in double, then CUB reduces the block.
 // Row r is x[r * cols, min((r + 1) * cols, total)) (the last row of sum_all may be short).
@@ -133,110 +119,36 @@ __global__ void sum_columns_kernel(const float* x, int64_t rows, int64_t cols, f
 
 __global__ void max_dim_kernel(const float* x, int64_t outer, int64_t size, int64_t inner, float* values,
                                float* indices) {
-  NORSE_GRID_STRIDE(k, outer * inner) {
-    const int64_t o = k / inner, i = k % inner;
-    const float* p = x + o * size * inner + i;
-    float best = p[0];
-    int64_t arg = 0;
-    for (int64_t j = 1; j < size && !isnan(best); ++j) {
-      const float v = p[j * inner];
-      if (v > best || isnan(v)) {
-        best = v;
-        arg = j;
-      }
-    }
-    values[k] = best;
-    indices[k] = static_cast<float>(arg);
-  }
+  NORSE_GRID_STRIDE(k, outer * inner) { device_math::max_dim_at(x, size, inner, k, values + k, indices + k); }
 }
 
-// grad[o, j, i] = g[o, i] where j is the recorded index, else 0: one thread per grad element.
 __global__ void max_dim_backward_kernel(const float* g, const float* indices, int64_t outer, int64_t size,
                                         int64_t inner, float* grad) {
-  NORSE_GRID_STRIDE(k, outer * size * inner) {
-    const int64_t i = k % inner, j = (k / inner) % size, o = k / (inner * size);
-    const int64_t at = o * inner + i;
-    grad[k] = static_cast<int64_t>(indices[at]) == j ? g[at] : 0.0f;
-  }
+  NORSE_GRID_STRIDE(k, outer * size * inner) { grad[k] = device_math::max_dim_backward_at(g, indices, size, inner, k); }
 }
 
 __global__ void softmax_dim_kernel(const float* x, int64_t outer, int64_t size, int64_t inner, bool log_output,
                                    float* out) {
-  NORSE_GRID_STRIDE(k, outer * inner) {
-    const int64_t o = k / inner, i = k % inner;
-    const float* p = x + o * size * inner + i;
-    float* q = out + o * size * inner + i;
-    float m = -INFINITY;
-    for (int64_t j = 0; j < size; ++j) m = fmaxf(m, p[j * inner]);
-    if (isinf(m) && m < 0.0f) m = 0.0f;  // all -inf: avoid inf - inf
-    double total = 0.0;
-    for (int64_t j = 0; j < size; ++j) total += expf(p[j * inner] - m);
-    if (log_output) {
-      const float log_total = static_cast<float>(::log(total));
-      for (int64_t j = 0; j < size; ++j) q[j * inner] = p[j * inner] - m - log_total;
-    } else {
-      const float inv = static_cast<float>(1.0 / total);
-      for (int64_t j = 0; j < size; ++j) q[j * inner] = expf(p[j * inner] - m) * inv;
-    }
-  }
+  NORSE_GRID_STRIDE(k, outer * inner) { device_math::softmax_column(x, size, inner, log_output, k, out); }
 }
 
-// --- convolution -------------------------------------------------------------------------------
-
-// cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride - pad + i, ox*stride - pad + j].
 __global__ void im2col_kernel(const float* input, ConvDims g, int64_t b0, int64_t bc, float* cols) {
-  const int64_t plane = g.out_h * g.out_w, width = bc * plane, patch = g.channels * g.kh * g.kw;
-  NORSE_GRID_STRIDE(k, patch * width) {
-    const int64_t row = k / width, col = k % width;
-    const int64_t c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw;
-    const int64_t s = col / plane, oy = (col % plane) / g.out_w, ox = col % g.out_w;
-    const int64_t y = oy * g.stride - g.padding + i, x = ox * g.stride - g.padding + j;
-    cols[k] = (y >= 0 && y < g.height && x >= 0 && x < g.width)
-                  ? input[(((b0 + s) * g.channels + c) * g.height + y) * g.width + x]
-                  : 0.0f;
-  }
+  const int64_t n = g.channels * g.kh * g.kw * bc * g.out_h * g.out_w;
+  NORSE_GRID_STRIDE(k, n) { cols[k] = device_math::im2col_at(input, g, b0, bc, k); }
 }
 
-// The adjoint of im2col, gathered: each input element of samples [b0, b0+bc) sums the columns
-// that read it (one thread per element, no atomics).
 __global__ void col2im_kernel(const float* cols, ConvDims g, int64_t b0, int64_t bc, float* grad_input) {
-  const int64_t plane = g.out_h * g.out_w, width = bc * plane;
-  NORSE_GRID_STRIDE(k, bc * g.channels * g.height * g.width) {
-    const int64_t x = k % g.width, y = (k / g.width) % g.height;
-    const int64_t c = (k / (g.width * g.height)) % g.channels, s = k / (g.width * g.height * g.channels);
-    float acc = 0.0f;
-    for (int64_t i = 0; i < g.kh; ++i) {
-      const int64_t ty = y + g.padding - i;
-      if (ty < 0 || ty % g.stride != 0) continue;
-      const int64_t oy = ty / g.stride;
-      if (oy >= g.out_h) continue;
-      for (int64_t j = 0; j < g.kw; ++j) {
-        const int64_t tx = x + g.padding - j;
-        if (tx < 0 || tx % g.stride != 0) continue;
-        const int64_t ox = tx / g.stride;
-        if (ox >= g.out_w) continue;
-        acc += cols[((c * g.kh + i) * g.kw + j) * width + s * plane + oy * g.out_w + ox];
-      }
-    }
-    grad_input[b0 * g.channels * g.height * g.width + k] = acc;
-  }
+  const int64_t per_sample = g.channels * g.height * g.width;
+  NORSE_GRID_STRIDE(k, bc * per_sample) { grad_input[b0 * per_sample + k] = device_math::col2im_at(cols, g, bc, k); }
 }
 
-// y [O, bc*plane] -> out [bc, O, plane] (+ bias[o]).
 __global__ void conv_output_kernel(const float* y, const float* bias, ConvDims g, int64_t bc, float* out) {
-  const int64_t plane = g.out_h * g.out_w;
-  NORSE_GRID_STRIDE(k, bc * g.out_channels * plane) {
-    const int64_t p = k % plane, o = (k / plane) % g.out_channels, s = k / (plane * g.out_channels);
-    out[k] = y[o * bc * plane + s * plane + p] + (bias != nullptr ? bias[o] : 0.0f);
-  }
+  NORSE_GRID_STRIDE(k, bc * g.out_channels * g.out_h * g.out_w) { out[k] = device_math::conv_output_at(y, bias, g, bc, k); }
 }
 
-// grad_output [bc, O, plane] (samples from b0) -> gm [O, bc*plane].
 __global__ void gather_grad_output_kernel(const float* grad_output, ConvDims g, int64_t b0, int64_t bc, float* gm) {
-  const int64_t plane = g.out_h * g.out_w;
-  NORSE_GRID_STRIDE(k, g.out_channels * bc * plane) {
-    const int64_t o = k / (bc * plane), s = (k / plane) % bc, p = k % plane;
-    gm[k] = grad_output[((b0 + s) * g.out_channels + o) * plane + p];
+  NORSE_GRID_STRIDE(k, g.out_channels * bc * g.out_h * g.out_w) {
+    gm[k] = device_math::gather_grad_output_at(grad_output, g, b0, bc, k);
   }
 }
 
@@ -245,90 +157,24 @@ int64_t conv_chunk(const ConvDims& g) {
   return std::max<int64_t>(1, std::min(g.batch, kMaxColsElements / per_sample));
 }
 
-// --- pooling -----------------------------------------------------------------------------------
-
 __global__ void max_pool2d_kernel(const float* input, PoolDims g, float* values, float* indices) {
-  NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) {
-    const int64_t ox = k % g.out_w, oy = (k / g.out_w) % g.out_h, p = k / (g.out_w * g.out_h);
-    const float* plane = input + p * g.height * g.width;
-    float best = -INFINITY;
-    int64_t arg = -1;
-    for (int64_t i = 0; i < g.kernel; ++i) {
-      const int64_t y = oy * g.stride - g.padding + i;
-      if (y < 0 || y >= g.height) continue;
-      for (int64_t j = 0; j < g.kernel; ++j) {
-        const int64_t x = ox * g.stride - g.padding + j;
-        if (x < 0 || x >= g.width) continue;
-        const float v = plane[y * g.width + x];
-        if (arg < 0 || v > best || isnan(v)) {
-          best = v;
-          arg = y * g.width + x;
-          if (isnan(v)) break;  // as the CPU: stops this window row at the first NaN
-        }
-      }
-    }
-    values[k] = best;
-    indices[k] = static_cast<float>(arg);
-  }
-}
-
-// The output windows that cover input row/column `y` (padding and stride as in the forward).
-__device__ void covering(int64_t y, int64_t kernel, int64_t stride, int64_t padding, int64_t out, int64_t* lo,
-                         int64_t* hi) {
-  const int64_t top = y + padding;  // window o covers y when o*stride <= top < o*stride + kernel
-  *lo = top >= kernel ? (top - kernel) / stride + 1 : 0;
-  *hi = min(top / stride, out - 1);
+  NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) { device_math::max_pool2d_at(input, g, k, values + k, indices + k); }
 }
 
 __global__ void max_pool2d_backward_kernel(const float* grad_output, const float* indices, PoolDims g,
                                            float* grad_input) {
   NORSE_GRID_STRIDE(k, g.planes * g.height * g.width) {
-    const int64_t x = k % g.width, y = (k / g.width) % g.height, p = k / (g.width * g.height);
-    const int64_t at = y * g.width + x;
-    int64_t y_lo, y_hi, x_lo, x_hi;
-    covering(y, g.kernel, g.stride, g.padding, g.out_h, &y_lo, &y_hi);
-    covering(x, g.kernel, g.stride, g.padding, g.out_w, &x_lo, &x_hi);
-    float acc = 0.0f;
-    for (int64_t oy = y_lo; oy <= y_hi; ++oy) {
-      for (int64_t ox = x_lo; ox <= x_hi; ++ox) {
-        const int64_t o = (p * g.out_h + oy) * g.out_w + ox;
-        if (static_cast<int64_t>(indices[o]) == at) acc += grad_output[o];
-      }
-    }
-    grad_input[k] = acc;
+    grad_input[k] = device_math::max_pool2d_backward_at(grad_output, indices, g, k);
   }
 }
 
 __global__ void avg_pool2d_kernel(const float* input, PoolDims g, float* out) {
-  const float inv = 1.0f / static_cast<float>(g.kernel * g.kernel);
-  NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) {
-    const int64_t ox = k % g.out_w, oy = (k / g.out_w) % g.out_h, p = k / (g.out_w * g.out_h);
-    const float* plane = input + p * g.height * g.width;
-    float acc = 0.0f;
-    for (int64_t i = 0; i < g.kernel; ++i) {
-      const int64_t y = oy * g.stride - g.padding + i;
-      if (y < 0 || y >= g.height) continue;
-      for (int64_t j = 0; j < g.kernel; ++j) {
-        const int64_t x = ox * g.stride - g.padding + j;
-        if (x >= 0 && x < g.width) acc += plane[y * g.width + x];
-      }
-    }
-    out[k] = acc * inv;
-  }
+  NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) { out[k] = device_math::avg_pool2d_at(input, g, k); }
 }
 
 __global__ void avg_pool2d_backward_kernel(const float* grad_output, PoolDims g, float* grad_input) {
-  const float inv = 1.0f / static_cast<float>(g.kernel * g.kernel);
   NORSE_GRID_STRIDE(k, g.planes * g.height * g.width) {
-    const int64_t x = k % g.width, y = (k / g.width) % g.height, p = k / (g.width * g.height);
-    int64_t y_lo, y_hi, x_lo, x_hi;
-    covering(y, g.kernel, g.stride, g.padding, g.out_h, &y_lo, &y_hi);
-    covering(x, g.kernel, g.stride, g.padding, g.out_w, &x_lo, &x_hi);
-    float acc = 0.0f;
-    for (int64_t oy = y_lo; oy <= y_hi; ++oy) {
-      for (int64_t ox = x_lo; ox <= x_hi; ++ox) acc += grad_output[(p * g.out_h + oy) * g.out_w + ox] * inv;
-    }
-    grad_input[k] = acc;
+    grad_input[k] = device_math::avg_pool2d_backward_at(grad_output, g, k);
   }
 }
 
@@ -360,12 +206,12 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
       check_launch("binary_contiguous_kernel");
       return;
     }
-    BinaryLayout l{};
+    StridedLayout l;
     l.rank = rank;
     for (int d = 0; d < rank; ++d) {
       l.shape[d] = shape[d];
-      l.a_strides[d] = a_strides[d];
-      l.b_strides[d] = b_strides[d];
+      l.strides_a[d] = a_strides[d];
+      l.strides_b[d] = b_strides[d];
     }
     binary_strided_kernel<<<grid_for(n), kThreads>>>(op, a, b, l, out, n);
     check_launch("binary_strided_kernel");

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/core.h"
-#include "core/cuda_runtime.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
 #include "tests/testing/vector_compare.h"
 
@@ -21,11 +21,6 @@ using testing::require_close;
 
 namespace {
 
-#define NORSE_REQUIRE_GPU()                                                   \
-  do {                                                                        \
-    std::string reason_;                                                      \
-    if (cuda::device_count(&reason_) == 0) NORSE_SKIP("no CUDA device: " + reason_); \
-  } while (false)
 
 Tensor random_tensor(const Shape& shape, std::mt19937& rng, float lo = -2.0f, float hi = 2.0f) {
   return from_vector(testing::random_vector(static_cast<size_t>(shape_numel(shape)), lo, hi, rng), shape);

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "core/core.h"
-#include "core/cuda_runtime.h"
 #include "models/li.h"
 #include "models/lif.h"
 #include "models/lif_box.h"
@@ -19,13 +18,13 @@
 #include "models/encoders.h"
 #include "models/optim.h"
 #include "tests/testing/vector_compare.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
 
 using namespace norse;
 
 TEST_CASE("lif_sequence on cuda equals the CPU (inference)", "[cuda][lif][models]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Generator g(3);
   const Tensor x = mul(rand({40, 8, 300}, g), 3.0f);
   lif::Params p;
@@ -41,8 +40,7 @@ TEST_CASE("lif_sequence on cuda equals the CPU (inference)", "[cuda][lif][models
 }
 
 TEST_CASE("li_sequence and lsnn_sequence on cuda equal the CPU (inference)", "[cuda][models]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Generator g(4);
   const Tensor x = mul(rand({30, 4, 200}, g), 3.0f);
   const Tensor xd = x.to(Device::kCUDA);
@@ -106,8 +104,7 @@ Variable weigh(const Variable& a, const Tensor& w) { return sum(a * Variable(w.t
 }  // namespace
 
 TEST_CASE("lif_sequence trains on cuda as on the CPU", "[cuda][lif][models][autograd]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Generator g(11);
   const Tensor x = mul(rand({25, 3, 64}, g), 4.0f);
   const Tensor w_z = rand({25, 3, 64}, g, -1.0f, 1.0f), w_v = rand({25, 3, 64}, g, -1.0f, 1.0f);
@@ -125,8 +122,7 @@ TEST_CASE("lif_sequence trains on cuda as on the CPU", "[cuda][lif][models][auto
 }
 
 TEST_CASE("LI, LSNN, LIFBox and the LIF encoder train on cuda as on the CPU", "[cuda][models][autograd]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Generator g(12);
   const Tensor x = mul(rand({20, 2, 48}, g), 3.0f);
   const Tensor w = rand({20, 2, 48}, g, -1.0f, 1.0f);
@@ -174,12 +170,11 @@ TEST_CASE("LI, LSNN, LIFBox and the LIF encoder train on cuda as on the CPU", "[
 }
 
 TEST_CASE("Adam steps on cuda as on the CPU", "[cuda][optim]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Generator g(13);
   const Tensor start = rand({1000}, g, -1.0f, 1.0f), target = rand({1000}, g, -1.0f, 1.0f);
   auto run = [&](Device device) {
-    Variable p(start.to(device), true);
+    Variable p(start.to(device).clone(), true);  // Adam updates in place: never the shared `start`
     optim::AdamOptions o;
     o.lr = 0.01f;
     o.weight_decay = 0.01f;
@@ -196,8 +191,7 @@ TEST_CASE("Adam steps on cuda as on the CPU", "[cuda][optim]") {
 }
 
 TEST_CASE("The recurrent LIF and LSNN models train on cuda as on the CPU", "[cuda][models][recurrent][autograd]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Generator g(14);
   const Tensor x = mul(rand({30, 4, 20}, g), 2.0f);
   const Tensor w_in = rand({32, 20}, g, -0.5f, 1.0f), w_rec = rand({32, 32}, g, -0.3f, 0.3f);
