@@ -129,6 +129,7 @@ NORSE_INSTANTIATE_CUDA_NEURON(LIFBoxModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LIModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LSNNModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LIFCurrentEncoderModel)
+NORSE_INSTANTIATE_CUDA_NEURON(LIBoxModel)
 
 #undef NORSE_INSTANTIATE_CUDA_NEURON
 
@@ -144,7 +145,7 @@ bool register_model() {
 
 // Makes the loops reachable from models/neuron_op.h when this library is linked.
 const bool g_registered = register_model<LIFBoxModel>() && register_model<LIModel>() && register_model<LSNNModel>() &&
-                          register_model<LIFCurrentEncoderModel>();
+                          register_model<LIFCurrentEncoderModel>() && register_model<LIBoxModel>();
 
 }  // namespace
 

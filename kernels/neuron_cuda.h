@@ -5,7 +5,7 @@
 // runs (kernels/<model>_math.h), so the CPU tests cover the math the GPU runs.
 //
 // Instantiated for the models the CUDA backend serves (kernels/neuron_cuda.cu): LIFBox, LI,
-// LSNN (feed-forward) and the constant-current LIF encoder. Bytes per neuron-step: forward reads x, writes z (spiking models) and
+// LIBox, LSNN (feed-forward) and the constant-current LIF encoder. Bytes per neuron-step: forward reads x, writes z (spiking models) and
 // the saved state (4 * kStates); backward reads the saved state, x and grad_z, writes grad_x.
 // Only with --config=cuda (target //kernels:neuron_cuda).
 #ifndef NORSE_KERNELS_NEURON_CUDA_H_

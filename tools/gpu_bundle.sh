@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
          //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
-         //tests/models:lif_cuda_model_test //tests/tasks:tasks_cuda_test
+         //tests/models:lif_cuda_model_test //tests/tasks:tasks_cuda_test //tests/conformance:conformance_cuda
          //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
@@ -18,11 +18,18 @@ rm -rf gpu_bundle
 mkdir -p gpu_bundle/lib
 for t in "${targets[@]}"; do
   path="bazel-bin/$(sed -E 's|^//||; s|:|/|' <<<"$t")"
-  cp "$path" gpu_bundle/
+  # Stripped and gzipped: the device machine's carry limit is 64 MiB (the fat binaries hold
+  # sm_80 + sm_90 code each); run.sh unpacks them there.
+  cp "$path" "gpu_bundle/$(basename "$path")"
+  chmod u+w "gpu_bundle/$(basename "$path")"
+  strip "gpu_bundle/$(basename "$path")"
+  gzip -9 "gpu_bundle/$(basename "$path")"
 done
 cuda_lib="${CUDA_PATH:-/usr/local/cuda}/lib64"
 cp -L "$cuda_lib"/libcudart.so.* gpu_bundle/lib/ 2>/dev/null || true
 cp -L "$(gcc -print-file-name=libgomp.so.1)" gpu_bundle/lib/
+mkdir -p gpu_bundle/conformance/fixtures && touch gpu_bundle/conformance/anchor
+cp ../shared/conformance/*.json gpu_bundle/conformance/fixtures/
 mkdir -p gpu_bundle/tasks/data/mnist
 cp tasks/data/mnist/*.gz gpu_bundle/tasks/data/mnist/
 cat > gpu_bundle/run.sh <<'RUN'
@@ -36,13 +43,21 @@ mkdir -p "$out"
 # the nvidia-cublas Python package of its image).
 cublas_dirs=$(find /usr/local/cuda*/lib64 /usr/lib/x86_64-linux-gnu /opt -name 'libcublasLt.so.13' -printf '%h:' 2>/dev/null || true)
 export LD_LIBRARY_PATH="$here/lib:${cublas_dirs}${LD_LIBRARY_PATH:-}"
+bin_dir=$(mktemp -d)
+for packed in "$here"/*.gz; do
+  gunzip -c "$packed" > "$bin_dir/$(basename "$packed" .gz)"
+  chmod +x "$bin_dir/$(basename "$packed" .gz)"
+done
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
 for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron_cuda_test recurrent_cuda_test \
-           lif_cuda_model_test tasks_cuda_test lif_cuda_benchmark neuron_cuda_benchmark; do
+           lif_cuda_model_test tasks_cuda_test conformance_cuda lif_cuda_benchmark neuron_cuda_benchmark; do
   echo "== $bin"
-  # tasks_cuda_test reads tasks/data/mnist relative to its working directory.
-  (cd "$here" && "$here/$bin" > "$out/$bin.log" 2>&1) || status=1
+  # tasks_cuda_test reads tasks/data/mnist relative to its working directory; conformance_cuda
+  # takes the fixtures' anchor (fixtures/ beside it) and --device=cuda.
+  args=()
+  [ "$bin" = conformance_cuda ] && args=("$here/conformance/anchor" --device=cuda)
+  (cd "$here" && "$bin_dir/$bin" ${args[@]+"${args[@]}"} > "$out/$bin.log" 2>&1) || status=1
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
 done
 exit $status

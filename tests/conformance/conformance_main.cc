@@ -4,6 +4,10 @@
 //   bazel test //tests:conformance --test_env=NORSE_CONFORMANCE_DIR=/path/to/fixtures
 //
 // Default directory: ../shared/conformance beside the workspace (@norse_conformance).
+//
+// --device=cuda (the conformance_cuda and conformance_emulated targets): the fixtures of the
+// models with a CUDA path run with their tensors on cuda (a GPU, or the host emulation of the
+// CUDA backend, tests/testing/gpu.h); the other fixtures are not run (listed, not counted).
 // Each case prints `PASS <name>` or `FAIL <name>: <reason>`; a model/mode without an
 // implementation fails with "not implemented: <model>/<mode>". The run ends with
 // `N passed, M failed` and a breakdown of the not-implemented cases by the issue they belong to.
@@ -23,6 +27,7 @@
 
 #include "tests/conformance/fixture.h"
 #include "tests/conformance/runner.h"
+#include "tests/testing/gpu.h"
 
 namespace norse {
 namespace conformance {
@@ -115,7 +120,7 @@ CaseOutcome run_case(const Fixture& f) {
       if (out == outputs.end()) throw Error(str_cat("differentiated output '", k, "' was not produced"));
       if (!out->second.requires_grad()) continue;  // no path from any input with a gradient
       roots.push_back(out->second);
-      grads.push_back(f.tensors.at("grad_output." + k));
+      grads.push_back(f.tensors.at("grad_output." + k).to(out->second.value().device()));
     }
     if (!roots.empty()) backward(roots, grads);
   }
@@ -142,6 +147,10 @@ CaseOutcome run_case(const Fixture& f) {
         continue;
       }
       actual = out->second.value();
+      if (actual.device() != case_device()) {
+        failures.push_back(str_cat(key, " is on ", device_name(actual.device()), ", not on ", device_name(case_device())));
+        continue;
+      }
     }
     const std::string message = compare(key, actual, expected, f.tolerance_for(key));
     if (!message.empty()) failures.push_back(message);
@@ -149,6 +158,16 @@ CaseOutcome run_case(const Fixture& f) {
   outcome.passed = failures.empty();
   for (size_t k = 0; k < failures.size(); ++k) outcome.message += (k ? "; " : "") + failures[k];
   return outcome;
+}
+
+// The models whose every op has a CUDA path (the cuda conformance run takes only these).
+bool has_cuda_path(const std::string& model) {
+  static const char* const kModels[] = {"lif", "lif_box", "li", "li_box", "lsnn", "encoder_constant_current_lif",
+                                        "network_linear_lif_linear_li"};
+  for (const char* m : kModels) {
+    if (model == m) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> list_fixtures(const std::string& dir) {
@@ -170,12 +189,30 @@ std::vector<std::string> list_fixtures(const std::string& dir) {
 
 int main(int argc, char** argv) {
   using namespace norse::conformance;
-  std::string dir;
+  std::string dir, anchor;
+  bool on_cuda = false;
+  for (int k = 1; k < argc; ++k) {
+    const std::string arg = argv[k];
+    if (arg == "--device=cuda") {
+      on_cuda = true;
+    } else {
+      anchor = arg;
+    }
+  }
+  if (on_cuda) {
+    std::string reason;
+    if (!norse::testing::gpu_available(&reason)) {
+      std::printf("SKIPPED conformance on cuda: no CUDA device: %s\nNORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n",
+                  reason.c_str());
+      return 0;
+    }
+    case_device() = norse::Device::kCUDA;
+    std::printf("conformance on cuda (%s)\n", norse::testing::gpu_kind());
+  }
   if (const char* env = std::getenv("NORSE_CONFORMANCE_DIR"); env != nullptr && env[0] != '\0') {
     dir = env;
-  } else if (argc > 1) {
-    // argv[1] is @norse_conformance//:anchor; the fixtures are in fixtures/ beside it.
-    const std::string anchor = argv[1];
+  } else if (!anchor.empty()) {
+    // The argument is @norse_conformance//:anchor; the fixtures are in fixtures/ beside it.
     const size_t slash = anchor.rfind('/');
     dir = (slash == std::string::npos ? std::string(".") : anchor.substr(0, slash)) + "/fixtures";
   }
@@ -196,6 +233,10 @@ int main(int argc, char** argv) {
     try {
       const Fixture f = load_fixture(path);
       name = f.name;
+      if (on_cuda && !has_cuda_path(f.model)) {
+        std::printf("---- %s: not run on cuda (%s has no CUDA path)\n", name.c_str(), f.model.c_str());
+        continue;
+      }
       outcome = run_case(f);
       if (outcome.not_implemented) ++pending_by_owner[owner_of(f.model)];
     } catch (const std::exception& e) {

@@ -9,7 +9,7 @@ CaseContext::CaseContext(const Fixture& fixture)
 Variable CaseContext::make_leaf(const std::string& key, const Tensor& value) {
   auto it = leaves_.find(key);
   if (it != leaves_.end()) return it->second;
-  Variable v(value.clone(), f_.expects("grad." + key));
+  Variable v(value.clone().to(key.rfind("param.", 0) == 0 ? Device::kCPU : case_device()), f_.expects("grad." + key));
   leaves_[key] = v;
   return v;
 }
@@ -35,6 +35,11 @@ Variable CaseContext::param(const std::string& name, const std::string& prefix) 
 Surrogate CaseContext::method(const std::string& prefix) const { return parse_surrogate(f_.string_param(prefix + "method")); }
 
 float CaseContext::alpha(const std::string& prefix) const { return f_.number(prefix + "alpha"); }
+
+Device& case_device() {
+  static Device device = Device::kCPU;
+  return device;
+}
 
 std::map<std::string, Handler>& registry() {
   static std::map<std::string, Handler> handlers;

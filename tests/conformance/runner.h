@@ -50,6 +50,11 @@ class NotImplemented : public Error {
 };
 
 using Outputs = std::map<std::string, Variable>;
+
+// Where the fixtures' tensors (inputs, states, weights, tensor parameters) are placed: the CPU,
+// or cuda for the GPU runs (--device=cuda). Scalar parameters stay on the host, as a user's
+// would. Set once by main() before any case runs.
+Device& case_device();
 using Handler = std::function<Outputs(CaseContext&)>;
 
 // "model/mode" -> handler. Handlers register themselves from the cases_*.cc files.

@@ -245,6 +245,7 @@ void install() {
   emulate_neuron_loops<kernels::LIModel>();
   emulate_neuron_loops<kernels::LSNNModel>();
   emulate_neuron_loops<kernels::LIFCurrentEncoderModel>();
+  emulate_neuron_loops<kernels::LIBoxModel>();
   emulate_recurrent_loops<kernels::LIFModel>();
   emulate_recurrent_loops<kernels::LSNNModel>();
   kernels::register_cuda_adam_step(&kernels::adam_step_cpu);
