@@ -25,16 +25,7 @@ StridedLayout make_layout(const int64_t* shape, const int64_t* dst_strides, cons
                           int64_t* count) {
   NORSE_CHECK(rank >= 0 && rank <= kCudaMaxDims, InvalidArgument, "cuda strided copy", "rank must be in [0, ",
               kCudaMaxDims, "], got ", rank);
-  StridedLayout l;
-  l.rank = rank;
-  *count = 1;
-  for (int d = 0; d < rank; ++d) {
-    l.shape[d] = shape[d];
-    l.strides_a[d] = dst_strides[d];
-    l.strides_b[d] = src_strides != nullptr ? src_strides[d] : 0;
-    *count *= shape[d];
-  }
-  return l;
+  return device_math::make_strided_layout(shape, dst_strides, src_strides, rank, count);
 }
 
 __global__ void copy_strided_kernel(float* dst, const float* src, StridedLayout l, int64_t count) {

@@ -14,6 +14,7 @@
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/tensor_ops_device.h"
 #include "core/tensor_ops.h"
 
 namespace norse {
@@ -307,32 +308,12 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   const float* src = input.data();
   float* values = r.values.data();
   float* indices = r.indices.data();
+  // The same per-output function as the CUDA kernel (core/tensor_ops_device.h).
+  const PoolDims dims = g.dims();
+  const int64_t per_plane = g.out_h * g.out_w;
   parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      const float* plane = src + p * g.height * g.width;
-      for (int64_t oy = 0; oy < g.out_h; ++oy) {
-        for (int64_t ox = 0; ox < g.out_w; ++ox) {
-          float best = -std::numeric_limits<float>::infinity();
-          int64_t arg = -1;
-          for (int64_t i = 0; i < g.kernel; ++i) {
-            const int64_t y = oy * g.stride - g.padding + i;
-            if (y < 0 || y >= g.height) continue;
-            for (int64_t j = 0; j < g.kernel; ++j) {
-              const int64_t x = ox * g.stride - g.padding + j;
-              if (x < 0 || x >= g.width) continue;
-              const float v = plane[y * g.width + x];
-              if (arg < 0 || v > best || std::isnan(v)) {
-                best = v;
-                arg = y * g.width + x;
-                if (std::isnan(v)) break;
-              }
-            }
-          }
-          const int64_t k = (p * g.out_h + oy) * g.out_w + ox;
-          values[k] = best;
-          indices[k] = static_cast<float>(arg);
-        }
-      }
+    for (int64_t k = begin * per_plane; k < end * per_plane; ++k) {
+      device_math::max_pool2d_at(src, dims, k, values + k, indices + k);
     }
   });
   return r;
@@ -382,25 +363,11 @@ Tensor avg_pool2d(const Tensor& input_in, const Pool2dOptions& options) {
   Tensor out = Tensor::empty({input.size(0), input.size(1), g.out_h, g.out_w});
   const float* src = input.data();
   float* dst = out.data();
-  const float inv = 1.0f / static_cast<float>(g.kernel * g.kernel);
+  // The same per-output function as the CUDA kernel (core/tensor_ops_device.h).
+  const PoolDims dims = g.dims();
+  const int64_t per_plane = g.out_h * g.out_w;
   parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      const float* plane = src + p * g.height * g.width;
-      for (int64_t oy = 0; oy < g.out_h; ++oy) {
-        for (int64_t ox = 0; ox < g.out_w; ++ox) {
-          float acc = 0.0f;
-          for (int64_t i = 0; i < g.kernel; ++i) {
-            const int64_t y = oy * g.stride - g.padding + i;
-            if (y < 0 || y >= g.height) continue;
-            for (int64_t j = 0; j < g.kernel; ++j) {
-              const int64_t x = ox * g.stride - g.padding + j;
-              if (x >= 0 && x < g.width) acc += plane[y * g.width + x];
-            }
-          }
-          dst[(p * g.out_h + oy) * g.out_w + ox] = acc * inv;
-        }
-      }
-    }
+    for (int64_t k = begin * per_plane; k < end * per_plane; ++k) dst[k] = device_math::avg_pool2d_at(src, dims, k);
   });
   return out;
 }

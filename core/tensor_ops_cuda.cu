@@ -5,25 +5,16 @@
 //
 // Reductions and scatters are written so that every output element is produced by one thread
 // (or one block) in a fixed order: no atomics, so results are identical run to run.
-#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cub/block/block_reduce.cuh>
 
+#include "core/cublas.cuh"
 #include "core/cuda_check.cuh"
 #include "core/cuda_runtime.h"
 #include "core/cuda_tensor_ops.h"
 #include "core/tensor_ops_device.h"
-
-#define NORSE_CUBLAS_CHECK(call)                                                                     \
-  do {                                                                                               \
-    const cublasStatus_t norse_cublas_status_ = (call);                                              \
-    if (norse_cublas_status_ != CUBLAS_STATUS_SUCCESS) {                                             \
-      throw ::norse::CudaError(::norse::str_cat(#call, " failed at ", __FILE__, ":", __LINE__, ": ", \
-                                                cublasGetStatusString(norse_cublas_status_)));       \
-    }                                                                                                \
-  } while (false)
 
 namespace norse {
 namespace {
@@ -50,17 +41,6 @@ void check_launch(const char* kernel) {
   }
 }
 
-cublasHandle_t cublas() {
-  static cublasHandle_t handle = [] {
-    cublasHandle_t h = nullptr;
-    NORSE_CUBLAS_CHECK(cublasCreate(&h));
-    // Exact FP32 products (no TF32): the GPU then agrees with the CPU to float rounding.
-    NORSE_CUBLAS_CHECK(cublasSetMathMode(h, CUBLAS_PEDANTIC_MATH));
-    return h;
-  }();
-  return handle;
-}
-
 // Row-major c[m, n] (leading stride ldc) = op(a) @ op(b) + beta * c, where op(a) is a[m, k]
 // stored row-major with leading stride lda, or (trans_a) the transpose of a row-major [k, m].
 // cuBLAS is column-major: row-major C = A B is column-major C^T = B^T A^T.
@@ -68,7 +48,7 @@ void gemm_row_major(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
                     const float* b, int64_t ldb, float* c, int64_t ldc, float beta) {
   if (m == 0 || n == 0) return;
   const float one = 1.0f;
-  NORSE_CUBLAS_CHECK(cublasSgemm(cublas(), trans_b ? CUBLAS_OP_T : CUBLAS_OP_N, trans_a ? CUBLAS_OP_T : CUBLAS_OP_N,
+  NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), trans_b ? CUBLAS_OP_T : CUBLAS_OP_N, trans_a ? CUBLAS_OP_T : CUBLAS_OP_N,
                                  static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), &one, b,
                                  static_cast<int>(std::max<int64_t>(ldb, 1)), a,
                                  static_cast<int>(std::max<int64_t>(lda, 1)), &beta, c,
@@ -206,13 +186,7 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
       check_launch("binary_contiguous_kernel");
       return;
     }
-    StridedLayout l;
-    l.rank = rank;
-    for (int d = 0; d < rank; ++d) {
-      l.shape[d] = shape[d];
-      l.strides_a[d] = a_strides[d];
-      l.strides_b[d] = b_strides[d];
-    }
+    const StridedLayout l = device_math::make_strided_layout(shape, a_strides, b_strides, rank, &n);
     binary_strided_kernel<<<grid_for(n), kThreads>>>(op, a, b, l, out, n);
     check_launch("binary_strided_kernel");
   }
@@ -367,6 +341,21 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
     check_launch("avg_pool2d_backward_kernel");
   }
 };
+
+}  // namespace
+
+cublasHandle_t cuda::cublas_handle() {
+  static cublasHandle_t handle = [] {
+    cublasHandle_t h = nullptr;
+    NORSE_CUBLAS_CHECK(cublasCreate(&h));
+    // Exact FP32 products (no TF32): the GPU then agrees with the CPU to float rounding.
+    NORSE_CUBLAS_CHECK(cublasSetMathMode(h, CUBLAS_PEDANTIC_MATH));
+    return h;
+  }();
+  return handle;
+}
+
+namespace {
 
 const bool g_registered = [] {
   static const CudaTensorOpsImpl impl;

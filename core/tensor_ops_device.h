@@ -26,6 +26,22 @@ struct StridedLayout {
   int64_t strides_b[kCudaMaxDims] = {};  // src, or operand b
 };
 
+// The layout of `rank` (<= kCudaMaxDims, checked by the callers) dimensions of `shape` with
+// strides a and b (b may be nullptr: zeros); `count` receives the element count.
+inline StridedLayout make_strided_layout(const int64_t* shape, const int64_t* a, const int64_t* b, int rank,
+                                         int64_t* count) {
+  StridedLayout l;
+  l.rank = rank;
+  *count = 1;
+  for (int d = 0; d < rank; ++d) {
+    l.shape[d] = shape[d];
+    l.strides_a[d] = a[d];
+    l.strides_b[d] = b != nullptr ? b[d] : 0;
+    *count *= shape[d];
+  }
+  return l;
+}
+
 // Element k (row-major over shape) -> its offsets in the two views.
 NORSE_HD inline void strided_offsets(const StridedLayout& l, int64_t k, int64_t* off_a, int64_t* off_b) {
   int64_t a = 0, b = 0;

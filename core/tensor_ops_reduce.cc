@@ -9,6 +9,7 @@
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/tensor_ops_device.h"
 #include "core/tensor_ops.h"
 
 namespace norse {
@@ -178,22 +179,9 @@ MaxResult max(const Tensor& x, int64_t dim, bool keepdim) {
   const float* src = in.data();
   float* values = r.values.data();
   float* indices = r.indices.data();
+  // The same per-column function as the CUDA kernel (core/tensor_ops_device.h).
   parallel_for(s.outer * s.inner, 4096, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) {
-      const int64_t o = k / s.inner, i = k % s.inner;
-      const float* p = src + o * s.size * s.inner + i;
-      float best = p[0];
-      int64_t arg = 0;
-      for (int64_t j = 1; j < s.size && !std::isnan(best); ++j) {
-        const float v = p[j * s.inner];
-        if (v > best || std::isnan(v)) {  // NaN propagates, as in PyTorch
-          best = v;
-          arg = j;
-        }
-      }
-      values[k] = best;
-      indices[k] = static_cast<float>(arg);
-    }
+    for (int64_t k = begin; k < end; ++k) device_math::max_dim_at(src, s.size, s.inner, k, values + k, indices + k);
   });
   return r;
 }
@@ -236,24 +224,9 @@ Tensor softmax_impl(const char* op, const Tensor& x, int64_t dim) {
   Tensor out = Tensor::empty(in.shape());
   const float* src = in.data();
   float* dst = out.data();
+  // The same per-column function as the CUDA kernel (core/tensor_ops_device.h).
   parallel_for(s.outer * s.inner, 1024, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) {
-      const int64_t o = k / s.inner, i = k % s.inner;
-      const float* p = src + o * s.size * s.inner + i;
-      float* q = dst + o * s.size * s.inner + i;
-      float m = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < s.size; ++j) m = std::max(m, p[j * s.inner]);
-      if (std::isinf(m) && m < 0) m = 0.0f;  // all -inf: avoid inf - inf
-      double total = 0.0;
-      for (int64_t j = 0; j < s.size; ++j) total += std::exp(p[j * s.inner] - m);
-      if (kLog) {
-        const float log_total = static_cast<float>(std::log(total));
-        for (int64_t j = 0; j < s.size; ++j) q[j * s.inner] = p[j * s.inner] - m - log_total;
-      } else {
-        const float inv = static_cast<float>(1.0 / total);
-        for (int64_t j = 0; j < s.size; ++j) q[j * s.inner] = std::exp(p[j * s.inner] - m) * inv;
-      }
-    }
+    for (int64_t k = begin; k < end; ++k) device_math::softmax_column(src, s.size, s.inner, kLog, k, dst);
   });
   return out;
 }

@@ -1,22 +1,13 @@
 // CUDA recurrent loops: cuBLAS for the per-step GEMMs (row-major arrays read as their
 // column-major transposes), one fused element-wise kernel per step for the neuron math.
-#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
+#include "core/cublas.cuh"
 #include "core/cuda_runtime.h"
 #include "core/cuda_check.cuh"
 #include "kernels/recurrent_cuda.h"
 #include "kernels/recurrent_dispatch.h"
 #include "kernels/spiking_math.h"
-
-#define NORSE_CUBLAS_CHECK(call)                                                                     \
-  do {                                                                                               \
-    const cublasStatus_t norse_cublas_status_ = (call);                                              \
-    if (norse_cublas_status_ != CUBLAS_STATUS_SUCCESS) {                                             \
-      throw ::norse::CudaError(::norse::str_cat(#call, " failed at ", __FILE__, ":", __LINE__, ": ", \
-                                                cublasGetStatusString(norse_cublas_status_)));       \
-    }                                                                                                \
-  } while (false)
 
 namespace norse {
 namespace kernels {
@@ -30,15 +21,6 @@ using detail::step_adjoint;
 using detail::uniform_at;
 
 constexpr int kThreads = 128;
-
-cublasHandle_t cublas() {
-  static cublasHandle_t handle = [] {
-    cublasHandle_t h = nullptr;
-    NORSE_CUBLAS_CHECK(cublasCreate(&h));
-    return h;
-  }();
-  return handle;
-}
 
 // One forward step: I_t = X_t + recurrent (already in `current`), then Model::step. Kernels take
 // NeuronParams by value and read it through the CPU loops' helpers (kernels/neuron_sequence.h).
@@ -115,7 +97,7 @@ void cuda_recurrent_sequence_forward(const NeuronParams<Model>& params, const Re
     for (int64_t t = 0; t < a.steps; ++t) {
       const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
       // current = z_prev @ R^T, i.e. (column-major) current^T = R z_prev^T.
-      NORSE_CUBLAS_CHECK(cublasSgemm(cublas(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
+      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
                                      static_cast<int>(h), &one, a.recurrent_weights, static_cast<int>(h), z_prev,
                                      static_cast<int>(h), &zero, current.data(), static_cast<int>(h)));
       recurrent_step_kernel<Model, decltype(tag)::value><<<grid_for(n), kThreads>>>(params, a, t, state.data(), current.data());
@@ -161,11 +143,11 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
       const float* g = a.grad_input_current + t * n;
       const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
       // dR += G^T z_prev: (column-major) dR^T += z_prev^T G.
-      NORSE_CUBLAS_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_T, static_cast<int>(h), static_cast<int>(h),
+      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_N, CUBLAS_OP_T, static_cast<int>(h), static_cast<int>(h),
                                      static_cast<int>(a.batch), &one, z_prev, static_cast<int>(h), g, static_cast<int>(h),
                                      &one, a.grad_recurrent_weights, static_cast<int>(h)));
       // dL/dz_prev (recurrent part) = G R: (column-major) R^T G^T.
-      NORSE_CUBLAS_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
+      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
                                      static_cast<int>(h), &one, a.recurrent_weights, static_cast<int>(h), g,
                                      static_cast<int>(h), &zero, grad_z_recurrent.data(), static_cast<int>(h)));
     }

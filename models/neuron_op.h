@@ -24,6 +24,24 @@ struct NeuronOpOutputs {
   std::vector<Variable> records;  // kStates, [T, B, ...] each (record_states only)
 };
 
+// Each parameter's value on `device`, where a loop reads it (config.params point into these), and
+// the device each came from, where its gradient goes back.
+struct LoopParams {
+  std::vector<ParamValue> values;
+  std::vector<Device> origins;
+};
+template <class Model>
+LoopParams loop_params(const std::vector<Variable>& params, Device device, kernels::NeuronParams<Model>& config) {
+  LoopParams out;
+  for (int k = 0; k < Model::kParams; ++k) {
+    const Variable& p = params[static_cast<size_t>(k)];
+    out.values.push_back(param_value(p, device));
+    out.origins.push_back(p.value().device());
+    config.params[k] = out.values.back().ref();  // the storage's address: stable when the vector grows
+  }
+  return out;
+}
+
 // `states` must be defined and [B, ...] (the per-model wrappers fill in defaults); `params`
 // are validated here. `config` carries dt, alpha, method and the model options.
 template <class Model>
@@ -64,13 +82,10 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
                 "the input is on cuda but this program does not link the CUDA loops for this model (build with "
                 "--config=cuda and depend on //kernels:neuron_cuda)");
   }
-  std::vector<ParamValue> pv;
-  std::vector<Device> param_devices, state_devices;
-  for (int k = 0; k < kP; ++k) {
-    pv.push_back(param_value(params[static_cast<size_t>(k)], device));
-    param_devices.push_back(params[static_cast<size_t>(k)].value().device());
-    config.params[k] = pv.back().ref();
-  }
+  const LoopParams loop = loop_params(params, device, config);
+  const std::vector<ParamValue>& pv = loop.values;
+  const std::vector<Device>& param_devices = loop.origins;
+  std::vector<Device> state_devices;
   bool param_grad = false, any_grad = input.requires_grad();
   for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
   for (const Variable& s : states) any_grad = any_grad || s.requires_grad();

@@ -89,13 +89,10 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
                 "the input is on cuda but this program does not link the CUDA recurrent loops for this model (build "
                 "with --config=cuda and depend on //kernels:recurrent_cuda; LIF and LSNN have them)");
   }
-  std::vector<ParamValue> pv;
-  std::vector<Device> param_devices, state_devices;
-  for (int k = 0; k < kP; ++k) {
-    pv.push_back(param_value(params[static_cast<size_t>(k)], device));
-    param_devices.push_back(params[static_cast<size_t>(k)].value().device());
-    config.params[k] = pv.back().ref();
-  }
+  const LoopParams loop = loop_params(params, device, config);
+  const std::vector<ParamValue>& pv = loop.values;
+  const std::vector<Device>& param_devices = loop.origins;
+  std::vector<Device> state_devices;
   const Device z0_device = z0.value().device();
   bool param_grad = false, any_grad = current.requires_grad() || weights.requires_grad() || z0.requires_grad();
   for (const Variable& p : params) param_grad = param_grad || p.requires_grad();

@@ -39,16 +39,7 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 constexpr int64_t kEmulatedColsElements = int64_t{1} << 14;
 
 StridedLayout layout(const int64_t* shape, const int64_t* a, const int64_t* b, int rank, int64_t* count) {
-  StridedLayout l;
-  l.rank = rank;
-  *count = 1;
-  for (int d = 0; d < rank; ++d) {
-    l.shape[d] = shape[d];
-    l.strides_a[d] = a[d];
-    l.strides_b[d] = b != nullptr ? b[d] : 0;
-    *count *= shape[d];
-  }
-  return l;
+  return device_math::make_strided_layout(shape, a, b, rank, count);
 }
 
 // Row-major c[m, n] (leading stride ldc) = op(a) @ op(b) + beta * c, op(a)[i, j] = a[j * lda + i]
