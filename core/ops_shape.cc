@@ -4,6 +4,7 @@
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/ops.h"
+#include "core/tensor_ops_device.h"
 
 namespace norse {
 
@@ -172,14 +173,12 @@ VariableMax max(const Variable& x, int64_t dim, bool keepdim) {
                                               grad.device_data());
       return Grads{grad};
     }
-    Tensor grad = zeros(in_shape);
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t i = 0; i < inner; ++i) {
-        const int64_t k = o * inner + i;
-        const int64_t j = static_cast<int64_t>(ik.data()[k]);
-        grad.data()[(o * size + j) * inner + i] += gk.data()[k];
-      }
-    }
+    // The same gather as the CUDA kernel (core/tensor_ops_device.h).
+    Tensor grad = Tensor::empty(in_shape);
+    const float* gp = gk.data();
+    const float* ip = ik.data();
+    float* dst = grad.data();
+    for (int64_t k = 0; k < outer * size * inner; ++k) dst[k] = device_math::max_dim_backward_at(gp, ip, size, inner, k);
     return Grads{grad};
   });
   return VariableMax{values, indices};
