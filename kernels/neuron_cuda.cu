@@ -130,6 +130,14 @@ NORSE_INSTANTIATE_CUDA_NEURON(LIModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LSNNModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LIFCurrentEncoderModel)
 NORSE_INSTANTIATE_CUDA_NEURON(LIBoxModel)
+NORSE_INSTANTIATE_CUDA_NEURON(ExpFilterModel)
+NORSE_INSTANTIATE_CUDA_NEURON(IAFModel)
+NORSE_INSTANTIATE_CUDA_NEURON(LIFRefracModel)
+NORSE_INSTANTIATE_CUDA_NEURON(LIFExModel)
+NORSE_INSTANTIATE_CUDA_NEURON(LIFAdExModel)
+NORSE_INSTANTIATE_CUDA_NEURON(LIFAdExRefracModel)
+NORSE_INSTANTIATE_CUDA_NEURON(IzhikevichModel)
+NORSE_INSTANTIATE_CUDA_NEURON(CobaLIFModel)
 
 #undef NORSE_INSTANTIATE_CUDA_NEURON
 
@@ -145,7 +153,11 @@ bool register_model() {
 
 // Makes the loops reachable from models/neuron_op.h when this library is linked.
 const bool g_registered = register_model<LIFBoxModel>() && register_model<LIModel>() && register_model<LSNNModel>() &&
-                          register_model<LIFCurrentEncoderModel>() && register_model<LIBoxModel>();
+                          register_model<LIFCurrentEncoderModel>() && register_model<LIBoxModel>() &&
+                          register_model<ExpFilterModel>() && register_model<IAFModel>() &&
+                          register_model<LIFRefracModel>() && register_model<LIFExModel>() &&
+                          register_model<LIFAdExModel>() && register_model<LIFAdExRefracModel>() &&
+                          register_model<IzhikevichModel>() && register_model<CobaLIFModel>();
 
 }  // namespace
 

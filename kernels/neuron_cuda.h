@@ -4,8 +4,9 @@
 // state in registers. The backward is the dual-number adjoint of the same Model::step the CPU
 // runs (kernels/<model>_math.h), so the CPU tests cover the math the GPU runs.
 //
-// Instantiated for the models the CUDA backend serves (kernels/neuron_cuda.cu): LIFBox, LI,
-// LIBox, LSNN (feed-forward) and the constant-current LIF encoder. Bytes per neuron-step: forward reads x, writes z (spiking models) and
+// Instantiated for every generic model (kernels/neuron_cuda.cu): LIFBox, LI, LIBox, LSNN, IAF,
+// LIFRefrac, LIFEx, LIFAdEx, LIFAdExRefrac, Izhikevich, CobaLIF, ExpFilter and the
+// constant-current LIF encoder (LIF itself has kernels/lif_cuda.h). Bytes per neuron-step: forward reads x, writes z (spiking models) and
 // the saved state (4 * kStates); backward reads the saved state, x and grad_z, writes grad_x.
 // Only with --config=cuda (target //kernels:neuron_cuda).
 #ifndef NORSE_KERNELS_NEURON_CUDA_H_

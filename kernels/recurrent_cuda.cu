@@ -166,6 +166,12 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
 
 NORSE_INSTANTIATE_CUDA_RECURRENT(LIFModel)
 NORSE_INSTANTIATE_CUDA_RECURRENT(LSNNModel)
+NORSE_INSTANTIATE_CUDA_RECURRENT(IAFModel)
+NORSE_INSTANTIATE_CUDA_RECURRENT(LIFRefracModel)
+NORSE_INSTANTIATE_CUDA_RECURRENT(LIFExModel)
+NORSE_INSTANTIATE_CUDA_RECURRENT(LIFAdExModel)
+NORSE_INSTANTIATE_CUDA_RECURRENT(LIFAdExRefracModel)
+NORSE_INSTANTIATE_CUDA_RECURRENT(IzhikevichModel)
 
 #undef NORSE_INSTANTIATE_CUDA_RECURRENT
 
@@ -180,7 +186,10 @@ bool register_recurrent() {
 }
 
 // Makes the loops reachable from models/recurrent_op.h when this library is linked.
-const bool g_registered = register_recurrent<LIFModel>() && register_recurrent<LSNNModel>();
+const bool g_registered = register_recurrent<LIFModel>() && register_recurrent<LSNNModel>() &&
+                          register_recurrent<IAFModel>() && register_recurrent<LIFRefracModel>() &&
+                          register_recurrent<LIFExModel>() && register_recurrent<LIFAdExModel>() &&
+                          register_recurrent<LIFAdExRefracModel>() && register_recurrent<IzhikevichModel>();
 
 }  // namespace
 

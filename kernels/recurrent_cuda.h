@@ -3,7 +3,8 @@
 // fused element-wise kernel that adds the input projection and runs Model::step; the backward
 // per step one element-wise kernel (the dual-number adjoint of the same step) and two GEMMs
 // (dL/dR += G_t^T z_{t-1}, dL/dz_{t-1} = G_t R). The state lives in device scratch between
-// steps. Instantiated for LIF and LSNN (kernels/recurrent_cuda.cu). Only with --config=cuda.
+// steps. Instantiated for LIF, LSNN, IAF, LIFRefrac, LIFEx, LIFAdEx, LIFAdExRefrac and Izhikevich
+// (kernels/recurrent_cuda.cu). Only with --config=cuda.
 #ifndef NORSE_KERNELS_RECURRENT_CUDA_H_
 #define NORSE_KERNELS_RECURRENT_CUDA_H_
 

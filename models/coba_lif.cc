@@ -13,9 +13,9 @@ SequenceResult coba_lif_sequence(const Variable& input, const State& initial, co
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_rest.value(), neuron_shape)),
-      initial.g_e.defined() ? initial.g_e : Variable(zeros(neuron_shape)),
-      initial.g_i.defined() ? initial.g_i : Variable(zeros(neuron_shape)),
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_rest.value(), neuron_shape, input.value().device())),
+      initial.g_e.defined() ? initial.g_e : Variable(zeros(neuron_shape, input.value().device())),
+      initial.g_i.defined() ? initial.g_i : Variable(zeros(neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::CobaLIFModel> config;
   config.dt = dt;

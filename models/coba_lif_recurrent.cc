@@ -15,14 +15,14 @@ RecurrentStepResult coba_lif_recurrent_step(const Variable& input, const Variabl
   const int64_t hidden = input_weights.size(0);
   const Shape neuron_shape = {input.size(0), hidden};
   check_shape(op, "recurrent_weights", {hidden, hidden}, recurrent_weights.shape());
-  const Variable z = state.z.defined() ? state.z : Variable(zeros(neuron_shape));
-  const Variable g_e = state.g_e.defined() ? state.g_e : Variable(zeros(neuron_shape));
-  const Variable g_i = state.g_i.defined() ? state.g_i : Variable(zeros(neuron_shape));
+  const Variable z = state.z.defined() ? state.z : Variable(zeros(neuron_shape, input.value().device()));
+  const Variable g_e = state.g_e.defined() ? state.g_e : Variable(zeros(neuron_shape, input.value().device()));
+  const Variable g_i = state.g_i.defined() ? state.g_i : Variable(zeros(neuron_shape, input.value().device()));
   check_shape(op, "state.z", neuron_shape, z.shape());
   // The overwritten jump (Norse's bug): only the recurrent spikes drive the conductances.
   const Variable g_e_jumped = g_e + matmul(z, transpose(relu(recurrent_weights), 0, 1));
   const Variable g_i_jumped = g_i + matmul(z, transpose(relu(-recurrent_weights), 0, 1));
-  const StepResult r = coba_lif_step(Variable(zeros(neuron_shape)), State{state.v, g_e_jumped, g_i_jumped}, params, dt, gen);
+  const StepResult r = coba_lif_step(Variable(zeros(neuron_shape, input.value().device())), State{state.v, g_e_jumped, g_i_jumped}, params, dt, gen);
   return RecurrentStepResult{r.z, RecurrentState{r.z, r.state.v, r.state.g_e, r.state.g_i}};
 }
 

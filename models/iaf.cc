@@ -13,7 +13,7 @@ SequenceResult iaf_sequence(const Variable& input, const State& initial, const P
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_reset.value(), neuron_shape)),
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_reset.value(), neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::IAFModel> config;
   config.dt = dt;

@@ -30,7 +30,7 @@ RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, con
       initial.v.defined() ? initial.v : required_state(initial.v, "v"),
       initial.u.defined() ? initial.u : required_state(initial.u, "u"),
   };
-  const Variable z0 = initial.z.defined() ? initial.z : Variable(zeros(neuron_shape));
+  const Variable z0 = initial.z.defined() ? initial.z : Variable(zeros(neuron_shape, input.value().device()));
   kernels::NeuronParams<kernels::IzhikevichModel> config;
   config.dt = dt;
   config.alpha = params.alpha;

@@ -18,12 +18,12 @@ RecurrentSequenceResult lif_adex_refrac_recurrent_sequence(const Variable& input
               input_weights.defined() ? shape_to_string(input_weights.shape()) : std::string("undefined"));
   const Shape neuron_shape = {input.size(1), input_weights.size(0)};
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape)),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape)),
-      initial.a.defined() ? initial.a : Variable(zeros(neuron_shape)),
-      initial.rho.defined() ? initial.rho : Variable(zeros(neuron_shape)),
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
+      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
+      initial.a.defined() ? initial.a : Variable(zeros(neuron_shape, input.value().device())),
+      initial.rho.defined() ? initial.rho : Variable(zeros(neuron_shape, input.value().device())),
   };
-  const Variable z0 = initial.z.defined() ? initial.z : Variable(zeros(neuron_shape));
+  const Variable z0 = initial.z.defined() ? initial.z : Variable(zeros(neuron_shape, input.value().device()));
   kernels::NeuronParams<kernels::LIFAdExRefracModel> config;
   config.dt = dt;
   config.alpha = params.alpha;

@@ -13,8 +13,8 @@ SequenceResult lif_ex_sequence(const Variable& input, const State& initial, cons
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape)),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape)),
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
+      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::LIFExModel> config;
   config.dt = dt;

@@ -13,9 +13,9 @@ SequenceResult lif_refrac_sequence(const Variable& input, const State& initial, 
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape)),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape)),
-      initial.rho.defined() ? initial.rho : Variable(zeros(neuron_shape)),
+      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
+      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
+      initial.rho.defined() ? initial.rho : Variable(zeros(neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::LIFRefracModel> config;
   config.dt = dt;

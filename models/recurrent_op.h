@@ -1,7 +1,7 @@
 // The generic recurrent neuron op (Norse's *RecurrentCell / *Recurrent): the input projection
 // X = input @ W^T is one matmul over all T*B rows (a tape op), the recurrent loop with its
 // per-step GEMM and fused element-wise step is ONE tape node (kernels/recurrent_sequence.h; on
-// cuda inputs kernels/recurrent_cuda.h, for the models it instantiates: LIF, LSNN).
+// cuda inputs kernels/recurrent_cuda.h, for the models it instantiates).
 //
 // autapses = false zeroes the diagonal of the recurrent weights before use (a mask multiply on
 // the tape, so the gradient's diagonal is zero too), as Norse does.
@@ -87,7 +87,7 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
     cuda = &kernels::CudaRecurrentEntryPoints<Model>::slot();
     NORSE_CHECK(cuda->forward != nullptr && cuda->backward != nullptr, DeviceError, op,
                 "the input is on cuda but this program does not link the CUDA recurrent loops for this model (build "
-                "with --config=cuda and depend on //kernels:recurrent_cuda; LIF and LSNN have them)");
+                "with --config=cuda and depend on //kernels:recurrent_cuda)");
   }
   const LoopParams loop = loop_params(params, device, config);
   const std::vector<ParamValue>& pv = loop.values;

@@ -162,8 +162,10 @@ CaseOutcome run_case(const Fixture& f) {
 
 // The models whose every op has a CUDA path (the cuda conformance run takes only these).
 bool has_cuda_path(const std::string& model) {
-  static const char* const kModels[] = {"lif", "lif_box", "li", "li_box", "lsnn", "encoder_constant_current_lif",
-                                        "network_linear_lif_linear_li"};
+  static const char* const kModels[] = {"lif",       "lif_box",     "li",         "li_box",
+                                        "lsnn",      "iaf",         "lif_refrac", "lif_ex",
+                                        "lif_adex",  "lif_adex_refrac", "izhikevich", "coba_lif",
+                                        "exp_filter", "encoder_constant_current_lif", "network_linear_lif_linear_li"};
   for (const char* m : kModels) {
     if (model == m) return true;
   }

@@ -237,8 +237,22 @@ void install() {
   emulate_neuron_loops<kernels::LSNNModel>();
   emulate_neuron_loops<kernels::LIFCurrentEncoderModel>();
   emulate_neuron_loops<kernels::LIBoxModel>();
+  emulate_neuron_loops<kernels::ExpFilterModel>();
+  emulate_neuron_loops<kernels::IAFModel>();
+  emulate_neuron_loops<kernels::LIFRefracModel>();
+  emulate_neuron_loops<kernels::LIFExModel>();
+  emulate_neuron_loops<kernels::LIFAdExModel>();
+  emulate_neuron_loops<kernels::LIFAdExRefracModel>();
+  emulate_neuron_loops<kernels::IzhikevichModel>();
+  emulate_neuron_loops<kernels::CobaLIFModel>();
   emulate_recurrent_loops<kernels::LIFModel>();
   emulate_recurrent_loops<kernels::LSNNModel>();
+  emulate_recurrent_loops<kernels::IAFModel>();
+  emulate_recurrent_loops<kernels::LIFRefracModel>();
+  emulate_recurrent_loops<kernels::LIFExModel>();
+  emulate_recurrent_loops<kernels::LIFAdExModel>();
+  emulate_recurrent_loops<kernels::LIFAdExRefracModel>();
+  emulate_recurrent_loops<kernels::IzhikevichModel>();
   kernels::register_cuda_adam_step(&kernels::adam_step_cpu);
 }
 
