@@ -36,9 +36,7 @@ struct ConvGeometry {
   ConvDims dims() const { return {batch, channels, height, width, out_channels, kh, kw, out_h, out_w, stride, padding}; }
   int64_t plane() const { return out_h * out_w; }
   // Samples per GEMM chunk.
-  int64_t chunk() const {
-    return std::max<int64_t>(1, std::min(batch, kMaxColsElements / std::max<int64_t>(1, patch() * plane())));
-  }
+  int64_t chunk() const { return device_math::conv_chunks(dims(), kMaxColsElements).chunk; }
 };
 
 ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weight,

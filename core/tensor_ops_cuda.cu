@@ -132,10 +132,6 @@ __global__ void gather_grad_output_kernel(const float* grad_output, ConvDims g, 
   }
 }
 
-int64_t conv_chunk(const ConvDims& g) {
-  const int64_t per_sample = std::max<int64_t>(1, g.channels * g.kh * g.kw * g.out_h * g.out_w);
-  return std::max<int64_t>(1, std::min(g.batch, kMaxColsElements / per_sample));
-}
 
 __global__ void max_pool2d_kernel(const float* input, PoolDims g, float* values, float* indices) {
   NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) { device_math::max_pool2d_at(input, g, k, values + k, indices + k); }
@@ -262,7 +258,7 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
 
   void conv2d(const float* input, const float* weight, const float* bias, const ConvDims& g,
               float* out) const override {
-    const int64_t chunk = conv_chunk(g), plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+    const auto [plane, patch, chunk] = device_math::conv_chunks(g, kMaxColsElements);
     cuda::DeviceBuffer cols(static_cast<size_t>(patch * chunk * plane));
     cuda::DeviceBuffer y(static_cast<size_t>(g.out_channels * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
@@ -280,7 +276,7 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
 
   void conv2d_grad_input(const float* grad_output, const float* weight, const ConvDims& g,
                          float* grad_input) const override {
-    const int64_t chunk = conv_chunk(g), plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+    const auto [plane, patch, chunk] = device_math::conv_chunks(g, kMaxColsElements);
     cuda::DeviceBuffer gm(static_cast<size_t>(g.out_channels * chunk * plane));
     cuda::DeviceBuffer cols(static_cast<size_t>(patch * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
@@ -297,7 +293,7 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
 
   void conv2d_grad_weight(const float* grad_output, const float* input, const ConvDims& g,
                           float* grad_weight) const override {
-    const int64_t chunk = conv_chunk(g), plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+    const auto [plane, patch, chunk] = device_math::conv_chunks(g, kMaxColsElements);
     cuda::DeviceBuffer cols(static_cast<size_t>(patch * chunk * plane));
     cuda::DeviceBuffer gm(static_cast<size_t>(g.out_channels * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {

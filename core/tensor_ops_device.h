@@ -107,6 +107,19 @@ NORSE_HD inline void softmax_column(const float* x, int64_t size, int64_t inner,
 
 // --- convolution (chunks of bc samples starting at b0; plane = out_h * out_w) -------------------
 
+// The sizes of a convolution's im2col GEMMs: samples are taken `chunk` at a time so that the
+// [patch, chunk * plane] column matrix holds at most `max_cols` floats (at least one sample).
+struct ConvChunks {
+  int64_t plane, patch, chunk;
+};
+inline ConvChunks conv_chunks(const ConvDims& g, int64_t max_cols) {
+  const int64_t plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+  const int64_t per_sample = patch * plane > 1 ? patch * plane : 1;
+  const int64_t fit = max_cols / per_sample;
+  const int64_t chunk = fit < g.batch ? fit : g.batch;
+  return {plane, patch, chunk < 1 ? 1 : chunk};
+}
+
 // cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride - pad + i, ox*stride - pad + j].
 NORSE_HD inline float im2col_at(const float* input, const ConvDims& g, int64_t b0, int64_t bc, int64_t k) {
   const int64_t plane = g.out_h * g.out_w, width = bc * plane;

@@ -61,10 +61,6 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const flo
   }
 }
 
-int64_t conv_chunk(const ConvDims& g) {
-  const int64_t per_sample = std::max<int64_t>(1, g.channels * g.kh * g.kw * g.out_h * g.out_w);
-  return std::max<int64_t>(1, std::min(g.batch, kEmulatedColsElements / per_sample));
-}
 
 class EmulatedTensorOps final : public CudaTensorOps {
  public:
@@ -117,7 +113,7 @@ class EmulatedTensorOps final : public CudaTensorOps {
   }
   void conv2d(const float* input, const float* weight, const float* bias, const ConvDims& g,
               float* out) const override {
-    const int64_t chunk = conv_chunk(g), plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+    const auto [plane, patch, chunk] = device_math::conv_chunks(g, kEmulatedColsElements);
     std::vector<float> cols(static_cast<size_t>(patch * chunk * plane)), y(static_cast<size_t>(g.out_channels * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
       const int64_t bc = std::min(chunk, g.batch - b0), width = bc * plane;
@@ -129,7 +125,7 @@ class EmulatedTensorOps final : public CudaTensorOps {
   }
   void conv2d_grad_input(const float* grad_output, const float* weight, const ConvDims& g,
                          float* grad_input) const override {
-    const int64_t chunk = conv_chunk(g), plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+    const auto [plane, patch, chunk] = device_math::conv_chunks(g, kEmulatedColsElements);
     std::vector<float> gm(static_cast<size_t>(g.out_channels * chunk * plane)), cols(static_cast<size_t>(patch * chunk * plane));
     const int64_t per_sample = g.channels * g.height * g.width;
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
@@ -143,7 +139,7 @@ class EmulatedTensorOps final : public CudaTensorOps {
   }
   void conv2d_grad_weight(const float* grad_output, const float* input, const ConvDims& g,
                           float* grad_weight) const override {
-    const int64_t chunk = conv_chunk(g), plane = g.out_h * g.out_w, patch = g.channels * g.kh * g.kw;
+    const auto [plane, patch, chunk] = device_math::conv_chunks(g, kEmulatedColsElements);
     std::vector<float> cols(static_cast<size_t>(patch * chunk * plane)), gm(static_cast<size_t>(g.out_channels * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
       const int64_t bc = std::min(chunk, g.batch - b0), width = bc * plane;
