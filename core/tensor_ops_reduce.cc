@@ -50,8 +50,9 @@ Tensor sum(const Tensor& x) {
   NORSE_CHECK(x.defined(), InvalidArgument, "sum", "the input tensor is undefined");
   if (x.device() == Device::kCUDA) {
     const Tensor in = x.contiguous();
-    Tensor out = zeros({}, Device::kCUDA);
-    if (in.numel() > 0) cuda_tensor_ops("sum").sum_all(in.device_data(), in.numel(), out.device_data());
+    if (in.numel() == 0) return zeros({}, Device::kCUDA);
+    Tensor out = Tensor::empty({}, Device::kCUDA);  // written by the kernel: no fill launch
+    cuda_tensor_ops("sum").sum_all(in.device_data(), in.numel(), out.device_data());
     return out;
   }
   const Tensor in = x.contiguous();
@@ -94,8 +95,8 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   }
   for (int64_t d : reduced) order.push_back(d);
   if (x.device() == Device::kCUDA) {
-    Tensor out = zeros(out_shape, Device::kCUDA);  // zeros: an empty reduction sums to 0
-    if (rows == 0 || cols == 0) return out;
+    if (rows == 0 || cols == 0) return zeros(out_shape, Device::kCUDA);  // an empty reduction sums to 0
+    Tensor out = Tensor::empty(out_shape, Device::kCUDA);  // every element written by the kernel
     const CudaTensorOps& ops = cuda_tensor_ops("sum");
     bool leading = x.is_contiguous();
     for (size_t i = 0; i < reduced.size(); ++i) leading = leading && reduced[i] == static_cast<int64_t>(i);
