@@ -21,18 +21,6 @@ int main() {
   spec.output_state = 0;  // v
   spec.forward_bytes = 8;
   spec.forward_backward_bytes = 36;
-  spec.unfused = [](const Variable& x) {
-    const float dt = 1e-3f;
-    const Shape shape = {x.size(1), x.size(2)};
-    Variable v(zeros(shape)), i(zeros(shape));
-    std::vector<Variable> vs;
-    for (int64_t t = 0; t < x.size(0); ++t) {
-      const Variable i1 = i + select(x, 0, t);
-      v = v + mul((0.0f - v) + i1, dt * 100.0f);
-      i = i1 - mul(i1, dt * 200.0f);
-      vs.push_back(v);
-    }
-    return stack(vs, 0);
-  };
+  spec.unfused = bench::unfused_li;
   return bench::run_neuron_benchmark<kernels::LIModel>(spec);
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/cuda_runtime.h"
+#include "kernels/cuda_benchmark_util.h"
 #include "kernels/lif.h"
 #include "kernels/lif_cuda.h"
 
@@ -38,13 +39,7 @@ std::vector<float> random_inputs(size_t n, uint32_t seed) {
 }  // namespace
 
 int main() {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) {
-    std::printf("SKIPPED lif_cuda_benchmark: no CUDA device: %s\n", reason.c_str());
-    std::printf("NORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n");
-    return 0;
-  }
-  std::printf("device: %s\n", norse::cuda::device_description(0).c_str());
+  if (bench::skip_without_gpu("lif_cuda_benchmark")) return 0;
   const double peak = norse::cuda::device_copy_bandwidth_gbps();
   std::printf("measured device copy bandwidth: %.0f GB/s\n", peak);
   const std::vector<float> scalars = {200.0f, 100.0f, 0.0f, 1.0f, 0.0f};

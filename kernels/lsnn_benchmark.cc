@@ -21,22 +21,6 @@ int main() {
   spec.initial_state = {0.0f, 0.0f, 1.0f};  // v = v_leak, i = 0, b = v_th
   spec.forward_bytes = 8;
   spec.forward_backward_bytes = 44;
-  spec.unfused = [](const Variable& x) {
-    const float dt = 1e-3f;
-    const Shape shape = {x.size(1), x.size(2)};
-    Variable v(zeros(shape)), i(zeros(shape)), b(full(shape, 1.0f));
-    std::vector<Variable> zs;
-    for (int64_t t = 0; t < x.size(0); ++t) {
-      const Variable v1 = v + mul((0.0f - v) + i, dt * 100.0f);
-      const Variable i1 = i - mul(i, dt * 200.0f);
-      const Variable b1 = b + mul(1.0f - b, dt / 800.0f);
-      const Variable z = bench::superspike(v1 - b1);
-      v = (1.0f - z) * v1;
-      b = b1 + z * 1.8f;
-      i = i1 + select(x, 0, t);
-      zs.push_back(z);
-    }
-    return stack(zs, 0);
-  };
+  spec.unfused = [](const Variable& x) { return bench::unfused_lsnn(x, bench::superspike); };
   return bench::run_neuron_benchmark<kernels::LSNNModel>(spec);
 }

@@ -161,6 +161,46 @@ inline Variable superspike(const Variable& x) {
   });
 }
 
+// Norse's LI step (LIParameters defaults, dt 1 ms) as T steps of tape ops on x's device:
+// x [T, B, N] -> v [T, B, N]. The unfused reference of the CPU and CUDA LI benchmarks.
+inline Variable unfused_li(const Variable& x) {
+  const float dt = 1e-3f;
+  const Device d = x.value().device();
+  const Shape shape = {x.size(1), x.size(2)};
+  Variable v(zeros(shape, d)), i(zeros(shape, d));
+  std::vector<Variable> vs;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const Variable i1 = i + select(x, 0, t);
+    v = v + mul((0.0f - v) + i1, dt * 100.0f);
+    i = i1 - mul(i1, dt * 200.0f);
+    vs.push_back(v);
+  }
+  return stack(vs, 0);
+}
+
+// Norse's LSNN step (defaults, tau_adapt_inv 1/800, beta 1.8, dt 1 ms) as tape ops on x's
+// device, with `spike` the threshold's tape op: x [T, B, N] -> z [T, B, N]. The unfused
+// reference of the CPU and CUDA LSNN benchmarks.
+template <class Spike>
+Variable unfused_lsnn(const Variable& x, Spike spike) {
+  const float dt = 1e-3f;
+  const Device d = x.value().device();
+  const Shape shape = {x.size(1), x.size(2)};
+  Variable v(zeros(shape, d)), i(zeros(shape, d)), b(full(shape, 1.0f, d));
+  std::vector<Variable> zs;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const Variable v1 = v + mul((0.0f - v) + i, dt * 100.0f);
+    const Variable i1 = i - mul(i, dt * 200.0f);
+    const Variable b1 = b + mul(1.0f - b, dt / 800.0f);
+    const Variable z = spike(v1 - b1);
+    v = (1.0f - z) * v1;
+    b = b1 + z * 1.8f;
+    i = i1 + select(x, 0, t);
+    zs.push_back(z);
+  }
+  return stack(zs, 0);
+}
+
 }  // namespace bench
 }  // namespace norse
 

@@ -22,6 +22,8 @@
 
 #include "core/core.h"
 #include "core/cuda_runtime.h"
+#include "kernels/cuda_benchmark_util.h"
+#include "kernels/neuron_benchmark.h"
 #include "kernels/li_math.h"
 #include "kernels/neuron_cuda.h"
 #include "kernels/spiking_math.h"
@@ -31,16 +33,6 @@ using norse::cuda::DeviceBuffer;
 using norse::cuda::EventTimer;
 
 namespace {
-
-// SuperSpike (alpha 100) as a tape op on any device: forward heaviside, backward
-// g / (alpha |x| + 1)^2.
-Variable superspike(const Variable& x) {
-  const Tensor xv = x.value();
-  return record_op("superspike", heaviside(xv), {x}, [xv](const std::vector<Tensor>& g, const std::vector<bool>&) {
-    const Tensor d = add(mul(abs(xv), 100.0f), 1.0f);
-    return std::vector<Tensor>{div(g[0], mul(d, d))};
-  });
-}
 
 struct Spec {
   std::string name;
@@ -179,11 +171,7 @@ int run(const Spec& spec, double peak) {
       float fwd_ms = 1e30f, both_ms = 1e30f;
       {
         Buffers b = make(T, n);
-        Tensor flat = b.x.view({-1});
-        for (int64_t off = 0; off < flat.numel(); off += scaled.numel()) {
-          const int64_t len = std::min(scaled.numel(), flat.numel() - off);
-          flat.slice(0, off, off + len).copy_(scaled.slice(0, 0, len));
-        }
+        bench::fill_repeating(b.x, scaled);
         EventTimer timer;
         for (int r = 0; r < 4; ++r) {  // the first is a warm-up
           timer.start();
@@ -205,11 +193,7 @@ int run(const Spec& spec, double peak) {
       const double tape_bytes = 12.0 * total * 4.0;
       if (tape_bytes < 0.5 * static_cast<double>(norse::cuda::device_free_bytes())) {
         const Tensor x = Tensor::empty({T, n}, Device::kCUDA);
-        Tensor flat = x.view({-1});
-        for (int64_t off = 0; off < flat.numel(); off += scaled.numel()) {
-          const int64_t len = std::min(scaled.numel(), flat.numel() - off);
-          flat.slice(0, off, off + len).copy_(scaled.slice(0, 0, len));
-        }
+        bench::fill_repeating(x, scaled);
         EventTimer timer;
         float u_fwd = 0.0f, u_both = 0.0f;
         {
@@ -247,13 +231,7 @@ int run(const Spec& spec, double peak) {
 }  // namespace
 
 int main() {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) {
-    std::printf("SKIPPED neuron_cuda_benchmark: no CUDA device: %s\n", reason.c_str());
-    std::printf("NORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n");
-    return 0;
-  }
-  std::printf("device: %s\n", norse::cuda::device_description(0).c_str());
+  if (bench::skip_without_gpu("neuron_cuda_benchmark")) return 0;
   const double peak = norse::cuda::device_copy_bandwidth_gbps();
   std::printf("measured device copy bandwidth: %.0f GB/s\n", peak);
   const float dt = 1e-3f;
@@ -269,7 +247,7 @@ int main() {
     std::vector<Variable> zs;
     for (int64_t t = 0; t < x.size(0); ++t) {
       const Variable v1 = v + mul((select(x, 0, t) + 0.0f) - v, dt * 100.0f);
-      const Variable z = superspike(v1 - 1.0f);
+      const Variable z = bench::device_superspike(v1 - 1.0f);
       v = (1.0f - z) * v1;
       zs.push_back(z);
     }
@@ -282,42 +260,14 @@ int main() {
   li.params = {200.0f, 100.0f, 0.0f};  // Norse's LIParameters defaults
   li.initial_state = {0.0f, 0.0f};
   li.output_state = 0;  // v
-  li.unfused = [dt](const Variable& x) {
-    const Device d = x.value().device();
-    const Shape shape = {x.size(1), x.size(2)};
-    Variable v(zeros(shape, d)), i(zeros(shape, d));
-    std::vector<Variable> vs;
-    for (int64_t t = 0; t < x.size(0); ++t) {
-      const Variable i1 = i + select(x, 0, t);
-      v = v + mul((0.0f - v) + i1, dt * 100.0f);
-      i = i1 - mul(i1, dt * 200.0f);
-      vs.push_back(v);
-    }
-    return stack(vs, 0);
-  };
+  li.unfused = bench::unfused_li;
   failures += run<kernels::LIModel>(li, peak);
 
   Spec lsnn;
   lsnn.name = "lsnn";
   lsnn.params = {200.0f, 100.0f, 1.0f / 800.0f, 0.0f, 1.0f, 0.0f, 1.8f};  // Norse's defaults, beta 1.8
   lsnn.initial_state = {0.0f, 0.0f, 1.0f};
-  lsnn.unfused = [dt](const Variable& x) {
-    const Device d = x.value().device();
-    const Shape shape = {x.size(1), x.size(2)};
-    Variable v(zeros(shape, d)), i(zeros(shape, d)), b(full(shape, 1.0f, d));
-    std::vector<Variable> zs;
-    for (int64_t t = 0; t < x.size(0); ++t) {
-      const Variable v1 = v + mul((0.0f - v) + i, dt * 100.0f);
-      const Variable i1 = i - mul(i, dt * 200.0f);
-      const Variable b1 = b + mul(1.0f - b, dt / 800.0f);
-      const Variable z = superspike(v1 - b1);
-      v = (1.0f - z) * v1;
-      b = b1 + z * 1.8f;
-      i = i1 + select(x, 0, t);
-      zs.push_back(z);
-    }
-    return stack(zs, 0);
-  };
+  lsnn.unfused = [](const Variable& x) { return bench::unfused_lsnn(x, bench::device_superspike); };
   failures += run<kernels::LSNNModel>(lsnn, peak);
 
   std::printf("NORSE_TEST_SUMMARY passed=%d failed=%d skipped=0\n", failures == 0 ? 1 : 0, failures == 0 ? 0 : 1);

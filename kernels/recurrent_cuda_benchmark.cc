@@ -19,6 +19,7 @@
 
 #include "core/core.h"
 #include "core/cuda_runtime.h"
+#include "kernels/cuda_benchmark_util.h"
 #include "kernels/recurrent_cuda.h"
 #include "kernels/spiking_math.h"
 
@@ -29,15 +30,6 @@ using norse::cuda::EventTimer;
 namespace {
 
 constexpr int64_t kHidden = 256;
-
-// SuperSpike (alpha 100) on any device.
-Variable superspike(const Variable& x) {
-  const Tensor xv = x.value();
-  return record_op("superspike", heaviside(xv), {x}, [xv](const std::vector<Tensor>& g, const std::vector<bool>&) {
-    const Tensor d = add(mul(abs(xv), 100.0f), 1.0f);
-    return std::vector<Tensor>{div(g[0], mul(d, d))};
-  });
-}
 
 struct Spec {
   std::string name;
@@ -65,11 +57,7 @@ int run(const Spec& spec) {
     const int64_t n = batch * kHidden;
     Buffers b;
     b.x = Tensor::empty({T, batch, kHidden}, Device::kCUDA);
-    Tensor flat = b.x.view({-1});
-    for (int64_t off = 0; off < flat.numel(); off += pattern.numel()) {
-      const int64_t len = std::min(pattern.numel(), flat.numel() - off);
-      flat.slice(0, off, off + len).copy_(pattern.slice(0, 0, len));
-    }
+    bench::fill_repeating(b.x, pattern);
     b.z = Tensor::empty({T, batch, kHidden}, Device::kCUDA);
     b.saved = Tensor::empty({T, kS, n}, Device::kCUDA);
     b.saved_current = Tensor::empty({T, batch, kHidden}, Device::kCUDA);
@@ -204,13 +192,7 @@ int run(const Spec& spec) {
 }  // namespace
 
 int main() {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) {
-    std::printf("SKIPPED recurrent_cuda_benchmark: no CUDA device: %s\n", reason.c_str());
-    std::printf("NORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n");
-    return 0;
-  }
-  std::printf("device: %s\n", norse::cuda::device_description(0).c_str());
+  if (bench::skip_without_gpu("recurrent_cuda_benchmark")) return 0;
   const float dt = 1e-3f;
   int failures = 0;
 
@@ -228,7 +210,7 @@ int main() {
       const Variable i1 = i + (select(x, 0, t) + matmul(z, rt));
       const Variable v1 = v + mul((0.0f - v) + i1, dt * 100.0f);
       i = i1 - mul(i1, dt * 200.0f);
-      z = superspike(v1 - 1.0f);
+      z = bench::device_superspike(v1 - 1.0f);
       v = (1.0f - z) * v1;
       zs.push_back(z);
     }
@@ -251,7 +233,7 @@ int main() {
       const Variable v1 = v + mul((0.0f - v) + i, dt * 100.0f);
       const Variable i1 = i - mul(i, dt * 200.0f);
       const Variable b1 = b + mul(1.0f - b, dt / 800.0f);
-      z = superspike(v1 - b1);
+      z = bench::device_superspike(v1 - b1);
       v = (1.0f - z) * v1;
       b = b1 + z * 1.8f;
       i = i1 + total;
