@@ -9,13 +9,13 @@
 #include "core/core.h"
 #include "core/cuda_allocator.h"
 #include "core/cuda_runtime.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
 
 using namespace norse;
 
 TEST_CASE("CUDA tensors: round trips, device copies, allocator accounting", "[cuda][tensor]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   const Tensor host = from_vector({1.0f, -2.0f, 3.5f, 0.25f, 5.0f, 6.0f}, {2, 3});
   const size_t in_use_before = cuda::allocator_stats().bytes_in_use;
   {
@@ -38,8 +38,7 @@ TEST_CASE("CUDA tensors: round trips, device copies, allocator accounting", "[cu
 }
 
 TEST_CASE("CUDA tensors: host code refuses them with a message", "[cuda][tensor][errors]") {
-  std::string reason;
-  if (cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   Tensor dev = ones({4}).to(Device::kCUDA);
   REQUIRE_THROWS_AS(dev.data(), DeviceError);
   REQUIRE_THROWS_WITH(dev.data(), Catch::Contains("on cuda") && Catch::Contains("to(Device::kCPU)"));

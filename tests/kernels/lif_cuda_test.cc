@@ -14,6 +14,7 @@
 #include "kernels/lif.h"
 #include "kernels/lif_cuda.h"
 #include "kernels/surrogate.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
 #include "tests/testing/vector_compare.h"
 
@@ -30,8 +31,7 @@ constexpr float kAtol = 1e-5f;  // plus 1e-4 relative
 }  // namespace
 
 TEST_CASE("CUDA LIF sequence forward and backward equal the CPU loops", "[cuda][lif]") {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   const int64_t steps = 50, elements = 3000;  // not a multiple of the block size
   const size_t total = static_cast<size_t>(steps * elements);
   std::mt19937 rng(7);
@@ -164,8 +164,7 @@ TEST_CASE("CUDA LIF sequence forward and backward equal the CPU loops", "[cuda][
 }
 
 TEST_CASE("CUDA LIF: bad arguments are rejected before the launch", "[cuda][lif]") {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   lif::SequenceParams p;  // null parameter pointers
   lif::SequenceForwardArgs a;
   a.steps = 1;

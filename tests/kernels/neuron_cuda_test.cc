@@ -14,6 +14,7 @@
 #include "kernels/neuron_cuda.h"
 #include "kernels/neuron_sequence.h"
 #include "kernels/spiking_math.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
 #include "tests/testing/vector_compare.h"
 
@@ -133,8 +134,7 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
 }  // namespace
 
 TEST_CASE("CUDA generic loops equal the CPU loops: LIFBox, LI, LSNN", "[cuda][neurons]") {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   for (const Surrogate method : {Surrogate::kSuper, Surrogate::kCircDist}) {
     for (const bool params_grad : {false, true}) {
       CAPTURE(surrogate_name(method), params_grad);

@@ -14,6 +14,7 @@
 #include "kernels/recurrent_cuda.h"
 #include "kernels/recurrent_sequence.h"
 #include "kernels/spiking_math.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
 #include "tests/testing/vector_compare.h"
 
@@ -151,8 +152,7 @@ void compare_recurrent(const std::vector<float>& param_values, bool params_grad)
 }  // namespace
 
 TEST_CASE("CUDA recurrent loops equal the CPU loops: LIF, LSNN", "[cuda][recurrent]") {
-  std::string reason;
-  if (norse::cuda::device_count(&reason) == 0) NORSE_SKIP("no CUDA device: " + reason);
+  NORSE_REQUIRE_GPU();
   for (const bool params_grad : {false, true}) {
     CAPTURE(params_grad);
     // LIF: tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset
