@@ -1,6 +1,7 @@
 #include "core/autograd.h"
 
 #include <atomic>
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -21,6 +22,7 @@ struct VariableImpl {
 namespace {
 
 thread_local bool t_grad_mode = true;
+thread_local bool t_anomaly_mode = false;
 std::atomic<int64_t> g_live_nodes{0};
 
 const VariableImpl& checked(const std::shared_ptr<VariableImpl>& impl, const char* op) {
@@ -45,7 +47,34 @@ void accumulate_leaf(VariableImpl& leaf, const Tensor& g) {
   }
 }
 
+// Anomaly mode: throws naming the op when a value it produced is not finite.
+void check_anomaly(const char* op, const char* what, size_t index, const Tensor& t) {
+  if (!t.defined()) return;
+  const int64_t bad = first_non_finite(t);
+  if (bad < 0) return;
+  const Tensor host = t.to(Device::kCPU).contiguous();
+  throw NonFiniteError(str_cat("anomaly detected: ", what, " ", index, " of op '", op, "' (shape ",
+                               shape_to_string(t.shape()), ") is ", host.data()[bad], " at flat index ", bad,
+                               "; it is the first non-finite value on this tape"));
+}
+
 }  // namespace
+
+int64_t first_non_finite(const Tensor& t) {
+  const Tensor host = t.to(Device::kCPU).contiguous();
+  const float* p = host.data();
+  for (int64_t k = 0; k < host.numel(); ++k) {
+    if (!std::isfinite(p[k])) return k;
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anomaly mode
+
+bool anomaly_mode_enabled() { return t_anomaly_mode; }
+AnomalyModeGuard::AnomalyModeGuard(bool enabled) : previous_(t_anomaly_mode) { t_anomaly_mode = enabled; }
+AnomalyModeGuard::~AnomalyModeGuard() { t_anomaly_mode = previous_; }
 
 // ---------------------------------------------------------------------------------------------
 // Grad mode
@@ -145,6 +174,9 @@ void Variable::backward(const Tensor& grad_output, bool retain_graph) const {
 
 std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs,
                                 const std::vector<Variable>& inputs, BackwardFn backward_fn) {
+  if (t_anomaly_mode) {
+    for (size_t i = 0; i < outputs.size(); ++i) check_anomaly(name, "forward: output", i, outputs[i]);
+  }
   bool record = false;
   if (grad_mode_enabled()) {
     for (const Variable& in : inputs) record = record || in.requires_grad();
@@ -264,6 +296,7 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
     for (size_t i = 0; i < input_grads.size(); ++i) {
       const Node::Edge& edge = node->inputs_[i];
       if (!needs[i] || !input_grads[i].defined()) continue;
+      if (t_anomaly_mode) check_anomaly(node->name_, "backward: the gradient for input", i, input_grads[i]);
       const Shape& expected = edge.node ? edge.node->output_shapes_[static_cast<size_t>(edge.output_index)]
                                         : edge.leaf->value.shape();
       NORSE_CHECK(input_grads[i].shape() == expected, AutogradError, "backward", "op '",

@@ -23,7 +23,8 @@
 // Gradients accumulate (+=) into leaf Variables that require grad, across backward calls, until
 // zero_grad(). Gradients of non-leaf Variables are not kept.
 //
-// Thread-local state: the grad mode flag (NoGradGuard) is the only global state, one per thread.
+// Thread-local state: the grad mode flag (NoGradGuard) and the anomaly flag (AnomalyModeGuard),
+// one of each per thread; nothing else is global.
 #ifndef NORSE_CORE_AUTOGRAD_H_
 #define NORSE_CORE_AUTOGRAD_H_
 
@@ -124,6 +125,27 @@ class NoGradGuard {
  private:
   bool previous_;
 };
+
+// Anomaly detection on this thread (like PyTorch's detect_anomaly): while a guard is alive,
+// every op checks its outputs as it records them, and backward() checks every gradient an op
+// returns; the first one that is not finite throws NonFiniteError naming the op, forward or
+// backward, the output or input index and the first bad element. It reads every value (cuda
+// values through a host copy): a debugging mode, off by default. Guards nest.
+bool anomaly_mode_enabled();
+class AnomalyModeGuard {
+ public:
+  explicit AnomalyModeGuard(bool enabled = true);
+  ~AnomalyModeGuard();
+  AnomalyModeGuard(const AnomalyModeGuard&) = delete;
+  AnomalyModeGuard& operator=(const AnomalyModeGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// The flat index of the first element of `t` that is NaN or infinite, or -1 if all are finite
+// (a cuda tensor is read through a host copy).
+int64_t first_non_finite(const Tensor& t);
 
 // A recorded operation (one tape entry). Exposed for introspection and tests.
 class Node {

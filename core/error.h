@@ -55,6 +55,14 @@ class AutogradError : public Error {
   using Error::Error;
 };
 
+// A value that must be finite is not: a training step's loss or gradients (check_finite_step),
+// or an op's output under anomaly detection (AnomalyModeGuard). The message names the step or
+// the op, the tensor and the first non-finite element.
+class NonFiniteError : public Error {
+ public:
+  using Error::Error;
+};
+
 namespace detail {
 inline void append_all(std::ostringstream&) {}
 template <typename T, typename... Rest>

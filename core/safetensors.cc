@@ -11,9 +11,12 @@
 #include <fstream>
 #include <limits>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/json_io.h"
 
 namespace norse {
 
@@ -130,54 +133,68 @@ SafetensorsFile load_safetensors(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(str_cat("load_safetensors: cannot open ", path));
   in.seekg(0, std::ios::end);
-  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  const std::streamoff end_position = in.tellg();
+  NORSE_CHECK(end_position >= 0, IoError, "load_safetensors", path, ": cannot determine the file size");
+  const uint64_t file_size = static_cast<uint64_t>(end_position);
   in.seekg(0);
   uint64_t header_size = 0;
   NORSE_CHECK(file_size >= 8 && in.read(reinterpret_cast<char*>(&header_size), 8), IoError, "load_safetensors", path,
               ": file is shorter than the 8-byte header length");
   NORSE_CHECK(header_size <= file_size - 8, IoError, "load_safetensors", path, ": header length ", header_size,
               " exceeds the file size ", file_size, " (truncated or not a safetensors file)");
-  std::string text(header_size, '\0');
+  std::string text(header_size, '\0');  // at most the file's size
   in.read(text.data(), static_cast<std::streamsize>(header_size));
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(text);
-  } catch (const std::exception& e) {
-    throw IoError(str_cat("load_safetensors: ", path, ": invalid JSON header: ", e.what()));
-  }
-  NORSE_CHECK(header.is_object(), IoError, "load_safetensors", path, ": the header is not a JSON object");
+  NORSE_CHECK(static_cast<bool>(in), IoError, "load_safetensors", path, ": reading the header failed");
+  const std::string where = str_cat("load_safetensors: ", path, ": header");
+  const nlohmann::json header = parse_json_untrusted(text, where);
+  NORSE_CHECK(header.is_object(), IoError, "load_safetensors", path, ": the header is not a JSON object but ",
+              json_excerpt(header));
   const uint64_t data_size = file_size - 8 - header_size;
+
+  // Every field is checked, and every tensor's extent compared with the bytes present, before
+  // any tensor is allocated: a header cannot make the reader allocate what the file lacks.
+  struct Entry {
+    std::string name;
+    Shape shape;
+    uint64_t begin = 0, end = 0;
+  };
   SafetensorsFile file;
-  std::vector<std::pair<uint64_t, std::pair<std::string, nlohmann::json>>> entries;
+  std::vector<Entry> entries;
   for (const auto& [name, info] : header.items()) {
     if (name == "__metadata__") {
+      NORSE_CHECK(info.is_object(), IoError, where, "'__metadata__' must be an object of strings, got ",
+                  json_excerpt(info));
       for (const auto& [k, v] : info.items()) file.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
       continue;
     }
-    NORSE_CHECK(info.is_object() && info.contains("dtype") && info.contains("shape") && info.contains("data_offsets"),
-                IoError, "load_safetensors", path, ": tensor '", name, "' lacks dtype, shape or data_offsets");
-    entries.push_back({info["data_offsets"][0].get<uint64_t>(), {name, info}});
+    const std::string at = str_cat(where, ": tensor '", name, "'");
+    NORSE_CHECK(info.is_object(), IoError, where, "tensor '", name, "' must be an object with dtype, shape and data_offsets, got ",
+                json_excerpt(info));
+    const std::string dtype = json_string(json_field(info, "dtype", at), at + " dtype");
+    NORSE_CHECK(dtype == "F32", IoError, where, "tensor '", name, "' has dtype ", dtype, ", expected F32 (norse-cpp tensors are float32)");
+    Entry e;
+    e.name = name;
+    e.shape = json_shape(json_field(info, "shape", at), at + " shape");
+    const nlohmann::json& offsets = json_field(info, "data_offsets", at);
+    NORSE_CHECK(offsets.is_array() && offsets.size() == 2, IoError, at,
+                "data_offsets must be an array [begin, end], got ", json_excerpt(offsets));
+    e.begin = json_uint(offsets[0], at + " data_offsets[0]");
+    e.end = json_uint(offsets[1], at + " data_offsets[1]");
+    const uint64_t expected_bytes = static_cast<uint64_t>(shape_numel(e.shape)) * sizeof(float);  // < 2^61
+    NORSE_CHECK(e.end >= e.begin && e.end - e.begin == expected_bytes, IoError, where, "tensor '", name, "' has data_offsets [", e.begin, ", ",
+                e.end, "] for shape ", shape_to_string(e.shape), " (", expected_bytes, " bytes)");
+    NORSE_CHECK(e.end <= data_size, IoError, where, "tensor '", name, "' ends at byte ", e.end, " but the data section has only ", data_size,
+                " bytes (truncated file)");
+    entries.push_back(std::move(e));
   }
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.begin < b.begin; });
   const std::streamoff data_start = static_cast<std::streamoff>(8 + header_size);
-  for (const auto& [begin_offset, entry] : entries) {
-    const auto& [name, info] = entry;
-    const std::string dtype = info["dtype"].get<std::string>();
-    NORSE_CHECK(dtype == "F32", IoError, "load_safetensors", path, ": tensor '", name, "' has dtype ", dtype,
-                ", expected F32 (norse-cpp tensors are float32)");
-    const Shape shape = info["shape"].get<Shape>();
-    const uint64_t begin = info["data_offsets"][0].get<uint64_t>(), end = info["data_offsets"][1].get<uint64_t>();
-    const uint64_t expected_bytes = static_cast<uint64_t>(shape_numel(shape)) * sizeof(float);
-    NORSE_CHECK(end >= begin && end - begin == expected_bytes, IoError, "load_safetensors", path, ": tensor '", name,
-                "' has data_offsets [", begin, ", ", end, "] for shape ", shape_to_string(shape), " (", expected_bytes,
-                " bytes)");
-    NORSE_CHECK(end <= data_size, IoError, "load_safetensors", path, ": tensor '", name, "' ends at byte ", end,
-                " but the data section has only ", data_size, " bytes (truncated file)");
-    Tensor t = Tensor::empty(shape);
-    in.seekg(data_start + static_cast<std::streamoff>(begin));
-    in.read(reinterpret_cast<char*>(t.data()), static_cast<std::streamsize>(expected_bytes));
-    NORSE_CHECK(static_cast<bool>(in), IoError, "load_safetensors", path, ": reading tensor '", name, "' failed");
-    file.tensors.emplace_back(name, t);
+  for (const Entry& e : entries) {
+    Tensor t = Tensor::empty(e.shape);
+    in.seekg(data_start + static_cast<std::streamoff>(e.begin));
+    in.read(reinterpret_cast<char*>(t.data()), static_cast<std::streamsize>(e.end - e.begin));
+    NORSE_CHECK(static_cast<bool>(in), IoError, "load_safetensors", path, ": reading tensor '", e.name, "' failed");
+    file.tensors.emplace_back(e.name, t);
   }
   return file;
 }

@@ -15,13 +15,25 @@ std::string shape_to_string(const Shape& shape) {
   return out + "]";
 }
 
+namespace {
+// a * b, or throws when the product leaves [0, kMaxNumel]: a shape read from a file must not
+// wrap around to a small count (2^32 x 2^32 is 0 in 64 bits) and then index past its storage.
+int64_t checked_product(int64_t a, int64_t b, const Shape& shape) {
+  int64_t product = 0;
+  NORSE_CHECK(!__builtin_mul_overflow(a, b, &product) && product <= kMaxNumel, InvalidArgument, "shape",
+              "the element count of ", shape_to_string(shape), " exceeds ", kMaxNumel,
+              " (2^59: the byte size must fit in 64 bits)");
+  return product;
+}
+}  // namespace
+
 int64_t shape_numel(const Shape& shape) {
   int64_t n = 1;
   for (int64_t s : shape) {
     NORSE_CHECK(s >= 0, InvalidArgument, "shape", "sizes must be non-negative, got ",
                 shape_to_string(shape));
-    n *= s;
   }
+  for (int64_t s : shape) n = checked_product(n, s, shape);
   return n;
 }
 
@@ -30,7 +42,8 @@ std::vector<int64_t> contiguous_strides(const Shape& shape) {
   int64_t stride = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     strides[i] = stride;
-    stride *= std::max<int64_t>(shape[i], 1);
+    // Size-0 dimensions count as 1 here, so a shape of zero elements can still overflow.
+    stride = checked_product(stride, std::max<int64_t>(shape[i], 1), shape);
   }
   return strides;
 }

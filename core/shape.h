@@ -14,10 +14,16 @@ using Shape = std::vector<int64_t>;
 // "[2, 3, 4]"; "[]" for a scalar.
 std::string shape_to_string(const Shape& shape);
 
-// Product of the sizes (1 for a scalar). Throws InvalidArgument for a negative size.
+// The largest element count a shape may have: its size in bytes (of any element type up to 16
+// bytes) and every offset into it then fit in int64_t without overflow.
+constexpr int64_t kMaxNumel = int64_t{1} << 59;
+
+// Product of the sizes (1 for a scalar). Throws InvalidArgument for a negative size, and for a
+// product above kMaxNumel (checked without overflow).
 int64_t shape_numel(const Shape& shape);
 
-// Row-major (C order) strides in elements.
+// Row-major (C order) strides in elements. Throws InvalidArgument where they would exceed
+// kMaxNumel (a zero-sized shape like [0, 2^40, 2^40] has such strides).
 std::vector<int64_t> contiguous_strides(const Shape& shape);
 
 // Maps a possibly negative dimension index into [0, rank). Throws ShapeError naming `op`.

@@ -287,7 +287,8 @@ Tensor Tensor::view(const Shape& shape) const {
     } else {
       NORSE_CHECK(out[i] >= 0, ShapeError, "Tensor::view", "invalid size in ",
                   shape_to_string(shape));
-      known *= out[i];
+      NORSE_CHECK(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "Tensor::view",
+                  "the element count of ", shape_to_string(shape), " overflows 64 bits");
     }
   }
   if (infer >= 0) {

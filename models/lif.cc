@@ -41,7 +41,7 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
               surrogate_name(params.method), "' is stochastic and needs a Generator");
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> plist = param_list(params);
-  for (size_t k = 0; k < plist.size(); ++k) detail::check_neuron_param(op, kParamNames[k], plist[k], neuron_shape);
+  for (size_t k = 0; k < plist.size(); ++k) detail::check_neuron_param(op, kParamNames[k], plist[k], neuron_shape, dt);
 
   // Initial state: given, or Norse's default (v = v_leak detached, i = 0).
   Variable v0 = initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device()));

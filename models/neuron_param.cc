@@ -1,11 +1,17 @@
 #include "models/neuron_param.h"
 
 #include <cmath>
+#include <string>
 
 namespace norse {
 namespace detail {
 
-void check_neuron_param(const char* op, const char* name, const Variable& param, const Shape& neuron_shape) {
+bool is_inverse_time_constant(const char* name) {
+  const std::string n = name;
+  return n.rfind("tau_", 0) == 0 && n.size() > 8 && n.compare(n.size() - 4, 4, "_inv") == 0;
+}
+
+void check_neuron_param(const char* op, const char* name, const Variable& param, const Shape& neuron_shape, float dt) {
   NORSE_CHECK(param.defined(), InvalidArgument, op, "parameter '", name, "' is undefined");
   const Shape& s = param.shape();
   bool suffix = s.size() <= neuron_shape.size();
@@ -18,6 +24,17 @@ void check_neuron_param(const char* op, const char* name, const Variable& param,
   for (int64_t k = 0; k < v.numel(); ++k) {
     NORSE_CHECK(std::isfinite(v.data()[k]), InvalidArgument, op, "parameter '", name, "' must be finite, got ",
                 v.data()[k], " at flat index ", k);
+  }
+  if (!is_inverse_time_constant(name)) return;
+  for (int64_t k = 0; k < v.numel(); ++k) {
+    const float rate = v.data()[k];
+    NORSE_CHECK(rate >= 0.0f, InvalidArgument, op, "parameter '", name,
+                "' is an inverse time constant (1/s) and must be >= 0, got ", rate, " at flat index ", k,
+                " (a negative value makes the decay grow without bound)");
+    NORSE_CHECK(!(dt > 0.0f) || static_cast<double>(dt) * rate <= kMaxEulerRate, InvalidArgument, op, "parameter '",
+                name, "' = ", rate, " (flat index ", k, ") with dt = ", dt, " gives dt * ", name, " = ",
+                static_cast<double>(dt) * rate, " > ", kMaxEulerRate,
+                ": the Euler step x += dt * ", name, " * (...) diverges; use a smaller dt");
   }
 }
 

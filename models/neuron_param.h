@@ -12,10 +12,20 @@
 namespace norse {
 namespace detail {
 
-// Throws unless `param` is finite and its shape is [] or a suffix of `neuron_shape` (e.g. [N]
-// for per-neuron values of a [B, N] state). Messages name `op` and the parameter.
+// The largest dt * tau_*_inv accepted. The forward Euler update x += dt * tau_inv * (target - x)
+// multiplies the distance to the target by 1 - dt * tau_inv each step: above 1 it overshoots
+// (oscillates, still bounded), above 2 it grows without bound, which no time constant means.
+constexpr double kMaxEulerRate = 2.0;
+
+// Whether a parameter name is one of Norse's inverse time constants ("tau_<what>_inv", in 1/s).
+bool is_inverse_time_constant(const char* name);
+
+// Throws InvalidArgument unless `param` is finite and its shape is [] or a suffix of
+// `neuron_shape` (e.g. [N] for per-neuron values of a [B, N] state); for an inverse time
+// constant (is_inverse_time_constant) also unless every value is >= 0 and, when dt > 0,
+// dt * value <= kMaxEulerRate. Messages name `op`, the parameter, the value and the rule.
 void check_neuron_param(const char* op, const char* name, const Variable& param,
-                        const Shape& neuron_shape);
+                        const Shape& neuron_shape, float dt);
 
 // The contiguous value of a parameter, kept alive by the caller, and its kernel view.
 // A parameter's value, contiguous, on the device whose loop reads it (ref() points there).

@@ -42,6 +42,25 @@ void Optimizer::zero_grad() {
   }
 }
 
+void Optimizer::check_finite(const Variable& loss, const std::string& step) const {
+  const float loss_value = loss.defined() ? loss.value().to(Device::kCPU).contiguous().data()[0] : 0.0f;
+  const bool loss_finite = !loss.defined() || first_non_finite(loss.value()) < 0;
+  for (const auto& [name, p] : params_) {
+    if (!p->grad().defined()) continue;
+    const int64_t bad = first_non_finite(p->grad());
+    if (bad < 0) continue;
+    const float value = p->grad().to(Device::kCPU).contiguous().data()[bad];
+    throw NonFiniteError(str_cat(step, ": ", loss_finite ? "the loss is finite but " : "the loss is not finite (",
+                                 loss_finite ? "" : str_cat(loss_value, ") and "), "the gradient of parameter '", name,
+                                 "' is ", value, " at flat index ", bad,
+                                 " (the first parameter affected); stopped before the optimizer step. Look for NaN "
+                                 "or inf in the input, lower the learning rate, or rerun with anomaly detection "
+                                 "(AnomalyModeGuard, the tasks' --detect_anomaly) to find the op"));
+  }
+  NORSE_CHECK(loss_finite, NonFiniteError, step, "the loss is not finite (", loss_value,
+              ") although every gradient is; stopped before the optimizer step");
+}
+
 void Optimizer::set_lr(float lr) {
   check_finite_nonneg("Optimizer::set_lr", "lr", lr);
   lr_ = lr;

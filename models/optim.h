@@ -22,6 +22,12 @@ class Optimizer {
   void zero_grad();
   float lr() const { return lr_; }
   void set_lr(float lr);
+  // Call between backward() and step(): throws NonFiniteError when `loss` or any parameter's
+  // gradient is NaN or infinite, naming `step` (e.g. "epoch 2, batch 17"), the loss, and the first
+  // parameter (in registration order) whose gradient is not finite, with the bad element. One
+  // Adam step would otherwise write NaN into every weight it touches. Reads every gradient once
+  // (about 1 ms per 4 M parameters on the CPU; cuda gradients through a host copy).
+  void check_finite(const Variable& loss, const std::string& step) const;
   // A snapshot (copies) of the optimizer's internal state as named tensors (for checkpoints),
   // and its restoration.
   // Names are "<param name>.<buffer>"; restoring checks names and shapes.

@@ -68,7 +68,7 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
               surrogate_name(config.method), "' is stochastic and needs a Generator");
   const Shape neuron_shape = {batch, hidden};
   check_shape(op, "state.z", neuron_shape, z0.shape());
-  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape);
+  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt);
   for (int s = 0; s < kS; ++s) {
     check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
                 states[static_cast<size_t>(s)].shape());

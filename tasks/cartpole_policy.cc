@@ -139,6 +139,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const EpisodeLo
     const Variable lp = policy.log_probs(from_vector(observations, {steps, 4}), concat(masks, 1));
     const Variable loss = -sum(lp * Variable(weights));
     loss.backward();
+    adam.check_finite(loss, str_cat("cartpole: episode ", episode));
     adam.step();
 
     EpisodeLog log;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/json_io.h"
 #include "core/safetensors.h"
 
 namespace norse {
@@ -53,8 +54,11 @@ CheckpointContents load_checkpoint(const std::string& path, const char* who, con
   load_into(model_part, targets, path);
   optimizer.load_state(optim_state);
   CheckpointContents out;
-  out.completed = std::stoll(f.metadata.at("completed"));
+  const std::string& completed = f.metadata.at("completed");
+  const std::string where = str_cat(who, ": checkpoint ", path, ": metadata 'completed'");
+  out.completed = json_int(parse_json_untrusted(completed, where), where, 0);
   out.metrics_json = f.metadata.at("metrics");
+  metrics_entries(out.metrics_json);  // refuse a corrupt metrics entry now, not at the first epoch
   for (const auto& [key, value] : f.metadata) {
     if (identity.count(key) == 0 && key != "completed" && key != "metrics") out.extra[key] = value;
   }
@@ -70,6 +74,28 @@ std::optional<CheckpointContents> prepare_output_dir(const std::string& output_d
   struct stat st;
   if (!resume || ::stat(path.c_str(), &st) != 0) return std::nullopt;
   return load_checkpoint(path, who, params, optimizer, identity);
+}
+
+std::vector<nlohmann::json> metrics_entries(const std::string& metrics_json) {
+  const char* const where = "checkpoint metadata 'metrics'";
+  const nlohmann::json all = parse_json_untrusted(metrics_json, where);
+  NORSE_CHECK(all.is_array(), IoError, where, "expected an array of per-epoch objects, got ", json_excerpt(all));
+  std::vector<nlohmann::json> entries;
+  for (size_t i = 0; i < all.size(); ++i) {
+    NORSE_CHECK(all[i].is_object(), IoError, where, "entry ", i, " is not an object but ", json_excerpt(all[i]));
+    entries.push_back(all[i]);
+  }
+  return entries;
+}
+
+double metric_number(const nlohmann::json& entry, const char* key) {
+  const std::string where = str_cat("checkpoint metadata 'metrics': field '", key, "'");
+  return json_number(json_field(entry, key, where), where);
+}
+
+int64_t metric_int(const nlohmann::json& entry, const char* key) {
+  const std::string where = str_cat("checkpoint metadata 'metrics': field '", key, "'");
+  return json_int(json_field(entry, key, where), where);
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

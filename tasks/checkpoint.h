@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "models/module.h"
 #include "models/optim.h"
 
@@ -38,6 +40,13 @@ CheckpointContents load_checkpoint(const std::string& path, const char* who, con
 std::optional<CheckpointContents> prepare_output_dir(const std::string& output_dir, bool resume, const char* who,
                                                      const std::vector<nn::NamedParameter>& params,
                                                      optim::Optimizer& optimizer, const RunIdentity& identity);
+
+// A checkpoint's metrics JSON, read as untrusted input: the entries of the array (each an
+// object), and one entry's fields. Each throws IoError naming the entry and the field when the
+// text is not such an array, a field is missing, or has another JSON type.
+std::vector<nlohmann::json> metrics_entries(const std::string& metrics_json);
+double metric_number(const nlohmann::json& entry, const char* key);
+int64_t metric_int(const nlohmann::json& entry, const char* key);
 
 // Writes `text` to `path` through a temporary file and a rename (never a half-written file).
 void write_file_atomically(const std::string& path, const std::string& text);

@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   app.add_flag("--resume", c.resume, "continue from the checkpoint in --output_dir");
+  app.add_flag("--detect_anomaly", c.detect_anomaly,
+               "name the first op whose output or gradient is NaN/inf (slow; training always stops at a "
+               "non-finite loss or gradient)");
   CLI11_PARSE(app, argc, argv);
 
   try {

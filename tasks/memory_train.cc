@@ -64,14 +64,14 @@ std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
 
 std::vector<EpochMetrics> parse_metrics(const std::string& json) {
   std::vector<EpochMetrics> out;
-  for (const auto& m : nlohmann::json::parse(json)) {
+  for (const auto& m : tasks::metrics_entries(json)) {
     EpochMetrics e;
-    e.epoch = m["epoch"].get<int64_t>();
-    e.train_loss = m["train_loss"].get<double>();
-    e.train_accuracy = m["train_accuracy"].get<double>();
-    e.spike_rate = m["spike_rate"].get<double>();
-    e.val_accuracy = m["val_accuracy"].get<double>();
-    e.seconds = m["seconds"].get<double>();
+    e.epoch = tasks::metric_int(m, "epoch");
+    e.train_loss = tasks::metric_number(m, "train_loss");
+    e.train_accuracy = tasks::metric_number(m, "train_accuracy");
+    e.spike_rate = tasks::metric_number(m, "spike_rate");
+    e.val_accuracy = tasks::metric_number(m, "val_accuracy");
+    e.seconds = tasks::metric_number(m, "seconds");
     out.push_back(e);
   }
   return out;
@@ -151,6 +151,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
     result.resumed_from_epoch = start_epoch;
   }
   const auto run_start = Clock::now();
+  const AnomalyModeGuard anomaly(c.detect_anomaly);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
     const auto t0 = Clock::now();
     adam.set_lr(schedule.lr(epoch));
@@ -164,6 +165,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       adam.zero_grad();
       const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, c.data, c.loss);
       r.total.backward();
+      adam.check_finite(r.total, str_cat("memory: epoch ", epoch + 1, ", batch ", batches + 1));
       adam.step();
       m.train_loss += r.total.item();
       m.spike_rate += r.spike_rate;

@@ -31,6 +31,9 @@ struct TrainConfig {
   uint64_t seed = 0;
   std::string output_dir;       // checkpoint.safetensors and metrics.csv; empty: none written
   bool resume = false;
+  // Anomaly detection (AnomalyModeGuard) during training: the first op whose output or gradient
+  // is not finite is named. Slow (every value is read): for debugging a NaN.
+  bool detect_anomaly = false;
   std::string device = "cpu";   // "cpu" or "cuda" (a --config=cuda build): network, gradients, Adam
 };
 

@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   app.add_flag("--resume", config.resume, "continue from the checkpoint in --output_dir");
+  app.add_flag("--detect_anomaly", config.detect_anomaly,
+               "name the first op whose output or gradient is NaN/inf (slow; training always stops at a "
+               "non-finite loss or gradient)");
   app.add_option("--train_limit", config.train_limit, "use only the first N training digits (0: all)")->capture_default_str();
   app.add_option("--test_limit", config.test_limit, "evaluate on the first N test digits (0: all)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -82,9 +82,9 @@ std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
 
 std::vector<EpochMetrics> parse_metrics(const std::string& json) {
   std::vector<EpochMetrics> epochs;
-  for (const auto& m : nlohmann::json::parse(json)) {
-    epochs.push_back({m["epoch"].get<int64_t>(), m["train_loss"].get<double>(), m["test_accuracy"].get<double>(),
-                      m["seconds"].get<double>()});
+  for (const auto& m : tasks::metrics_entries(json)) {
+    epochs.push_back({tasks::metric_int(m, "epoch"), tasks::metric_number(m, "train_loss"),
+                      tasks::metric_number(m, "test_accuracy"), tasks::metric_number(m, "seconds")});
   }
   return epochs;
 }
@@ -129,6 +129,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     result.resumed_from_epoch = start_epoch;
   }
   const int64_t n = limited(train_set.images.size(0), c.train_limit);
+  const AnomalyModeGuard anomaly(c.detect_anomaly);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
     const auto t0 = Clock::now();
     adam.set_lr(c.lr_schedule == "cosine" ? cosine.lr(epoch) : c.learning_rate);
@@ -142,6 +143,8 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
       adam.zero_grad();
       const Variable loss = nll_loss(net->forward(images.to(device)), labels);
       loss.backward();
+      adam.check_finite(loss, str_cat("mnist: epoch ", epoch + 1, ", batch ", batches + 1, " (samples ", begin, "-",
+                                      end - 1, " of the epoch's order)"));
       adam.step();
       const float l = loss.item();
       result.batch_losses.push_back(l);

@@ -30,6 +30,9 @@ struct TrainConfig {
   // "cpu" or "cuda": where the network, its gradients and Adam's state live. The cuda path needs
   // a --config=cuda build and uses only the CUDA kernels (core/cuda_tensor_ops.h, the fused
   // LIF / LI / encoder loops, Adam).
+  // Anomaly detection (AnomalyModeGuard) during training: the first op whose output or gradient
+  // is not finite is named. Slow (every value is read): for debugging a NaN.
+  bool detect_anomaly = false;
   std::string device = "cpu";
 };
 

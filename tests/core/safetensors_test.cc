@@ -25,6 +25,18 @@ void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
+
+// A safetensors file with this JSON header and `data_bytes` zero bytes of data.
+std::string file_with_header(const std::string& name, const std::string& header, size_t data_bytes) {
+  std::string bytes(8, '\0');
+  const uint64_t n = header.size();
+  std::memcpy(bytes.data(), &n, 8);
+  const std::string path = temp_path(name);
+  write_bytes(path, bytes + header + std::string(data_bytes, '\0'));
+  return path;
+}
+
+std::string nested(int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); }
 }  // namespace
 
 TEST_CASE("safetensors round trip with metadata", "[safetensors]") {
@@ -148,4 +160,69 @@ TEST_CASE("a save removes temporaries of killed writers, not of live ones", "[sa
   REQUIRE(load_safetensors(path).get("w").numel() == 4);
   std::remove(live.c_str());
   std::remove(other.c_str());
+}
+
+// Issue 15, table rows 1-5: headers that crashed the reader, read out of bounds, or loaded a
+// tensor larger than its data. Each now gets an IoError naming the file, tensor and field.
+TEST_CASE("hostile safetensors headers give IoError, never a crash or a wrong tensor", "[safetensors][errors][reliability]") {
+  SECTION("row 1: data_offsets with one element (read past the array; type_error abort)") {
+    const std::string path = file_with_header("row1", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0]}})", 4);
+    REQUIRE_THROWS_AS(load_safetensors(path), IoError);
+    REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("tensor 'w'") &&
+                                                    Catch::Contains("data_offsets must be an array [begin, end]"));
+  }
+  SECTION("row 2: a shape whose element count overflows to the data present") {
+    // 2^62 + 1 rows x 4 wraps to 4 elements in 64 bits: 16 bytes "match".
+    const std::string path =
+        file_with_header("row2a", R"({"w":{"dtype":"F32","shape":[4611686018427387905,4],"data_offsets":[0,16]}})", 16);
+    REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("tensor 'w' shape[0] must be an integer from 0 to"));
+    // 2^32 x 2^32 wraps to 0 elements: it loaded as an empty tensor and sum() ran away.
+    const std::string zero =
+        file_with_header("row2b", R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0);
+    REQUIRE_THROWS_AS(load_safetensors(zero), IoError);
+    REQUIRE_THROWS_WITH(load_safetensors(zero), Catch::Contains("exceeds") && Catch::Contains("[4294967296, 4294967296]"));
+  }
+  SECTION("row 3: fields of the wrong JSON type") {
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3a", R"({"w":{"dtype":1,"shape":[1],"data_offsets":[0,4]}})", 4)),
+                        Catch::Contains("tensor 'w' dtype must be a string, got 1"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3b", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[]}})", 4)),
+                        Catch::Contains("data_offsets must be an array [begin, end]"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3c", R"({"w":{"dtype":"F32","shape":"1","data_offsets":[0,4]}})", 4)),
+                        Catch::Contains("tensor 'w' shape must be an array of sizes"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3d", R"({"w":[1,2]})", 4)),
+                        Catch::Contains("tensor 'w'") && Catch::Contains("must be an object"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3e", R"({"__metadata__":3})", 0)),
+                        Catch::Contains("'__metadata__' must be an object"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3f", R"([1,2,3])", 0)),
+                        Catch::Contains("the header is not a JSON object"));
+  }
+  SECTION("row 4: a float offset (1e30 cast to an integer: undefined behaviour)") {
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row4", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[1e30,4]}})", 4)),
+                        Catch::Contains("data_offsets[0] must be a non-negative integer, got 1e+30"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row4b", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}})", 4)),
+                        Catch::Contains("data_offsets[0] must be a non-negative integer, got -4"));
+  }
+  SECTION("row 5: JSON nested 100,000 deep (stack overflow)") {
+    const std::string deep = nested(100000);
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row5a", "{\"__metadata__\":{\"k\":" + deep + "}}", 0)),
+                        Catch::Contains("nested deeper than 64 levels"));
+    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row5b", "{\"w\":" + deep + "}", 0)),
+                        Catch::Contains("nested deeper than 64 levels"));
+    // Brackets inside strings do not count.
+    const std::string path = file_with_header("row5c", "{\"__metadata__\":{\"k\":\"" + deep + "\"}}", 0);
+    REQUIRE(load_safetensors(path).metadata.at("k") == deep);
+  }
+}
+
+TEST_CASE("shape arithmetic is overflow-checked", "[shape][errors][reliability]") {
+  const int64_t big = int64_t{1} << 32;
+  REQUIRE_THROWS_AS(shape_numel({big, big}), InvalidArgument);
+  REQUIRE_THROWS_WITH(shape_numel({big, big}), Catch::Contains("element count of [4294967296, 4294967296] exceeds"));
+  REQUIRE_THROWS_AS(Tensor::empty({big, big, 4}), InvalidArgument);
+  REQUIRE_THROWS_AS(zeros({int64_t{1} << 60}), InvalidArgument);
+  // Zero elements, but strides beyond 64 bits.
+  REQUIRE_THROWS_AS(contiguous_strides({0, big, big}), InvalidArgument);
+  REQUIRE(shape_numel({0, big}) == 0);
+  REQUIRE(shape_numel({kMaxNumel}) == kMaxNumel);
+  REQUIRE_THROWS_AS(ones({6}).view({big, big, 0}), ShapeError);
 }

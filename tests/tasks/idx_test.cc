@@ -64,7 +64,7 @@ TEST_CASE("IDX errors: wrong magic, truncation, count mismatch", "[idx][errors]"
   REQUIRE_THROWS_WITH(data::read_idx_images(tmp("magic")), Catch::Contains("has magic number 2049, expected 2051"));
   write(tmp("short"), be32(0x803) + be32(3) + be32(2) + be32(2) + std::string(5, '\0'), true);
   REQUIRE_THROWS_WITH(data::read_idx_images(tmp("short")),
-                      Catch::Contains("is truncated: expected 12 bytes of pixels, got 5"));
+                      Catch::Contains("is truncated: its header claims 12 bytes of pixels, the file holds 5"));
   REQUIRE_THROWS_AS(data::read_idx_labels(tmp("nope")), IoError);
   // 2 images, 3 labels.
   const std::string dir = tmp("");
@@ -72,4 +72,29 @@ TEST_CASE("IDX errors: wrong magic, truncation, count mismatch", "[idx][errors]"
   write(dir + "/bad-labels-idx1-ubyte.gz", be32(0x801) + be32(3) + std::string(3, '\0'), true);
   REQUIRE_THROWS_WITH(data::load_mnist(dir, "bad"), Catch::Contains("holds 2 images but") && Catch::Contains("holds 3 labels"));
   REQUIRE_THROWS_WITH(data::load_mnist(dir, "missing"), Catch::Contains("MNIST file not found"));
+}
+
+// Issue 15, table row 6: headers that claim far more than the file holds. The reader must say
+// "truncated" after reading what is there, never allocate the claimed size first (2^32 images
+// of 4096 x 4096 would be 2^56 bytes; 2^32 labels 4 GB) nor let std::bad_alloc escape.
+TEST_CASE("IDX headers claiming huge sizes: IoError, no allocation of the claim", "[idx][errors][reliability]") {
+  for (const bool gz : {false, true}) {
+    CAPTURE(gz);
+    write(tmp("huge-images"), be32(0x803) + be32(0xFFFFFFFFu) + be32(4096) + be32(4096), gz);
+    REQUIRE_THROWS_WITH(data::read_idx_images(tmp("huge-images")),
+                        Catch::Contains("claims 4294967295 images of 4096 x 4096") &&
+                            Catch::Contains("more than the reader's limit"));
+    // Under the limit but absent: 2^16 images of 256 x 256 (4 GiB claimed, 16 bytes present).
+    write(tmp("big-images"), be32(0x803) + be32(1u << 16) + be32(256) + be32(256) + std::string(16, '\x7f'), gz);
+    REQUIRE_THROWS_WITH(data::read_idx_images(tmp("big-images")),
+                        Catch::Contains("is truncated: its header claims 4294967296 bytes of pixels, the file holds 16"));
+    write(tmp("huge-labels"), be32(0x801) + be32(0xFFFFFFFFu), gz);
+    REQUIRE_THROWS_WITH(data::read_idx_labels(tmp("huge-labels")),
+                        Catch::Contains("is truncated: its header claims 4294967295 bytes of labels, the file holds 0"));
+    // The live heap stays small: nothing of the claimed size was ever allocated as a tensor.
+    REQUIRE(Storage::live_bytes() < (int64_t{1} << 26));
+  }
+  // Zero-sized images and an implausible size are refused by name.
+  write(tmp("zero-rows"), be32(0x803) + be32(1) + be32(0) + be32(28), false);
+  REQUIRE_THROWS_WITH(data::read_idx_images(tmp("zero-rows")), Catch::Contains("implausible image size 0 x 28"));
 }

@@ -1,0 +1,57 @@
+// Task checkpoints as untrusted input (issue 15, table row 3): metadata that is not what the
+// task wrote must give IoError (the tasks catch norse::Error and exit with its message), never a
+// std::invalid_argument or nlohmann::type_error that aborts `--resume`.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string>
+
+#include "core/core.h"
+#include "models/optim.h"
+#include "tasks/checkpoint.h"
+
+using namespace norse;
+
+namespace {
+std::string tmp(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+}  // namespace
+
+TEST_CASE("checkpoint metadata is validated on load", "[checkpoint][errors][reliability]") {
+  Variable w(ones({3}), true);
+  std::vector<nn::NamedParameter> params = {{"w", &w}};
+  optim::SGD sgd(params, optim::SGDOptions{});
+  const tasks::RunIdentity identity = {{"seed", "1"}};
+  const std::string path = tmp("ckpt.safetensors");
+  auto save = [&](const std::string& completed, const std::string& metrics) {
+    NamedTensors tensors = {{"model.w", ones({3})}};
+    save_safetensors(path, tensors, {{"seed", "1"}, {"completed", completed}, {"metrics", metrics}});
+  };
+
+  save("2", R"([{"epoch":1,"train_loss":0.5}])");
+  const tasks::CheckpointContents ok = tasks::load_checkpoint(path, "test", params, sgd, identity);
+  REQUIRE(ok.completed == 2);
+  const auto entries = tasks::metrics_entries(ok.metrics_json);
+  REQUIRE(entries.size() == 1);
+  REQUIRE(tasks::metric_int(entries[0], "epoch") == 1);
+  REQUIRE(tasks::metric_number(entries[0], "train_loss") == 0.5);
+  REQUIRE_THROWS_WITH(tasks::metric_number(entries[0], "seconds"), Catch::Contains("field 'seconds' is missing"));
+
+  save("two", "[]");
+  REQUIRE_THROWS_AS(tasks::load_checkpoint(path, "test", params, sgd, identity), IoError);
+  save("-1", "[]");
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity),
+                      Catch::Contains("metadata 'completed' must be an integer from 0"));
+  save("1", "{\"epoch\":1}");
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity),
+                      Catch::Contains("metrics") && Catch::Contains("expected an array"));
+  save("1", "[1, 2]");
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity), Catch::Contains("entry 0 is not an object"));
+  save("1", R"([{"epoch":"one"}])");
+  const auto bad = tasks::metrics_entries(R"([{"epoch":"one"}])");
+  REQUIRE_THROWS_WITH(tasks::metric_int(bad[0], "epoch"), Catch::Contains("field 'epoch' must be an integer, got \"one\""));
+  save("1", std::string(100000, '[') + std::string(100000, ']'));
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity), Catch::Contains("nested deeper"));
+}
