@@ -19,7 +19,7 @@
 
 namespace norse {
 
-// Number of threads parallel_for (and Eigen's GEMM) may use.
+// Number of threads parallel_for (and so the GEMM tiles of core/gemm_cpu.h) may use.
 int num_threads();
 // Sets it (>= 1). Throws InvalidArgument otherwise.
 void set_num_threads(int threads);

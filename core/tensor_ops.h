@@ -68,7 +68,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape);
 
 // --- linear algebra -------------------------------------------------------------------------
 // a [..., M, K] @ b [..., K, N] -> [..., M, N]; leading (batch) dimensions broadcast.
-// Both inputs need at least 2 dimensions. Goes through Eigen's GEMM.
+// Both inputs need at least 2 dimensions. Goes through the tiled GEMM of core/gemm_cpu.h (deterministic for any thread count).
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 // --- shape ----------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ struct Conv2dOptions {
 int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride,
                          int64_t padding);
 // input [B, C, H, W], weight [O, C, kh, kw], bias [O] or undefined -> [B, O, Ho, Wo].
-// im2col over the whole batch and one Eigen GEMM.
+// im2col over the whole batch and one GEMM (core/gemm_cpu.h).
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
               const Conv2dOptions& options);
 // The two halves of conv2d's backward (undefined outputs are skipped by the caller).

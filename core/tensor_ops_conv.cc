@@ -1,4 +1,4 @@
-// 2-D convolution (im2col + one Eigen GEMM per chunk of samples) and max / average pooling.
+// 2-D convolution (im2col + one GEMM per chunk of samples, core/gemm_cpu.h) and max / average pooling.
 //
 // Layout: activations [B, C, H, W], weights [O, C, kh, kw] (PyTorch's). im2col writes a
 // [C*kh*kw, Bc*Ho*Wo] matrix for a chunk of Bc samples, so a whole chunk is one GEMM:
@@ -9,20 +9,15 @@
 #include <cmath>
 #include <limits>
 
-#include <Eigen/Core>
-
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
+#include "core/gemm_cpu.h"
 #include "core/parallel.h"
 #include "core/tensor_ops_device.h"
 #include "core/tensor_ops.h"
 
 namespace norse {
 namespace {
-
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using RowMap = Eigen::Map<RowMatrix>;
-using ConstRowMap = Eigen::Map<const RowMatrix>;
 
 // Upper bound on the im2col buffer (floats): 16M floats = 64 MiB.
 constexpr int64_t kMaxColsElements = int64_t{1} << 24;
@@ -143,14 +138,14 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
   // Scratch buffers are Tensors so that the CPU block cache reuses them across calls.
   Tensor cols = Tensor::empty({g.patch() * chunk * g.plane()});
   Tensor y_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
-  const ConstRowMap w(weight.data(), g.out_channels, g.patch());
   const Tensor bias_c = bias.defined() ? bias.contiguous() : Tensor();
   for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
     const int64_t bc = std::min(chunk, g.batch - b0);
     const int64_t width = bc * g.plane();
     im2col(input.data(), g, b0, bc, cols.data());
-    RowMap y(y_buffer.data(), g.out_channels, width);
-    y.noalias() = w * ConstRowMap(cols.data(), g.patch(), width);
+    // y[O, width] = w[O, patch] @ cols[patch, width]
+    gemm_cpu(g.out_channels, g.patch(), width, 1.0f, {weight.data(), g.patch(), false}, {cols.data(), width, false},
+             y_buffer.data(), width, false);
     float* dst = out.data() + b0 * g.out_channels * g.plane();
     parallel_for(bc * g.out_channels, 16, [&](int64_t begin, int64_t end) {
       for (int64_t so = begin; so < end; ++so) {
@@ -192,16 +187,17 @@ Tensor conv2d_grad_input(const Tensor& grad_output_in, const Tensor& weight_in,
     return grad_input;
   }
   Tensor grad_input = zeros(input_shape);
-  const ConstRowMap w(weight.data(), g.out_channels, g.patch());
   const int64_t chunk = g.chunk();
   Tensor gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
   Tensor cols_buffer = Tensor::empty({g.patch() * chunk * g.plane()});
   for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
     const int64_t bc = std::min(chunk, g.batch - b0);
     gather_grad_output(grad_output.data(), g, b0, bc, gm_buffer.data());
-    RowMap cols(cols_buffer.data(), g.patch(), bc * g.plane());
-    cols.noalias() = w.transpose() * ConstRowMap(gm_buffer.data(), g.out_channels, bc * g.plane());
-    col2im(cols.data(), g, b0, bc, grad_input.data());
+    // cols[patch, width] = w^T @ gm[O, width]  (w [O, patch] read as a column-major [patch, O])
+    const int64_t width = bc * g.plane();
+    gemm_cpu(g.patch(), g.out_channels, width, 1.0f, {weight.data(), g.patch(), true}, {gm_buffer.data(), width, false},
+             cols_buffer.data(), width, false);
+    col2im(cols_buffer.data(), g, b0, bc, grad_input.data());
   }
   return grad_input;
 }
@@ -221,7 +217,6 @@ Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
     return grad_weight;
   }
   Tensor grad_weight = zeros(weight_shape);
-  RowMap gw(grad_weight.data(), g.out_channels, g.patch());
   const int64_t chunk = g.chunk();
   Tensor cols = Tensor::empty({g.patch() * chunk * g.plane()});
   Tensor gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
@@ -229,8 +224,10 @@ Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
     const int64_t bc = std::min(chunk, g.batch - b0);
     im2col(input.data(), g, b0, bc, cols.data());
     gather_grad_output(grad_output.data(), g, b0, bc, gm_buffer.data());
-    gw.noalias() += ConstRowMap(gm_buffer.data(), g.out_channels, bc * g.plane()) *
-                    ConstRowMap(cols.data(), g.patch(), bc * g.plane()).transpose();
+    // gw[O, patch] += gm[O, width] @ cols^T  (cols [patch, width] read as a column-major [width, patch])
+    const int64_t width = bc * g.plane();
+    gemm_cpu(g.out_channels, width, g.patch(), 1.0f, {gm_buffer.data(), width, false}, {cols.data(), width, true},
+             grad_weight.data(), g.patch(), true);
   }
   return grad_weight;
 }

@@ -1,20 +1,14 @@
-// Matrix multiplication through Eigen's GEMM, with broadcast batch dimensions, and concat/stack.
+// Matrix multiplication through the deterministic tiled GEMM (core/gemm_cpu.h), with broadcast batch dimensions, and concat/stack.
 // Transposed views (e.g. w.transpose(0, 1)) are read in place as column-major matrices, so the
 // backward of matmul (g @ b^T, a^T @ g) never copies its operands.
-#include <Eigen/Core>
-
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
+#include "core/gemm_cpu.h"
 #include "core/parallel.h"
 #include "core/tensor_ops.h"
 
 namespace norse {
 namespace {
-
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ColMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-template <typename M>
-using ConstStridedMap = Eigen::Map<const M, 0, Eigen::OuterStride<>>;
 
 // How the trailing [rows, cols] block of a tensor is laid out in memory.
 struct MatrixLayout {
@@ -40,21 +34,7 @@ bool matrix_layout(const Tensor& t, MatrixLayout* layout) {
 // c[M, N] (row-major, contiguous) = a[M, K] @ b[K, N] for any of the four layout combinations.
 void gemm(const float* a, const MatrixLayout& la, const float* b, const MatrixLayout& lb, float* c,
           int64_t m, int64_t k, int64_t n) {
-  Eigen::Map<RowMatrix> out(c, m, n);
-  if (k == 0) {
-    out.setZero();
-    return;
-  }
-  const Eigen::OuterStride<> sa(la.leading), sb(lb.leading);
-  if (!la.column_major && !lb.column_major) {
-    out.noalias() = ConstStridedMap<RowMatrix>(a, m, k, sa) * ConstStridedMap<RowMatrix>(b, k, n, sb);
-  } else if (!la.column_major && lb.column_major) {
-    out.noalias() = ConstStridedMap<RowMatrix>(a, m, k, sa) * ConstStridedMap<ColMatrix>(b, k, n, sb);
-  } else if (la.column_major && !lb.column_major) {
-    out.noalias() = ConstStridedMap<ColMatrix>(a, m, k, sa) * ConstStridedMap<RowMatrix>(b, k, n, sb);
-  } else {
-    out.noalias() = ConstStridedMap<ColMatrix>(a, m, k, sa) * ConstStridedMap<ColMatrix>(b, k, n, sb);
-  }
+  gemm_cpu(m, k, n, 1.0f, {a, la.leading, la.column_major}, {b, lb.leading, lb.column_major}, c, n, false);
 }
 
 // Base offsets (into each operand's storage) of every batch matrix, batch in row-major order.
@@ -149,12 +129,12 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
          c + i * m * n, m, k, n);
   };
   if (count >= num_threads() && count > 1) {
-    // Many matrices: one per thread (Eigen runs single-threaded inside the team).
+    // Many matrices: whole matrices per thread (each GEMM's tiles then run in that thread).
     parallel_for(count, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) one(i);
     });
   } else {
-    for (int64_t i = 0; i < count; ++i) one(i);  // Eigen parallelises each GEMM itself
+    for (int64_t i = 0; i < count; ++i) one(i);  // each GEMM spreads its tiles over the threads
   }
   return out;
 }

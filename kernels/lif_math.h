@@ -2,7 +2,7 @@
 // once and shared by the CPU loops (kernels/lif_cpu.cc) and the CUDA kernels.
 //
 // Norse's LIF step (norse/torch/functional/lif.py; order of evaluation as
-// ../shared/conformance/README.md section 9 states it):
+// tests/conformance/fixtures/README.md section 9 states it):
 //
 //   i1 = i + x                                   the input jumps into the synaptic current
 //   v1 = v + dt*tau_mem_inv * ((v_leak - v) + i1)

@@ -1,6 +1,6 @@
 // Spiking neuron models beyond LIF, each as a template step (kernels/neuron_sequence.h runs
 // them fused, with the adjoint derived by dual numbers). Equations and order of evaluation:
-// Norse's functional modules, as ../shared/conformance/README.md section 9 states them.
+// Norse's functional modules, as tests/conformance/fixtures/README.md section 9 states them.
 // Parameter order is the order of each model's kParamNames.
 #ifndef NORSE_KERNELS_SPIKING_MATH_H_
 #define NORSE_KERNELS_SPIKING_MATH_H_

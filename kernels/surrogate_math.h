@@ -2,7 +2,7 @@
 // (norse/torch/functional/threshold.py), with x = v - v_th.
 //
 // Forward: z = H(x) = (x > 0), strictly (z = 0 at x = 0); the stochastic methods draw
-// z ~ Bernoulli(p(x)). Backward replaces dz/dx by (../shared/conformance/README.md section 8):
+// z ~ Bernoulli(p(x)). Backward replaces dz/dx by (tests/conformance/fixtures/README.md section 8):
 //
 //   super       1 / (alpha*|x| + 1)^2          SuperSpike, Zenke & Ganguli 2018, eq. 3
 //   triangle    alpha * max(0, 1 - |x|)        width 1, not scaled by alpha (Norse's quirk)

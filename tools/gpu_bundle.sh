@@ -28,8 +28,8 @@ done
 cuda_lib="${CUDA_PATH:-/usr/local/cuda}/lib64"
 cp -L "$cuda_lib"/libcudart.so.* gpu_bundle/lib/ 2>/dev/null || true
 cp -L "$(gcc -print-file-name=libgomp.so.1)" gpu_bundle/lib/
-mkdir -p gpu_bundle/conformance/fixtures && touch gpu_bundle/conformance/anchor
-cp ../shared/conformance/*.json gpu_bundle/conformance/fixtures/
+mkdir -p gpu_bundle/conformance/fixtures
+cp tests/conformance/fixtures/*.json tests/conformance/fixtures/README.md gpu_bundle/conformance/fixtures/
 mkdir -p gpu_bundle/tasks/data/mnist
 cp tasks/data/mnist/*.gz gpu_bundle/tasks/data/mnist/
 cat > gpu_bundle/run.sh <<'RUN'
@@ -57,7 +57,7 @@ for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron
   # tasks_cuda_test reads tasks/data/mnist relative to its working directory; conformance_cuda
   # takes the fixtures' anchor (fixtures/ beside it) and --device=cuda.
   args=()
-  [ "$bin" = conformance_cuda ] && args=("$here/conformance/anchor" --device=cuda)
+  [ "$bin" = conformance_cuda ] && args=("$here/conformance/fixtures/README.md" --device=cuda)
   (cd "$here" && "$bin_dir/$bin" ${args[@]+"${args[@]}"} > "$out/$bin.log" 2>&1) || status=1
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
 done

@@ -1,9 +1,9 @@
 // The conformance runner: every *.json case of a fixture directory against norse-cpp.
 //
-//   bazel test //tests:conformance --test_output=all
-//   bazel test //tests:conformance --test_env=NORSE_CONFORMANCE_DIR=/path/to/fixtures
+//   bazel test //tests/conformance:conformance --test_output=all
+//   bazel test //tests/conformance:conformance --test_env=NORSE_CONFORMANCE_DIR=/path/to/fixtures
 //
-// Default directory: ../shared/conformance beside the workspace (@norse_conformance).
+// Default directory: tests/conformance/fixtures (copied from ../shared/conformance; see its README).
 //
 // --device=cuda (the conformance_cuda and conformance_emulated targets): the fixtures of the
 // models with a CUDA path run with their tensors on cuda (a GPU, or the host emulation of the
@@ -214,14 +214,14 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("NORSE_CONFORMANCE_DIR"); env != nullptr && env[0] != '\0') {
     dir = env;
   } else if (!anchor.empty()) {
-    // The argument is @norse_conformance//:anchor; the fixtures are in fixtures/ beside it.
+    // The argument is a file inside the fixture folder (tests/conformance/fixtures/README.md).
     const size_t slash = anchor.rfind('/');
-    dir = (slash == std::string::npos ? std::string(".") : anchor.substr(0, slash)) + "/fixtures";
+    dir = slash == std::string::npos ? std::string(".") : anchor.substr(0, slash);
   }
   std::printf("conformance fixtures: %s\n", dir.c_str());
   const std::vector<std::string> files = list_fixtures(dir);
   if (files.empty()) {
-    std::printf("FAIL no fixtures found in '%s' (expected ../shared/conformance beside the workspace, or "
+    std::printf("FAIL no fixtures found in '%s' (expected tests/conformance/fixtures, or "
                 "NORSE_CONFORMANCE_DIR)\n0 passed, 1 failed\nNORSE_TEST_SUMMARY passed=0 failed=1 skipped=0\n",
                 dir.c_str());
     return 1;

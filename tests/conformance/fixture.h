@@ -1,4 +1,4 @@
-// A Norse conformance fixture (../shared/conformance/README.md section 1) loaded from JSON.
+// A Norse conformance fixture (tests/conformance/fixtures/README.md section 1) loaded from JSON.
 #ifndef NORSE_TESTS_CONFORMANCE_FIXTURE_H_
 #define NORSE_TESTS_CONFORMANCE_FIXTURE_H_
 
