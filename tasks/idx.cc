@@ -46,15 +46,16 @@ void read_exact(gzFile_s* f, void* dst, size_t bytes, const std::string& path, c
   }
 }
 
-// Reads `bytes` bytes of `what`, growing the buffer only as data actually arrives (in chunks of
-// at most 16 MiB): a header that claims more than the file holds gets the "truncated" error
-// after reading what is there, never an allocation of the claimed size.
+// Reads `bytes` bytes of `what`, growing the buffer only as data actually arrives (each read
+// asks for at most as much again as has arrived, at least 64 KiB): a header that claims more
+// than the file holds gets the "truncated" error after reading what is there, and the buffer
+// never exceeds twice the data present plus 64 KiB, whatever the header claims.
 std::vector<unsigned char> read_claimed(gzFile_s* f, uint64_t bytes, const std::string& path, const char* what) {
-  constexpr uint64_t kChunk = uint64_t{1} << 24;
+  constexpr uint64_t kFirstChunk = uint64_t{1} << 16;
   std::vector<unsigned char> out;
   while (out.size() < bytes) {
     const size_t done = out.size();
-    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(bytes - done, kChunk));
+    const size_t chunk = static_cast<size_t>(std::min<uint64_t>({bytes - done, std::max<uint64_t>(kFirstChunk, done), uint64_t{1} << 30}));
     out.resize(done + chunk);
     const int n = gzread(f, out.data() + done, static_cast<unsigned>(chunk));
     if (n < 0) {

@@ -14,6 +14,8 @@ packages=(
   nlohmann-json3-dev # JSON: conformance fixtures, checkpoint headers
   libcli11-dev       # CLI11: command-line flags of the tasks
   zlib1g-dev         # gzip-compressed MNIST IDX files
+  clang              # clang 14: builds the libFuzzer targets (tools/fuzz.sh)
+  libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes
 )
 
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '$NF == "installed" {print $1}' || true)
