@@ -50,23 +50,22 @@ void accumulate_leaf(VariableImpl& leaf, const Tensor& g) {
 // Anomaly mode: throws naming the op when a value it produced is not finite.
 void check_anomaly(const char* op, const char* what, size_t index, const Tensor& t) {
   if (!t.defined()) return;
-  const int64_t bad = first_non_finite(t);
-  if (bad < 0) return;
-  const Tensor host = t.to(Device::kCPU).contiguous();
+  const NonFiniteElement bad = first_non_finite(t);
+  if (!bad.found()) return;
   throw NonFiniteError(str_cat("anomaly detected: ", what, " ", index, " of op '", op, "' (shape ",
-                               shape_to_string(t.shape()), ") is ", host.data()[bad], " at flat index ", bad,
+                               shape_to_string(t.shape()), ") is ", bad.value, " at flat index ", bad.index,
                                "; it is the first non-finite value on this tape"));
 }
 
 }  // namespace
 
-int64_t first_non_finite(const Tensor& t) {
+NonFiniteElement first_non_finite(const Tensor& t) {
   const Tensor host = t.to(Device::kCPU).contiguous();
   const float* p = host.data();
   for (int64_t k = 0; k < host.numel(); ++k) {
-    if (!std::isfinite(p[k])) return k;
+    if (!std::isfinite(p[k])) return {k, p[k]};
   }
-  return -1;
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -143,9 +143,14 @@ class AnomalyModeGuard {
   bool previous_;
 };
 
-// The flat index of the first element of `t` that is NaN or infinite, or -1 if all are finite
-// (a cuda tensor is read through a host copy).
-int64_t first_non_finite(const Tensor& t);
+// The first element of `t` that is NaN or infinite: its flat index (-1 if all are finite) and
+// its value, found in one pass (a cuda tensor is read through one host copy).
+struct NonFiniteElement {
+  int64_t index = -1;
+  float value = 0.0f;
+  bool found() const { return index >= 0; }
+};
+NonFiniteElement first_non_finite(const Tensor& t);
 
 // A recorded operation (one tape entry). Exposed for introspection and tests.
 class Node {

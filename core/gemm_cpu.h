@@ -10,8 +10,8 @@
 // single-threaded Eigen product and threads (parallel_for) take whole tiles. Eigen's own
 // multithreaded GEMM is never used: its blocking, and so its rounding, depends on the number of
 // threads (measured: 64x800x4096 differs between 1 and 2 threads), which made a training run
-// depend on --threads. On 2 cores the tiles are also faster than Eigen's threading
-// (64x800x4096: 1.9 ms against 4.7 ms; 512x1024x1024: 4.0 against 4.7 ms; AMD EPYC, -march=native).
+// depend on --threads. Speed on 2 cores (//kernels:gemm_benchmark, AMD EPYC, 2026-11-30): within
+// 10% of Eigen's threading on the MNIST shapes, 7x faster on conv1's flat one (32x25x589824).
 #ifndef NORSE_CORE_GEMM_CPU_H_
 #define NORSE_CORE_GEMM_CPU_H_
 
@@ -19,8 +19,9 @@
 
 namespace norse {
 
-// Output rows (or columns) per tile: 128-512 measured within 10% of each other on the MNIST
-// task's shapes; 256 keeps a tile's re-packing of the other operand under ~5% of its work.
+// Output rows (or columns) per tile: 128, 256 and 512 were timed within 10% of each other on the
+// MNIST task's shapes (a one-off comparison, not kept as a benchmark); 256 keeps a tile's
+// re-packing of the other operand under ~5% of its work.
 constexpr int64_t kGemmTile = 256;
 
 struct GemmOperand {

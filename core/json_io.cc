@@ -34,8 +34,6 @@ int nesting_depth(const std::string& text, int limit) {
   }
   return deepest;
 }
-
-const char* type_name(const nlohmann::json& v) { return v.type_name(); }
 }  // namespace
 
 // Like NORSE_CHECK, but the message continues `where` directly ("tensor 'w' shape must be ...").
@@ -46,7 +44,7 @@ const char* type_name(const nlohmann::json& v) { return v.type_name(); }
 
 std::string json_excerpt(const nlohmann::json& value) {
   if (value.is_array() || value.is_object()) {
-    return str_cat("a JSON ", type_name(value), " of ", value.size(), " entries");
+    return str_cat("a JSON ", value.type_name(), " of ", value.size(), " entries");
   }
   std::string text = value.dump();
   if (text.size() > 60) text = text.substr(0, 57) + "...";
@@ -80,11 +78,6 @@ std::string json_string(const nlohmann::json& value, const std::string& where) {
 double json_number(const nlohmann::json& value, const std::string& where) {
   NORSE_JSON_CHECK(value.is_number(), where, " must be a number, got ", json_excerpt(value));
   return value.get<double>();
-}
-
-bool json_bool(const nlohmann::json& value, const std::string& where) {
-  NORSE_JSON_CHECK(value.is_boolean(), where, " must be true or false, got ", json_excerpt(value));
-  return value.get<bool>();
 }
 
 int64_t json_int(const nlohmann::json& value, const std::string& where, int64_t lo, int64_t hi) {

@@ -34,7 +34,6 @@ const nlohmann::json& json_field(const nlohmann::json& object, const char* key, 
 // The value as the named type, or IoError "<where> must be <type>, got <value>".
 std::string json_string(const nlohmann::json& value, const std::string& where);
 double json_number(const nlohmann::json& value, const std::string& where);  // any JSON number
-bool json_bool(const nlohmann::json& value, const std::string& where);
 // A JSON integer in [lo, hi] (a float such as 1e30 or 2.5 is refused, not cast).
 int64_t json_int(const nlohmann::json& value, const std::string& where, int64_t lo = INT64_MIN,
                  int64_t hi = INT64_MAX);

@@ -43,21 +43,19 @@ void Optimizer::zero_grad() {
 }
 
 void Optimizer::check_finite(const Variable& loss, const std::string& step) const {
-  const float loss_value = loss.defined() ? loss.value().to(Device::kCPU).contiguous().data()[0] : 0.0f;
-  const bool loss_finite = !loss.defined() || first_non_finite(loss.value()) < 0;
+  const NonFiniteElement bad_loss = loss.defined() ? first_non_finite(loss.value()) : NonFiniteElement{};
   for (const auto& [name, p] : params_) {
     if (!p->grad().defined()) continue;
-    const int64_t bad = first_non_finite(p->grad());
-    if (bad < 0) continue;
-    const float value = p->grad().to(Device::kCPU).contiguous().data()[bad];
-    throw NonFiniteError(str_cat(step, ": ", loss_finite ? "the loss is finite but " : "the loss is not finite (",
-                                 loss_finite ? "" : str_cat(loss_value, ") and "), "the gradient of parameter '", name,
-                                 "' is ", value, " at flat index ", bad,
+    const NonFiniteElement bad = first_non_finite(p->grad());
+    if (!bad.found()) continue;
+    throw NonFiniteError(str_cat(step, ": ", bad_loss.found() ? "the loss is not finite (" : "the loss is finite but ",
+                                 bad_loss.found() ? str_cat(bad_loss.value, ") and ") : "", "the gradient of parameter '",
+                                 name, "' is ", bad.value, " at flat index ", bad.index,
                                  " (the first parameter affected); stopped before the optimizer step. Look for NaN "
                                  "or inf in the input, lower the learning rate, or rerun with anomaly detection "
                                  "(AnomalyModeGuard, the tasks' --detect_anomaly) to find the op"));
   }
-  NORSE_CHECK(loss_finite, NonFiniteError, step, "the loss is not finite (", loss_value,
+  NORSE_CHECK(!bad_loss.found(), NonFiniteError, step, "the loss is not finite (", bad_loss.value,
               ") although every gradient is; stopped before the optimizer step");
 }
 
