@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
          //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
          //tests/models:lif_cuda_model_test //tests/tasks:tasks_cuda_test //tests/conformance:conformance_cuda
-         //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark //kernels:recurrent_cuda_benchmark)
+         //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark //kernels:recurrent_cuda_benchmark
+         //tasks:mnist)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
 rm -rf gpu_bundle
@@ -52,14 +53,18 @@ nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
 for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron_cuda_test recurrent_cuda_test \
            lif_cuda_model_test tasks_cuda_test conformance_cuda lif_cuda_benchmark neuron_cuda_benchmark \
-           recurrent_cuda_benchmark; do
+           recurrent_cuda_benchmark mnist; do
   echo "== $bin"
   # tasks_cuda_test reads tasks/data/mnist relative to its working directory; conformance_cuda
   # takes the fixtures' anchor (fixtures/ beside it) and --device=cuda.
   args=()
   [ "$bin" = conformance_cuda ] && args=("$here/conformance/fixtures/README.md" --device=cuda)
-  (cd "$here" && "$bin_dir/$bin" ${args[@]+"${args[@]}"} > "$out/$bin.log" 2>&1) || status=1
-  grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed" "$out/$bin.log" | head -40
+  # The main job (README's Quick start settings) trained on the GPU; NORSE_GPU_MNIST_TIMEOUT bounds it.
+  [ "$bin" = mnist ] && args=(--device=cuda --output_dir "$out/mnist_run")
+  # A hung kernel must not eat the lease: each binary gets at most NORSE_GPU_TIMEOUT seconds.
+  (cd "$here" && timeout "$([ "$bin" = mnist ] && echo "${NORSE_GPU_MNIST_TIMEOUT:-300}" || echo "${NORSE_GPU_TIMEOUT:-120}")" "$bin_dir/$bin" ${args[@]+"${args[@]}"} > "$out/$bin.log" 2>&1) ||
+    { echo "exit status $? for $bin"; status=1; }
+  grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed|accuracy|samples/s" "$out/$bin.log" | tail -40
 done
 exit $status
 RUN

@@ -89,14 +89,20 @@ GradRun grad_run(Device device, const Tensor& x, const std::vector<Tensor>& devi
   return r;
 }
 
-void require_same_training(const GradRun& gpu, const GradRun& cpu) {
+// rtol: 1e-4 where the GPU runs the CPU's own step functions; the recurrent models take their
+// recurrent input from cuBLAS, whose summation order differs from the CPU GEMM's: the ~1e-7
+// differences in v grow through the surrogate's slope (alpha = 100) over 30 steps of BPTT
+// (LSNN's w_in gradient: 1.3e-4 relative on an H200).
+void require_same_training(const GradRun& gpu, const GradRun& cpu, float rtol = 1e-4f) {
   REQUIRE(gpu.loss == Approx(cpu.loss).epsilon(1e-5));
   REQUIRE(gpu.grads.size() == cpu.grads.size());
   for (size_t k = 0; k < cpu.grads.size(); ++k) {
     INFO("gradient " << k);
-    testing::require_close(gpu.grads[k], cpu.grads[k], "grad", 1e-5f, 1e-4f);
+    testing::require_close(gpu.grads[k], cpu.grads[k], "grad", 1e-5f, rtol);
   }
 }
+
+constexpr float kRecurrentRtol = 5e-4f;
 
 // A loss that reads every output: spikes, the recorded voltage and the final state.
 Variable weigh(const Variable& a, const Tensor& w) { return sum(a * Variable(w.to(a.value().device()))); }
@@ -205,7 +211,7 @@ TEST_CASE("The recurrent LIF and LSNN models train on cuda as on the CPU", "[cud
       return weigh(r.z, w) + weigh(r.record.v, w) + sum(r.state.i);
     };
     require_same_training(grad_run(Device::kCUDA, x, {w_in, w_rec}, {}, loss_of),
-                          grad_run(Device::kCPU, x, {w_in, w_rec}, {}, loss_of));
+                          grad_run(Device::kCPU, x, {w_in, w_rec}, {}, loss_of), kRecurrentRtol);
   }
   SECTION("lsnn") {
     auto loss_of = [&](const Variable& in, const std::vector<Variable>& dev, const std::vector<Variable>& host) {
@@ -216,6 +222,6 @@ TEST_CASE("The recurrent LIF and LSNN models train on cuda as on the CPU", "[cud
       return weigh(r.z, w) + sum(r.state.b);
     };
     require_same_training(grad_run(Device::kCUDA, x, {w_in, w_rec}, {scalar_tensor(0.5f)}, loss_of),
-                          grad_run(Device::kCPU, x, {w_in, w_rec}, {scalar_tensor(0.5f)}, loss_of));
+                          grad_run(Device::kCPU, x, {w_in, w_rec}, {scalar_tensor(0.5f)}, loss_of), kRecurrentRtol);
   }
 }
