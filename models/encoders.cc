@@ -104,6 +104,10 @@ Tensor poisson_encode_step(const Tensor& input, Generator& gen, float f_max, flo
   return poisson("poisson_encode_step", input, 1, gen, f_max, dt, false).select(0, 0);
 }
 
+Tensor signed_poisson_encode_step(const Tensor& input, Generator& gen, float f_max, float dt) {
+  return poisson("signed_poisson_encode_step", input, 1, gen, f_max, dt, true).select(0, 0);
+}
+
 Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale) {
   NORSE_CHECK(out_features >= 2, InvalidArgument, "population_encode", "argument 'out_features' must be >= 2, got ",
               out_features);

@@ -10,6 +10,7 @@
 //   poisson_encode               z[t] = (u < dt f_max x), u ~ U[0,1) from `gen` (f_max 100)
 //   signed_poisson_encode        z[t] = sign(x) (u < dt f_max |x|)                (f_max 100)
 //   poisson_encode_step          one step of poisson_encode                          (f_max 1000)
+//   signed_poisson_encode_step   one step of signed_poisson_encode                   (f_max 1000)
 //   population_encode            Gaussian population code over out_features centres
 //                                linspace(0, scale, K): exp(-((x - c)^2 scale) / 2); with no
 //                                scale, scale = max(x) over the whole tensor; the gradient
@@ -37,6 +38,7 @@ Tensor poisson_encode(const Tensor& input, int64_t seq_length, Generator& gen, f
 Tensor signed_poisson_encode(const Tensor& input, int64_t seq_length, Generator& gen, float f_max = 100.0f,
                              float dt = 1e-3f);
 Tensor poisson_encode_step(const Tensor& input, Generator& gen, float f_max = 1000.0f, float dt = 1e-3f);
+Tensor signed_poisson_encode_step(const Tensor& input, Generator& gen, float f_max = 1000.0f, float dt = 1e-3f);
 Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale = std::nullopt);
 
 // Module forms with Norse's names and defaults.
@@ -90,6 +92,25 @@ class SignedPoissonEncoder {
 
  private:
   int64_t seq_length_;
+  float f_max_, dt_;
+};
+
+// One time step per call (Norse's PoissonEncoderStep / SignedPoissonEncoderStep: f_max 1000).
+class PoissonEncoderStep {
+ public:
+  explicit PoissonEncoderStep(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
+  Tensor forward(const Tensor& input, Generator& gen) const { return poisson_encode_step(input, gen, f_max_, dt_); }
+
+ private:
+  float f_max_, dt_;
+};
+
+class SignedPoissonEncoderStep {
+ public:
+  explicit SignedPoissonEncoderStep(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
+  Tensor forward(const Tensor& input, Generator& gen) const { return signed_poisson_encode_step(input, gen, f_max_, dt_); }
+
+ private:
   float f_max_, dt_;
 };
 

@@ -59,13 +59,13 @@ Outputs signed_poisson_case(CaseContext& c) {
                               .forward(c.leaf("input").value(), c.generator()));
 }
 
-Outputs poisson_step_case(CaseContext& c) {
-  // The step encoder called n_samples times, outputs stacked along time.
+// The step encoders called n_samples times, outputs stacked along time.
+template <class StepEncoder>
+Outputs step_encoder_case(CaseContext& c) {
   const Tensor x = c.leaf("input").value();
+  const StepEncoder encoder(c.fixture().number("f_max"), c.fixture().dt);
   std::vector<Tensor> steps;
-  for (int64_t s = 0; s < int_param(c, "n_samples"); ++s) {
-    steps.push_back(encode::poisson_encode_step(x, c.generator(), c.fixture().number("f_max"), c.fixture().dt));
-  }
+  for (int64_t s = 0; s < int_param(c, "n_samples"); ++s) steps.push_back(encoder.forward(x, c.generator()));
   return spike_statistics(stack(steps, 0));
 }
 
@@ -108,7 +108,8 @@ const Registration kRegistrations[] = {
     {"encoder_population/encode", population_case},
     {"encoder_poisson/encode", poisson_case},
     {"encoder_signed_poisson/encode", signed_poisson_case},
-    {"encoder_poisson_step/encode", poisson_step_case},
+    {"encoder_poisson_step/encode", step_encoder_case<encode::PoissonEncoderStep>},
+    {"encoder_signed_poisson_step/encode", step_encoder_case<encode::SignedPoissonEncoderStep>},
     {"network_linear_lif_linear_li/sequence", network_case},
 };
 

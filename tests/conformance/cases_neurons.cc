@@ -43,13 +43,23 @@ Outputs li_step_case(CaseContext& c) {
   return {{"v", r.state.v}, {"i", r.state.i}};
 }
 
-Outputs li_box_sequence_case(CaseContext& c) {
+li_box::Params li_box_params(CaseContext& c) {
   li_box::Params p;
   p.tau_mem_inv = c.param("tau_mem_inv");
   p.v_leak = c.param("v_leak");
-  const li_box::SequenceResult r =
-      li_box::li_box_sequence(c.leaf("input"), li_box::State{c.optional_leaf("state.v")}, p, c.fixture().dt, true);
+  return p;
+}
+
+Outputs li_box_sequence_case(CaseContext& c) {
+  const li_box::SequenceResult r = li_box::li_box_sequence(c.leaf("input"), li_box::State{c.optional_leaf("state.v")},
+                                                           li_box_params(c), c.fixture().dt, true);
   return {{"v", r.record.v}, {"final.v", r.state.v}};
+}
+
+Outputs li_box_step_case(CaseContext& c) {
+  const li_box::StepResult r =
+      li_box::LIBoxCell(li_box_params(c), c.fixture().dt).forward(c.leaf("input"), li_box::State{c.optional_leaf("state.v")});
+  return {{"v", r.state.v}};
 }
 
 // --- LIFBox -----------------------------------------------------------------------------------------
@@ -81,14 +91,24 @@ Outputs lif_box_step_case(CaseContext& c) {
 
 // --- IAF ------------------------------------------------------------------------------------------
 
-Outputs iaf_sequence_case(CaseContext& c) {
+iaf::Params iaf_params(CaseContext& c) {
   iaf::Params p;
   p.v_th = c.param("v_th");
   p.v_reset = c.param("v_reset");
   NORSE_SPIKING_PARAMS(p, c);
-  const iaf::SequenceResult r =
-      iaf::iaf_sequence(c.leaf("input"), iaf::State{c.optional_leaf("state.v")}, p, c.fixture().dt, true, &c.generator());
+  return p;
+}
+
+Outputs iaf_sequence_case(CaseContext& c) {
+  const iaf::SequenceResult r = iaf::iaf_sequence(c.leaf("input"), iaf::State{c.optional_leaf("state.v")}, iaf_params(c),
+                                                  c.fixture().dt, true, &c.generator());
   return {{"z", r.z}, {"v", r.record.v}, {"final.v", r.state.v}};
+}
+
+Outputs iaf_step_case(CaseContext& c) {
+  const iaf::StepResult r = iaf::IAFCell(iaf_params(c), c.fixture().dt)
+                                .forward(c.leaf("input"), iaf::State{c.optional_leaf("state.v")}, &c.generator());
+  return {{"z", r.z}, {"v", r.state.v}};
 }
 
 // --- LSNN -----------------------------------------------------------------------------------------
@@ -220,7 +240,7 @@ Outputs izhikevich_step_case(CaseContext& c) {
 
 // --- CobaLIF ---------------------------------------------------------------------------------------
 
-Outputs coba_lif_sequence_case(CaseContext& c) {
+coba_lif::Params coba_lif_params(CaseContext& c) {
   coba_lif::Params p;
   p.tau_syn_exc_inv = c.param("tau_syn_exc_inv");
   p.tau_syn_inh_inv = c.param("tau_syn_inh_inv");
@@ -232,19 +252,35 @@ Outputs coba_lif_sequence_case(CaseContext& c) {
   p.v_reset = c.param("v_reset");
   p.v_thresh = c.param("v_thresh");
   NORSE_SPIKING_PARAMS(p, c);
-  const coba_lif::State s{c.optional_leaf("state.v"), c.optional_leaf("state.g_e"), c.optional_leaf("state.g_i")};
-  const coba_lif::SequenceResult r = coba_lif::coba_lif_sequence(c.leaf("input"), s, p, c.fixture().dt, true, &c.generator());
+  return p;
+}
+
+coba_lif::State coba_lif_state(CaseContext& c) {
+  return coba_lif::State{c.optional_leaf("state.v"), c.optional_leaf("state.g_e"), c.optional_leaf("state.g_i")};
+}
+
+Outputs coba_lif_sequence_case(CaseContext& c) {
+  const coba_lif::SequenceResult r =
+      coba_lif::coba_lif_sequence(c.leaf("input"), coba_lif_state(c), coba_lif_params(c), c.fixture().dt, true, &c.generator());
   return {{"z", r.z},           {"v", r.record.v},           {"g_e", r.record.g_e},        {"g_i", r.record.g_i},
           {"final.v", r.state.v}, {"final.g_e", r.state.g_e}, {"final.g_i", r.state.g_i}};
+}
+
+Outputs coba_lif_step_case(CaseContext& c) {
+  const coba_lif::StepResult r = coba_lif::CobaLIFFeedForwardCell(coba_lif_params(c), c.fixture().dt)
+                                     .forward(c.leaf("input"), coba_lif_state(c), &c.generator());
+  return {{"z", r.z}, {"v", r.state.v}, {"g_e", r.state.g_e}, {"g_i", r.state.g_i}};
 }
 
 const Registration kRegistrations[] = {
     {"li/sequence", li_sequence_case},
     {"li/step", li_step_case},
     {"li_box/sequence", li_box_sequence_case},
+    {"li_box/step", li_box_step_case},
     {"lif_box/sequence", lif_box_sequence_case},
     {"lif_box/step", lif_box_step_case},
     {"iaf/sequence", iaf_sequence_case},
+    {"iaf/step", iaf_step_case},
     {"lsnn/sequence", lsnn_sequence_case},
     {"lsnn/step", lsnn_step_case},
     {"lif_ex/sequence", lif_ex_sequence_case},
@@ -254,6 +290,7 @@ const Registration kRegistrations[] = {
     {"izhikevich/sequence", izhikevich_sequence_case},
     {"izhikevich/step", izhikevich_step_case},
     {"coba_lif/sequence", coba_lif_sequence_case},
+    {"coba_lif/step", coba_lif_step_case},
 };
 
 }  // namespace

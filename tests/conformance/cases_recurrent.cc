@@ -2,6 +2,7 @@
 // the refractory models.
 #include "models/coba_lif_recurrent.h"
 #include "models/iaf_recurrent.h"
+#include "models/izhikevich.h"
 #include "models/izhikevich_recurrent.h"
 #include "models/lif_adex_recurrent.h"
 #include "models/lif_adex_refrac_recurrent.h"
@@ -19,6 +20,11 @@ namespace {
 bool autapses(CaseContext& c) {
   // The functional iaf cases use the matrix as given (no autapse removal).
   return c.fixture().parameters.contains("autapses") ? c.fixture().bool_param("autapses") : true;
+}
+
+// "lif." when the fixture nests the base model's parameters under it (lif.v_th), else "".
+std::string nesting(CaseContext& c, const std::string& prefix, const std::string& probe) {
+  return c.fixture().parameters.contains(prefix + probe) ? prefix : std::string();
 }
 
 // Fills a Params struct whose members are named like the fixture's parameters.
@@ -143,8 +149,18 @@ izhikevich::Params izhikevich_params(CaseContext& c) {
   p.alpha = c.alpha();
   return p;
 }
-NORSE_RECURRENT_CASE(izhikevich, izhikevich_params(c),
-                     (izhikevich::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.u")}),
+// The given state, or (as Norse's module does) the preset behaviour's v and u with z = 0.
+izhikevich::RecurrentState izhikevich_recurrent_state(CaseContext& c) {
+  if (c.fixture().has_tensor("state.v")) {
+    return izhikevich::RecurrentState{c.optional_leaf("state.z"), c.leaf("state.v"), c.leaf("state.u")};
+  }
+  const Variable x = c.leaf("input");
+  const Shape shape{x.size(x.dim() - 2), c.leaf("input_weights").size(0)};  // [B, N] of a step or a sequence
+  const izhikevich::Behavior b = izhikevich::behavior(c.fixture().string_param("preset"));
+  return izhikevich::RecurrentState{Variable(zeros(shape, case_device())), Variable(full(shape, b.v, case_device())),
+                                    Variable(full(shape, b.u, case_device()))};
+}
+NORSE_RECURRENT_CASE(izhikevich, izhikevich_params(c), (izhikevich_recurrent_state(c)),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"u", r.state.u}}),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"u", r.record.u}}))
 
@@ -163,7 +179,7 @@ NORSE_RECURRENT_CASE(iaf, iaf_params(c), (iaf::RecurrentState{c.optional_leaf("s
 // --- refractory models ------------------------------------------------------------------------
 
 lif_refrac::Params lif_refrac_params(CaseContext& c) {
-  const lif::Params l = lif_params(c, "lif.");
+  const lif::Params l = lif_params(c, nesting(c, "lif.", "v_th"));
   lif_refrac::Params p;
   p.tau_syn_inv = l.tau_syn_inv;
   p.tau_mem_inv = l.tau_mem_inv;
@@ -196,7 +212,7 @@ Outputs lif_refrac_step_case(CaseContext& c) {
 }
 
 lif_adex_refrac::Params lif_adex_refrac_params(CaseContext& c) {
-  const lif_adex::Params a = lif_adex_params(c, "lif_adex.");
+  const lif_adex::Params a = lif_adex_params(c, nesting(c, "lif_adex.", "v_th"));
   lif_adex_refrac::Params p;
   p.adaptation_current = a.adaptation_current;
   p.adaptation_spike = a.adaptation_spike;
@@ -220,45 +236,113 @@ NORSE_RECURRENT_CASE(lif_adex_refrac, lif_adex_refrac_params(c),
                      (std::vector<std::pair<std::string, Variable>>{
                          {"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}, {"rho", r.record.rho}}))
 
+// Feed-forward LIFAdExRefrac: the cell stepped over T (Norse has no sequence module).
+lif_adex_refrac::State lif_adex_refrac_state(CaseContext& c) {
+  return lif_adex_refrac::State{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.a"),
+                                c.optional_leaf("state.rho")};
+}
+
+Outputs lif_adex_refrac_sequence_case(CaseContext& c) {
+  const lif_adex_refrac::SequenceResult r = lif_adex_refrac::lif_adex_refrac_sequence(
+      c.leaf("input"), lif_adex_refrac_state(c), lif_adex_refrac_params(c), c.fixture().dt, true, &c.generator());
+  return {{"z", r.z},           {"v", r.record.v},       {"i", r.record.i},       {"a", r.record.a},
+          {"rho", r.record.rho}, {"final.v", r.state.v}, {"final.i", r.state.i}, {"final.a", r.state.a},
+          {"final.rho", r.state.rho}};
+}
+
+Outputs lif_adex_refrac_step_case(CaseContext& c) {
+  const lif_adex_refrac::StepResult r = lif_adex_refrac::LIFAdExRefracCell(lif_adex_refrac_params(c), c.fixture().dt)
+                                            .forward(c.leaf("input"), lif_adex_refrac_state(c), &c.generator());
+  return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}, {"rho", r.state.rho}};
+}
+
 // --- multi-compartment cells (no sequence module in Norse: the cell stepped over T) -------------
 
-Outputs lif_mc_recurrent_sequence_case(CaseContext& c) {
-  const Variable x = c.leaf("input"), w = c.leaf("input_weights"), r = c.leaf("recurrent_weights"), g = c.leaf("g_coupling");
-  const lif::Params p = lif_params(c);
-  lif::RecurrentState s{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i")};
-  std::vector<Variable> zs, vs, is;
-  for (int64_t t = 0; t < x.size(0); ++t) {
-    const lif_mc::StepResult step = lif_mc::lif_mc_step(select(x, 0, t), w, r, g, s, p, autapses(c), c.fixture().dt);
-    s = step.state;
-    zs.push_back(step.z);
-    vs.push_back(s.v);
-    is.push_back(s.i);
+// The recorded outputs of a cell stepped over T: every field per step [T, ...] and final.<field>.
+class StepRecorder {
+ public:
+  void add(const std::vector<std::pair<std::string, Variable>>& fields) {
+    for (const auto& [name, v] : fields) {
+      steps_[name].push_back(v);
+      final_[name] = v;
+    }
   }
-  return {{"z", stack(zs, 0)},  {"v", stack(vs, 0)},  {"i", stack(is, 0)},
-          {"final.z", s.z},     {"final.v", s.v},     {"final.i", s.i}};
+  // final.z is the state's z (the recurrent cells' state), set by the caller.
+  Outputs outputs() const {
+    Outputs out;
+    for (const auto& [name, vs] : steps_) out[name] = stack(vs, 0);
+    for (const auto& [name, v] : final_) {
+      if (name != "z") out["final." + name] = v;
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, std::vector<Variable>> steps_;
+  std::map<std::string, Variable> final_;
+};
+
+lif_mc::StepResult lif_mc_step_of(CaseContext& c, const Variable& x, const lif::RecurrentState& s) {
+  return lif_mc::lif_mc_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), c.leaf("g_coupling"), s,
+                             lif_params(c), autapses(c), c.fixture().dt);
+}
+
+lif::RecurrentState lif_mc_state(CaseContext& c) {
+  return lif::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i")};
+}
+
+Outputs lif_mc_recurrent_sequence_case(CaseContext& c) {
+  const Variable x = c.leaf("input");
+  lif::RecurrentState s = lif_mc_state(c);
+  StepRecorder rec;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const lif_mc::StepResult step = lif_mc_step_of(c, select(x, 0, t), s);
+    s = step.state;
+    rec.add({{"z", step.z}, {"v", s.v}, {"i", s.i}});
+  }
+  Outputs out = rec.outputs();
+  out["final.z"] = s.z;
+  return out;
+}
+
+Outputs lif_mc_recurrent_step_case(CaseContext& c) {
+  const lif_mc::StepResult r = lif_mc_step_of(c, c.leaf("input"), lif_mc_state(c));
+  return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}};
+}
+
+lif_mc::RefracStepResult lif_mc_refrac_step_of(CaseContext& c, const Variable& x, const lif_mc::RefracState& s) {
+  lif_mc::RefracParams p;
+  p.lif = lif_params(c, nesting(c, "lif.", "v_th"));
+  p.rho_reset = c.param("rho_reset");
+  return lif_mc::lif_mc_refrac_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), c.leaf("g_coupling"), s, p,
+                                    autapses(c), c.fixture().dt);
+}
+
+lif_mc::RefracState lif_mc_refrac_state(CaseContext& c) {
+  return lif_mc::RefracState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                             c.optional_leaf("state.rho")};
 }
 
 Outputs lif_mc_refrac_recurrent_sequence_case(CaseContext& c) {
-  const Variable x = c.leaf("input"), w = c.leaf("input_weights"), r = c.leaf("recurrent_weights"), g = c.leaf("g_coupling");
-  lif_mc::RefracParams p;
-  p.lif = lif_params(c, "lif.");
-  p.rho_reset = c.param("rho_reset");
-  lif_mc::RefracState s{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
-                        c.optional_leaf("state.rho")};
-  std::vector<Variable> zs, vs, is, rhos;
+  const Variable x = c.leaf("input");
+  lif_mc::RefracState s = lif_mc_refrac_state(c);
+  StepRecorder rec;
   for (int64_t t = 0; t < x.size(0); ++t) {
-    const lif_mc::RefracStepResult step = lif_mc::lif_mc_refrac_step(select(x, 0, t), w, r, g, s, p, autapses(c), c.fixture().dt);
+    const lif_mc::RefracStepResult step = lif_mc_refrac_step_of(c, select(x, 0, t), s);
     s = step.state;
-    zs.push_back(step.z);
-    vs.push_back(s.v);
-    is.push_back(s.i);
-    rhos.push_back(s.rho);
+    rec.add({{"z", step.z}, {"v", s.v}, {"i", s.i}, {"rho", s.rho}});
   }
-  return {{"z", stack(zs, 0)},    {"v", stack(vs, 0)}, {"i", stack(is, 0)}, {"rho", stack(rhos, 0)}, {"final.z", s.z},
-          {"final.v", s.v},       {"final.i", s.i},    {"final.rho", s.rho}};
+  Outputs out = rec.outputs();
+  out["final.z"] = s.z;
+  return out;
 }
 
-Outputs coba_lif_recurrent_step_case(CaseContext& c) {
+Outputs lif_mc_refrac_recurrent_step_case(CaseContext& c) {
+  const lif_mc::RefracStepResult r = lif_mc_refrac_step_of(c, c.leaf("input"), lif_mc_refrac_state(c));
+  return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}};
+}
+
+coba_lif::Params coba_lif_params(CaseContext& c) {
   coba_lif::Params p;
   NORSE_PARAM(p, c, tau_syn_exc_inv, "");
   NORSE_PARAM(p, c, tau_syn_inh_inv, "");
@@ -271,17 +355,46 @@ Outputs coba_lif_recurrent_step_case(CaseContext& c) {
   NORSE_PARAM(p, c, v_thresh, "");
   p.method = c.method();
   p.alpha = c.alpha();
-  const coba_lif::RecurrentState s{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.g_e"),
-                                   c.optional_leaf("state.g_i")};
-  const coba_lif::RecurrentStepResult r = coba_lif::coba_lif_recurrent_step(
-      c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), s, p, c.fixture().dt, &c.generator());
+  return p;
+}
+
+coba_lif::RecurrentStepResult coba_lif_recurrent_step_of(CaseContext& c, const Variable& x, const coba_lif::RecurrentState& s) {
+  return coba_lif::coba_lif_recurrent_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), s, coba_lif_params(c),
+                                           c.fixture().dt, &c.generator());
+}
+
+coba_lif::RecurrentState coba_lif_recurrent_state(CaseContext& c) {
+  return coba_lif::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.g_e"),
+                                  c.optional_leaf("state.g_i")};
+}
+
+Outputs coba_lif_recurrent_step_case(CaseContext& c) {
+  const coba_lif::RecurrentStepResult r = coba_lif_recurrent_step_of(c, c.leaf("input"), coba_lif_recurrent_state(c));
   return {{"z", r.z}, {"v", r.state.v}, {"g_e", r.state.g_e}, {"g_i", r.state.g_i}};
+}
+
+// Norse has no CobaLIF recurrent sequence module: the CobaLIFCell stepped over T.
+Outputs coba_lif_recurrent_sequence_case(CaseContext& c) {
+  const Variable x = c.leaf("input");
+  coba_lif::RecurrentState s = coba_lif_recurrent_state(c);
+  StepRecorder rec;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const coba_lif::RecurrentStepResult step = coba_lif_recurrent_step_of(c, select(x, 0, t), s);
+    s = step.state;
+    rec.add({{"z", step.z}, {"v", s.v}, {"g_e", s.g_e}, {"g_i", s.g_i}});
+  }
+  Outputs out = rec.outputs();
+  out["final.z"] = s.z;
+  return out;
 }
 
 const Registration kRegistrations[] = {
     {"lif_mc/recurrent_sequence", lif_mc_recurrent_sequence_case},
     {"lif_mc_refrac/recurrent_sequence", lif_mc_refrac_recurrent_sequence_case},
+    {"lif_mc/recurrent_step", lif_mc_recurrent_step_case},
+    {"lif_mc_refrac/recurrent_step", lif_mc_refrac_recurrent_step_case},
     {"coba_lif/recurrent_step", coba_lif_recurrent_step_case},
+    {"coba_lif/recurrent_sequence", coba_lif_recurrent_sequence_case},
     {"lif/recurrent_sequence", lif_recurrent_sequence_case},
     {"lif/recurrent_step", lif_recurrent_step_case},
     {"lsnn/recurrent_sequence", lsnn_recurrent_sequence_case},
@@ -300,6 +413,8 @@ const Registration kRegistrations[] = {
     {"lif_refrac/recurrent_step", lif_refrac_recurrent_step_case},
     {"lif_adex_refrac/recurrent_sequence", lif_adex_refrac_recurrent_sequence_case},
     {"lif_adex_refrac/recurrent_step", lif_adex_refrac_recurrent_step_case},
+    {"lif_adex_refrac/sequence", lif_adex_refrac_sequence_case},
+    {"lif_adex_refrac/step", lif_adex_refrac_step_case},
 };
 
 }  // namespace

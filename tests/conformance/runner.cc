@@ -29,7 +29,8 @@ Variable CaseContext::param(const std::string& name, const std::string& prefix) 
   if (!f_.parameters.contains(key)) throw InvalidArgument(str_cat(f_.name, ": missing parameter '", key, "'"));
   const auto& p = f_.parameters[key];
   if (p.is_object() && p.contains("tensor")) return leaf(p["tensor"].get<std::string>());
-  return make_leaf("param." + name, scalar_tensor(f_.number(key)));
+  // The leaf is named by the full key: the network case has lif.tau_mem_inv and li.tau_mem_inv.
+  return make_leaf("param." + key, scalar_tensor(f_.number(key)));
 }
 
 Surrogate CaseContext::method(const std::string& prefix) const { return parse_surrogate(f_.string_param(prefix + "method")); }

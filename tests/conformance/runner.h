@@ -28,7 +28,7 @@ class CaseContext {
   // As leaf(), or an undefined Variable when the fixture does not have it.
   Variable optional_leaf(const std::string& key);
   // Parameter `name` read from parameters[prefix + name]: a number becomes a scalar leaf named
-  // "param.<name>", {"tensor": "param.<name>"} the tensor leaf.
+  // "param.<prefix><name>", {"tensor": "param.<name>"} the tensor leaf.
   Variable param(const std::string& name, const std::string& prefix = "");
   Surrogate method(const std::string& prefix = "") const;
   float alpha(const std::string& prefix = "") const;
