@@ -1,9 +1,11 @@
-// norse-cpp's umbrella header: everything an embedding program needs.
+// norse-cpp's umbrella header: everything an embedding program needs (tensors and the tape,
+// every neuron model in every flavour, layers and SequentialState, encoders and decoders,
+// optimizers, plasticity, the version).
 //
 //   #include "norse/norse.h"
 //
-// Build against the outputs of `bazel build //:norse`:
-//   g++ -std=c++17 -I bazel-bin/norse_include app.cc bazel-bin/libnorse.a -fopenmp
+// Against an installed prefix (tools/install.sh): CMake find_package(norse) and norse::norse,
+// or pkg-config --cflags --libs norse. In a Bazel workspace: depend on @norse_cpp//:norse_lib.
 #ifndef NORSE_NORSE_H_
 #define NORSE_NORSE_H_
 
@@ -33,5 +35,18 @@
 #include "models/lsnn.h"
 #include "models/lsnn_recurrent.h"
 #include "models/threshold.h"
+#include "models/decoders.h"
+#include "models/encoders.h"
+#include "models/layers.h"
+#include "models/module.h"
+#include "models/neuron_layers.h"
+#include "models/optim.h"
+#include "models/receptive_field.h"
+#include "models/regularization.h"
+#include "models/sequential.h"
+#include "norse/version.h"
+#include "plasticity/correlation_sensor.h"
+#include "plasticity/stdp.h"
+#include "plasticity/tsodyks_markram.h"
 
 #endif  // NORSE_NORSE_H_

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   int threads = 0;
   int64_t log_every = 10;
   CLI::App app{"norse-cpp cart-pole task: a spiking policy trained with REINFORCE on CartPole-v1."};
+  app.set_version_flag("--version", norse::tasks::version_line());
   app.add_option("--episodes", c.episodes, "episodes at most")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--learning_rate", c.learning_rate, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--gamma", c.gamma, "discount factor")->check(CLI::Range(0.0f, 1.0f))->capture_default_str();

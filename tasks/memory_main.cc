@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   std::string output_dir = "memory_output";
   int threads = 0;
   CLI::App app{"norse-cpp memory task: trains a recurrent spiking network to store and recall a bit."};
+  app.set_version_flag("--version", norse::tasks::version_line());
   app.add_option("--model", c.network.neuron_model, "recurrent neurons: lsnn, lif or lsnnlif (half each)")
       ->check(CLI::IsMember({"lsnn", "lif", "lsnnlif"}))
       ->capture_default_str();

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   std::string data_dir, output_dir = "mnist_output";
   int threads = 0;
   CLI::App app{"norse-cpp MNIST task: trains a spiking network on MNIST and reports its test accuracy."};
+  app.set_version_flag("--version", norse::tasks::version_line());
   app.add_option("--model", config.network.model, "network: conv (Norse's ConvNet4) or fc")
       ->check(CLI::IsMember({"conv", "fc"}))
       ->capture_default_str();

@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/device_hooks.h"
+#include "norse/version.h"
+
 namespace norse {
 namespace tasks {
 
@@ -22,6 +25,13 @@ inline std::string user_path(const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
   return cwd ? std::string(cwd) + "/" + path : path;
+}
+
+// What --version prints: the library's version and whether the CUDA backend is linked.
+inline std::string version_line() {
+  const Version v = library_version();
+  return "norse-cpp " + std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch) +
+         (cuda_hooks() != nullptr ? " (CUDA backend linked)" : " (CPU only)");
 }
 
 }  // namespace tasks

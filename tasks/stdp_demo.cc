@@ -18,6 +18,7 @@
 #include "models/lif.h"
 #include "plasticity/stdp.h"
 #include "tasks/png.h"
+#include "tasks/run_util.h"
 
 using namespace norse;
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   std::string png_path = "stdp_weights.png";
   uint64_t seed = 3;
   CLI::App app{"norse-cpp STDP demo: a LIF neuron learns to prefer a correlated input group."};
+  app.set_version_flag("--version", norse::tasks::version_line());
   app.add_option("--steps", steps, "time steps of 1 ms")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--png", png_path, "where the weight picture goes")->capture_default_str();
   app.add_option("--seed", seed, "random seed")->capture_default_str();

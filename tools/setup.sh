@@ -9,6 +9,8 @@ packages=(
   bazel-platforms    # @platforms
   g++                # the C++17 compiler (GCC 12 on Debian 12)
   make               # builds examples/embed outside Bazel
+  cmake              # builds examples/cmake against an installed prefix (//tests:install_test)
+  pkg-config         # examples/embed finds the installed library with it
   libeigen3-dev      # Eigen 3.4: GEMM and vectorised element-wise math
   catch2             # Catch2 2.13: the test framework
   nlohmann-json3-dev # JSON: conformance fixtures, checkpoint headers

@@ -1,6 +1,7 @@
-// An application that embeds norse-cpp as a static library, built outside Bazel (see Makefile).
-// It fits y = 3x - 2 by gradient descent on the tape, then runs a LIF neuron: enough to prove
-// that the archive links (tensor math, Eigen GEMM, autograd, OpenMP) and the headers compile.
+// An application that embeds norse-cpp as a static library, built with make and pkg-config
+// against an installed prefix (see Makefile). It fits y = 3x - 2 with the library's SGD on the
+// tape, then runs a LIF neuron: enough to prove that the archive links (tensor math, GEMM,
+// autograd, optimizers, OpenMP) and the headers compile.
 #include <cstdio>
 
 #include "norse/norse.h"
@@ -11,17 +12,17 @@ int main() {
   const Tensor x = randn({64, 1}, gen);
   const Tensor y = add(mul(x, 3.0f), -2.0f);
   Variable w(zeros({1, 1}), true), b(zeros({1}), true);
+  optim::SGDOptions options;
+  options.lr = 0.1f;
+  optim::SGD sgd({{"w", &w}, {"b", &b}}, options);
   float first_loss = 0.0f, loss_value = 0.0f;
   for (int step = 0; step < 200; ++step) {
+    sgd.zero_grad();
     Variable loss = mse_loss(matmul(Variable(x), w) + b, Variable(y));
     loss.backward();
+    sgd.step();
     loss_value = loss.item();
     if (step == 0) first_loss = loss_value;
-    NoGradGuard no_grad;
-    axpy_(w.mutable_value(), -0.1f, w.grad());
-    axpy_(b.mutable_value(), -0.1f, b.grad());
-    w.zero_grad();
-    b.zero_grad();
   }
   std::printf("fit y = %.4f x + %.4f (loss %.6f -> %.6f)\n", w.value().item(), b.value().item(),
               first_loss, loss_value);
