@@ -252,7 +252,8 @@ struct IzhikevichModel {
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
     const T k = p[8] * dt;
     const T v = s[0], u = s[1];
-    const T v1 = v + k * (p[4] * v * v + p[5] * v + p[6] - u + x);
+    // sq * (v * v), as Norse evaluates sq * v**2 (rounding shows in ill-conditioned gradients).
+    const T v1 = v + k * (p[4] * (v * v) + p[5] * v + p[6] - u + x);
     const T u1 = u + k * p[0] * (p[1] * v - u);
     const T z = spike<S>(v1 - p[7], alpha, uniform);
     s[0] = (T(R(1)) - z) * v1 + z * p[2];

@@ -50,6 +50,24 @@ li_box::Params li_box_params(CaseContext& c) {
   return p;
 }
 
+// LILinearCell: the LI cell behind a weight matrix without bias, x @ W^T.
+Variable li_linear_current(CaseContext& c) {
+  const Variable w = c.fixture().has_tensor("input_weights") ? c.leaf("input_weights") : c.leaf("weight");
+  return matmul(c.leaf("input"), transpose(w, 0, 1));
+}
+
+Outputs li_linear_sequence_case(CaseContext& c) {
+  const li::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i")};
+  const li::SequenceResult r = li::li_sequence(li_linear_current(c), s, li_params(c), c.fixture().dt, true);
+  return {{"v", r.record.v}, {"i", r.record.i}, {"final.v", r.state.v}, {"final.i", r.state.i}};
+}
+
+Outputs li_linear_step_case(CaseContext& c) {
+  const li::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i")};
+  const li::StepResult r = li::LICell(li_params(c), c.fixture().dt).forward(li_linear_current(c), s);
+  return {{"v", r.state.v}, {"i", r.state.i}};
+}
+
 Outputs li_box_sequence_case(CaseContext& c) {
   const li_box::SequenceResult r = li_box::li_box_sequence(c.leaf("input"), li_box::State{c.optional_leaf("state.v")},
                                                            li_box_params(c), c.fixture().dt, true);
@@ -275,6 +293,8 @@ Outputs coba_lif_step_case(CaseContext& c) {
 const Registration kRegistrations[] = {
     {"li/sequence", li_sequence_case},
     {"li/step", li_step_case},
+    {"li/linear_sequence", li_linear_sequence_case},
+    {"li/linear_step", li_linear_step_case},
     {"li_box/sequence", li_box_sequence_case},
     {"li_box/step", li_box_step_case},
     {"lif_box/sequence", lif_box_sequence_case},

@@ -147,6 +147,23 @@ def izhikevich_recurrent_preset():
     return d
 
 
+def li_linear(mode):
+    src = load("li_sequence_params")
+    n = src["tensors"]["input"]["shape"][2]
+    name = "li_linear_%s_derived" % ("sequence" if mode == "linear_sequence" else "step")
+    how = "LILinearCell with input_weights = I is the LI cell."
+    d = first_step(src, name, mode, ["v", "i"], how) if mode == "linear_step" else base(src, name, "li", mode, how)
+    d["model"] = "li"
+    if mode == "linear_sequence":
+        for k, v in src["tensors"].items():
+            if not k.startswith("grad_output."):
+                d["tensors"][k] = v
+        for k in ["v", "i", "final.v", "final.i"]:
+            d["expected"][k] = src["expected"][k]
+    d["tensors"]["input_weights"] = {"shape": [n, n], "data": [1.0 if i == j else 0.0 for i in range(n) for j in range(n)]}
+    return d
+
+
 def signed_poisson_step():
     src = load("encoder_signed_poisson_stats")
     d = base(src, "encoder_signed_poisson_step_derived", "encoder_signed_poisson_step", "encode",
@@ -206,6 +223,8 @@ def main():
         izhikevich_recurrent_preset(),
         signed_poisson_step(),
         network_li_tau(50.0),
+        li_linear("linear_sequence"),
+        li_linear("linear_step"),
     ] + adex_refrac_feed_forward()
     for d in cases:
         with open(os.path.join(DST, d["name"] + ".json"), "w") as f:
