@@ -1,6 +1,6 @@
 // norse-cpp's umbrella header: everything an embedding program needs (tensors and the tape,
 // every neuron model in every flavour, layers and SequentialState, encoders and decoders,
-// optimizers, plasticity, the version).
+// optimizers, plasticity, plots, the version).
 //
 //   #include "norse/norse.h"
 //
@@ -48,5 +48,6 @@
 #include "plasticity/correlation_sensor.h"
 #include "plasticity/stdp.h"
 #include "plasticity/tsodyks_markram.h"
+#include "plot/plot.h"
 
 #endif  // NORSE_NORSE_H_

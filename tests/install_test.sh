@@ -81,9 +81,9 @@ if ! command -v cmake > /dev/null; then
 else
   mkdir -p "$work/cmake-src"
   cp "$runfiles/examples/cmake/CMakeLists.txt" "$runfiles/examples/cmake/main.cc" "$work/cmake-src/"
-  if build_cmake "$prefix" "$work/cmake-src" && "$work/cmake-build/train_snn" | tee "$work/cmake-out.txt" &&
-     grep -q "cmake example OK" "$work/cmake-out.txt"; then
-    pass "CMake consumer (examples/cmake, find_package(norse 0.2), norse::norse) builds and runs"
+  if build_cmake "$prefix" "$work/cmake-src" && "$work/cmake-build/train_snn" "$work/loss.png" | tee "$work/cmake-out.txt" &&
+     grep -q "cmake example OK" "$work/cmake-out.txt" && [ "$(head -c 4 "$work/loss.png" | tail -c 3)" = PNG ]; then
+    pass "CMake consumer (examples/cmake, find_package(norse 0.2), norse::norse) builds, runs and plots"
   else
     fail "CMake consumer (examples/cmake)"
   fi

@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev # JSON: conformance fixtures, checkpoint headers
   libcli11-dev       # CLI11: command-line flags of the tasks
   zlib1g-dev         # gzip-compressed MNIST IDX files
+  libcairo2-dev      # Cairo: the plot module draws PNG and SVG pictures with it
   clang              # clang 14: builds the libFuzzer targets (tools/fuzz.sh)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes
 )

@@ -2,7 +2,8 @@
 // Linear -> LI in an nn::SequentialState, the read-out's maximum voltage over time as logits,
 // cross-entropy, surrogate-gradient backprop through time and Adam. The task: which half of 20
 // input channels fires faster. Exit status 0 when the trained network classifies held-out
-// samples with at least 90% accuracy.
+// samples with at least 90% accuracy. With an argument, also draws the loss curve there (.png
+// or .svg, through the library's plots).
 //
 // Built three ways, each in the test suite: CMake (CMakeLists.txt, find_package(norse)),
 // Bazel (BUILD, @norse_cpp//:norse_lib), and, as examples/embed shows, pkg-config.
@@ -47,7 +48,7 @@ norse::Variable logits_of(norse::nn::SequentialState& net, const norse::Tensor& 
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   using namespace norse;
   const Version v = library_version();
   std::printf("norse-cpp library %d.%d.%d, headers %s\n", v.major, v.minor, v.patch, NORSE_VERSION_STRING);
@@ -66,6 +67,8 @@ int main() {
   optim::Adam adam(net.named_parameters(), options);
 
   float first_loss = 0.0f, last_loss = 0.0f;
+  plot::Series curve;
+  curve.label = "training loss";
   for (int step = 0; step < 60; ++step) {
     const Batch batch = make_batch(gen);
     adam.zero_grad();
@@ -74,6 +77,16 @@ int main() {
     adam.step();
     last_loss = loss.item();
     if (step == 0) first_loss = last_loss;
+    curve.x.push_back(step);
+    curve.y.push_back(last_loss);
+  }
+  if (argc > 1) {
+    plot::LineOptions o;
+    o.title = "examples/cmake: training loss";
+    o.x_label = "Adam step";
+    o.y_label = "cross-entropy";
+    plot::line_plot(argv[1], {curve}, o);
+    std::printf("loss curve: %s\n", argv[1]);
   }
 
   int correct = 0, total = 0;
