@@ -361,18 +361,35 @@ Frame line_plot(const std::string& path, const std::vector<Series>& series, cons
 Frame spike_raster(const std::string& path, const std::vector<RasterLayer>& layers, const RasterOptions& o) {
   const char* op = "plot::spike_raster";
   NORSE_CHECK(!layers.empty(), InvalidArgument, op, "argument 'layers' is empty");
+  NORSE_CHECK(o.max_neurons >= 0, InvalidArgument, op, "option 'max_neurons' must be >= 0, got ", o.max_neurons);
   std::vector<Matrix> m;
+  std::vector<std::string> names;
   int64_t total = 0;
   for (const RasterLayer& l : layers) {
-    m.push_back(time_by_neuron(op, "spikes", l.spikes, o.batch));
-    NORSE_CHECK(m.back().rows == m.front().rows, ShapeError, op, "layer '", l.name, "' has ", m.back().rows,
+    Matrix full = time_by_neuron(op, "spikes", l.spikes, o.batch);
+    NORSE_CHECK(m.empty() || full.rows == m.front().rows, ShapeError, op, "layer '", l.name, "' has ", full.rows,
                 " time steps, the first layer ", m.front().rows);
-    total += m.back().cols;
+    std::string name = l.name;
+    if (o.max_neurons > 0 && full.cols > o.max_neurons) {
+      const int64_t k = (full.cols + o.max_neurons - 1) / o.max_neurons;
+      Matrix kept;
+      kept.rows = full.rows;
+      kept.cols = (full.cols + k - 1) / k;
+      kept.data.resize(static_cast<size_t>(kept.rows * kept.cols));
+      for (int64_t t = 0; t < kept.rows; ++t) {
+        for (int64_t n = 0; n < kept.cols; ++n) kept.data[static_cast<size_t>(t * kept.cols + n)] = full.at(t, n * k);
+      }
+      name += " (every " + std::to_string(k) + ")";
+      full = std::move(kept);
+    }
+    total += full.cols;
+    m.push_back(std::move(full));
+    names.push_back(name);
   }
   const int64_t steps = m.front().rows;
   Canvas c(op, path, o);
   // Neuron index n occupies [n, n + 1) on the y axis (row 0 at the top), step t [t, t + 1).
-  const Frame f = c.frame(0, static_cast<double>(steps), 0, static_cast<double>(total), true, layers.size() > 1 ? 70 : 0);
+  const Frame f = c.frame(0, static_cast<double>(steps), 0, static_cast<double>(total), true, layers.size() > 1 ? 140 : 0);
   cairo_t* cr = c.cr();
   c.spans(f, o.spans);
   c.clip(f);
@@ -405,7 +422,7 @@ Frame spike_raster(const std::string& path, const std::vector<RasterLayer>& laye
     for (size_t l = 0; l < m.size(); ++l) {
       const Rgb col = palette(l);
       cairo_set_source_rgb(cr, col.r, col.g, col.b);
-      c.text(layers[l].name, f.right + 6, f.py(offset + m[l].cols / 2.0), 0.0, 0.5);
+      c.text(names[l], f.right + 6, f.py(offset + m[l].cols / 2.0), 0.0, 0.5);
       offset += m[l].cols;
     }
   }
@@ -425,11 +442,14 @@ Frame state_traces(const std::string& path, const Tensor& states, const TraceOpt
   if (neurons.empty()) {
     for (int64_t n = 0; n < std::min<int64_t>(m.cols, 5); ++n) neurons.push_back(n);
   }
+  NORSE_CHECK(o.labels.empty() || o.labels.size() == neurons.size(), InvalidArgument, op, "option 'labels' must name each of the ",
+              neurons.size(), " neurons, got ", o.labels.size(), " names");
   std::vector<Series> series;
-  for (int64_t n : neurons) {
+  for (size_t k = 0; k < neurons.size(); ++k) {
+    const int64_t n = neurons[k];
     NORSE_CHECK(n >= 0 && n < m.cols, InvalidArgument, op, "option 'neurons' holds ", n, ", outside [0, ", m.cols, ")");
     Series s;
-    s.label = "neuron " + std::to_string(n);
+    s.label = o.labels.empty() ? "neuron " + std::to_string(n) : o.labels[k];
     for (int64_t t = 0; t < m.rows; ++t) {
       s.x.push_back(static_cast<double>(t));
       s.y.push_back(m.at(t, n));
@@ -445,13 +465,20 @@ Frame state_traces(const std::string& path, const Tensor& states, const TraceOpt
 
 namespace {
 
-// Cells of a [rows, cols] grid of tiles, coloured on one scale; returns the frame.
-Frame draw_tiles(Canvas& c, const std::vector<Matrix>& tiles, int64_t grid_cols, float lo, float hi) {
+// Cells of a [rows, cols] grid of tiles, coloured on one scale; returns the frame. The cells
+// span [0, width) x [0, height) in cell units, or x_range / y_range when given.
+Frame draw_tiles(Canvas& c, const std::vector<Matrix>& tiles, int64_t grid_cols, float lo, float hi,
+                 const std::optional<std::pair<double, double>>& x_range = std::nullopt,
+                 const std::optional<std::pair<double, double>>& y_range = std::nullopt) {
   const int64_t grid_rows = (static_cast<int64_t>(tiles.size()) + grid_cols - 1) / grid_cols;
   const int64_t th = tiles.front().rows, tw = tiles.front().cols;
   const double gap = tiles.size() > 1 ? 1.0 : 0.0;  // one cell between tiles
   const double width = grid_cols * tw + (grid_cols - 1) * gap, height = grid_rows * th + (grid_rows - 1) * gap;
-  const Frame f = c.frame(0, width, 0, height, true, 70);
+  const Frame axes = c.frame(x_range ? x_range->first : 0.0, x_range ? x_range->second : width,
+                             y_range ? y_range->first : 0.0, y_range ? y_range->second : height, true, 70);
+  // Cells are placed in cell units; `axes` labels them in the caller's units.
+  Frame f = axes;
+  f.x_min = 0, f.x_max = width, f.y_min = 0, f.y_max = height;
   cairo_t* cr = c.cr();
   const double scale = hi > lo ? 1.0 / (static_cast<double>(hi) - lo) : 0.0;
   for (size_t k = 0; k < tiles.size(); ++k) {
@@ -468,7 +495,7 @@ Frame draw_tiles(Canvas& c, const std::vector<Matrix>& tiles, int64_t grid_cols,
     }
   }
   c.colour_bar(f, lo, hi);
-  return f;
+  return axes;
 }
 
 void value_range(const char* op, const std::vector<float>& v, float& lo, float& hi) {
@@ -481,7 +508,7 @@ void value_range(const char* op, const std::vector<float>& v, float& lo, float& 
 
 }  // namespace
 
-Frame heatmap(const std::string& path, const Tensor& matrix, const Options& o) {
+Frame heatmap(const std::string& path, const Tensor& matrix, const HeatmapOptions& o) {
   const char* op = "plot::heatmap";
   NORSE_CHECK(matrix.defined() && matrix.dim() == 2 && matrix.numel() > 0, ShapeError, op,
               "argument 'matrix' must be a non-empty [rows, cols] tensor, got ",
@@ -491,8 +518,12 @@ Frame heatmap(const std::string& path, const Tensor& matrix, const Options& o) {
   m.data = matrix.to(Device::kCPU).contiguous().to_vector();
   float lo, hi;
   value_range(op, m.data, lo, hi);
+  for (const auto& range : {o.x_range, o.y_range}) {
+    NORSE_CHECK(!range || (std::isfinite(range->first) && std::isfinite(range->second) && range->second > range->first),
+                InvalidArgument, op, "options x_range / y_range must be finite with first < second");
+  }
   Canvas c(op, path, o);
-  const Frame f = draw_tiles(c, {m}, 1, lo, hi);
+  const Frame f = draw_tiles(c, {m}, 1, lo, hi, o.x_range, o.y_range);
   c.axes(f);
   c.write();
   return f;

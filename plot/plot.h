@@ -16,6 +16,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/tensor.h"
@@ -71,6 +72,9 @@ struct RasterLayer {
 };
 struct RasterOptions : Options {
   int64_t batch = 0;
+  // > 0: at most this many rows per layer (every k-th neuron, k = ceil(N / max_neurons); the
+  // layer's label says so): a layer of 18,000 neurons stays readable.
+  int64_t max_neurons = 0;
   std::vector<Span> spans;
 };
 Frame spike_raster(const std::string& path, const std::vector<RasterLayer>& layers, const RasterOptions& options = {});
@@ -80,14 +84,19 @@ Frame spike_raster(const std::string& path, const Tensor& spikes, const RasterOp
 // given) drawn as a dashed line.
 struct TraceOptions : Options {
   std::vector<int64_t> neurons;  // indices into N; empty: the first min(N, 5)
+  std::vector<std::string> labels;  // the legend's names, one per neuron; empty: "neuron <index>"
   int64_t batch = 0;
   std::optional<double> threshold;
   std::vector<Span> spans;
 };
 Frame state_traces(const std::string& path, const Tensor& states, const TraceOptions& options = {});
 
-// A 2-D tensor [rows, cols] as coloured cells (row 0 at the top), with a colour bar.
-Frame heatmap(const std::string& path, const Tensor& matrix, const Options& options = {});
+// A 2-D tensor [rows, cols] as coloured cells (row 0 at the top), with a colour bar. The axes
+// count cells unless x_range / y_range give what the columns / rows span (e.g. time in ms).
+struct HeatmapOptions : Options {
+  std::optional<std::pair<double, double>> x_range, y_range;
+};
+Frame heatmap(const std::string& path, const Tensor& matrix, const HeatmapOptions& options = {});
 // Convolution kernels [C_out, C_in, kh, kw]: one tile per (out, in) pair in a grid, one shared
 // colour scale, with a colour bar.
 Frame kernel_grid(const std::string& path, const Tensor& kernels, const Options& options = {});

@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "tasks/cartpole_policy.h"
 #include "tasks/checkpoint.h"
+#include "plot/plot.h"
 #include "tasks/run_util.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   std::string output_dir = "cartpole_output";
   int threads = 0;
   int64_t log_every = 10;
+  bool plots = true;
   CLI::App app{"norse-cpp cart-pole task: a spiking policy trained with REINFORCE on CartPole-v1."};
   app.set_version_flag("--version", norse::tasks::version_line());
   app.add_option("--episodes", c.episodes, "episodes at most")->check(CLI::PositiveNumber)->capture_default_str();
@@ -33,7 +35,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seed", c.seed, "seed of initialisation, environment and sampling")->capture_default_str();
   app.add_option("--log_every", log_every, "print every N-th episode")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--output_dir", output_dir, "where returns.csv goes")->capture_default_str();
+  app.add_option("--output_dir", output_dir, "where returns.csv (and the return curve) go")->capture_default_str();
+  app.add_flag("--plots,!--no_plots", plots, "draw the return curve with the solved threshold into --output_dir (default on)");
   app.add_option("--threads", threads, "CPU threads (0: all)")->check(CLI::NonNegativeNumber)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
@@ -72,6 +75,25 @@ int main(int argc, char** argv) {
     }
     std::printf("episodes=%lld seconds=%.0f returns: %s/returns.csv\n", static_cast<long long>(last.episode), last.seconds,
                 output_dir.c_str());
+    if (plots) {
+      norse::plot::Series episode_return, mean100;
+      episode_return.label = "episode return";
+      mean100.label = "mean of the last 100";
+      for (const auto& e : r.episodes) {
+        episode_return.x.push_back(static_cast<double>(e.episode));
+        episode_return.y.push_back(e.episode_return);
+        mean100.x.push_back(static_cast<double>(e.episode));
+        mean100.y.push_back(e.mean_return_100);
+      }
+      norse::plot::LineOptions o;
+      o.title = "cart-pole: returns of the spiking policy";
+      o.x_label = "episode";
+      o.y_label = "return";
+      if (c.solved_return > 0.0f) o.hlines = {{c.solved_return, "solved"}};
+      const std::string path = output_dir + "/cartpole_returns.png";
+      norse::plot::line_plot(path, {episode_return, mean100}, o);
+      std::printf("plot: %s\n", path.c_str());
+    }
     std::printf("running_return=%.2f\n", last.mean_return_100);
     return 0;
   } catch (const norse::Error& e) {

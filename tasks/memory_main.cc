@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   app.add_flag("--resume", c.resume, "continue from the checkpoint in --output_dir");
+  app.add_flag("--plots,!--no_plots", c.plots,
+               "draw accuracy curves and one test episode's spikes and read-out with STORE/RECALL marked into "
+               "--output_dir (default on)");
   app.add_flag("--detect_anomaly", c.detect_anomaly,
                "name the first op whose output or gradient is NaN/inf (slow; training always stops at a "
                "non-finite loss or gradient)");
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
                 r.recall_accuracy_long);
     std::printf("test: %lld recall periods on fresh sequences with %lld repetition(s), as trained\n",
                 static_cast<long long>(r.test_recalls), static_cast<long long>(c.data.seq_repetitions));
+    for (const std::string& f : r.plots) std::printf("plot: %s\n", f.c_str());
     std::printf("recall_accuracy=%.4f\n", r.recall_accuracy);
     return 0;
   } catch (const norse::Error& e) {

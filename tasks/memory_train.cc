@@ -204,6 +204,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
   const Evaluation long_test = evaluate(net, long_test_set, c.loss, c.batch_size, 0, device);
   result.recall_accuracy_long = long_test.accuracy;
   result.test_long_recalls = long_test.recalls;
+  if (c.plots && !c.output_dir.empty()) result.plots = write_plots(net, result, test_set, c.output_dir, device);
   return result;
 }
 

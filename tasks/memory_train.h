@@ -35,6 +35,9 @@ struct TrainConfig {
   // is not finite is named. Slow (every value is read): for debugging a NaN.
   bool detect_anomaly = false;
   std::string device = "cpu";   // "cpu" or "cuda" (a --config=cuda build): network, gradients, Adam
+  // Pictures in output_dir after training (tasks/memory_plots.cc): accuracy curves, one test
+  // episode's spikes and read-out voltages with the STORE and RECALL periods marked.
+  bool plots = true;
 };
 
 struct EpochMetrics {
@@ -60,9 +63,14 @@ struct TrainResult {
   int64_t test_recalls = 0;
   double recall_accuracy_long = 0.0; // on Norse's test sequences: twice the repetitions
   int64_t test_long_recalls = 0;
+  std::vector<std::string> plots;    // the files written (config.plots)
 };
 
 TrainResult train(const TrainConfig& config, const std::function<void(const Progress&)>& progress = {});
+
+// Draws the plots of a trained network into `output_dir`; returns the files written.
+std::vector<std::string> write_plots(MemoryNetwork& net, const TrainResult& result, const StoreRecallDataset& test_set,
+                                     const std::string& output_dir, Device device);
 
 struct Evaluation {
   double accuracy = 0.0, loss = 0.0;

@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   app.add_flag("--resume", config.resume, "continue from the checkpoint in --output_dir");
+  app.add_flag("--plots,!--no_plots", config.plots,
+               "draw training curves, each layer's spikes and rates for one test digit, the read-out and the first "
+               "layer's weights into --output_dir (default on)");
   app.add_flag("--detect_anomaly", config.detect_anomaly,
                "name the first op whose output or gradient is NaN/inf (slow; training always stops at a "
                "non-finite loss or gradient)");
@@ -125,6 +128,7 @@ int main(int argc, char** argv) {
     }
     std::printf("metrics: %s/metrics.csv, checkpoint: %s/checkpoint.safetensors\n", config.output_dir.c_str(),
                 config.output_dir.c_str());
+    for (const std::string& f : result.plots) std::printf("plot: %s\n", f.c_str());
     std::printf("test_accuracy=%.4f\n", result.test_accuracy);
     return 0;
   } catch (const norse::Error& e) {

@@ -1,5 +1,7 @@
 #include "tasks/mnist_model.h"
 
+#include <algorithm>
+
 namespace norse {
 namespace mnist {
 namespace {
@@ -15,6 +17,10 @@ Variable encode_images(const Tensor& images, const NetworkOptions& o) {
   const Tensor normalised = mul(add(images.reshape({batch, 784}), -kMnistMean), 1.0f / kMnistStd);
   const Tensor current = mul(normalised, o.input_scale);
   return encode::constant_current_lif_encode(Variable(current), o.time_steps);
+}
+
+void record(Activity* activity, const char* name, const Variable& spikes) {
+  if (activity) activity->spikes.emplace_back(name, spikes.value());
 }
 
 // Max over time of the read-out voltage, then log_softmax.
@@ -42,18 +48,25 @@ class ConvNet : public Network {
         lif0_(threshold_07()),
         lif1_(threshold_07()) {}
 
-  Variable forward(const Tensor& images) override {
+  Variable forward(const Tensor& images, Activity* activity) override {
     const int64_t t = options_.time_steps, b = images.size(0);
     nn::LayerState s0, s1, s2, so;
     Variable z = reshape(encode_images(images, options_), {t, b, 1, 28, 28});
+    record(activity, "encoder", z);
     z = lif0_.forward(lift_conv1_.forward(z), s0);
+    record(activity, "conv1 LIF", z);
     z = lift_pool_.forward(z);
     z = lif1_.forward(mul(lift_conv2_.forward(z), 10.0f), s1);
+    record(activity, "conv2 LIF", z);
     z = lift_pool_.forward(z);
     z = reshape(z, {t, b, 4 * 4 * 64});
     z = relu(lif2_.forward(lift_fc1_.forward(z), s2));
-    return decode(out_.forward(z, so));
+    record(activity, "fc1 LIF", z);
+    const Variable v = out_.forward(z, so);
+    if (activity) activity->readout_v = v.value();
+    return decode(v);
   }
+  Tensor first_layer_kernels() const override { return conv1_->weight.value(); }
 
   std::vector<nn::NamedParameter> named_parameters() override {
     std::vector<nn::NamedParameter> out;
@@ -78,10 +91,20 @@ class FcNet : public Network {
   FcNet(const NetworkOptions& o, Generator& init)
       : options_(o), fc1_(std::make_shared<nn::Linear>(784, o.hidden, init)), out_(o.hidden, 10, init), lift_fc1_(fc1_) {}
 
-  Variable forward(const Tensor& images) override {
+  Variable forward(const Tensor& images, Activity* activity) override {
     nn::LayerState s1, so;
-    const Variable z = relu(lif1_.forward(lift_fc1_.forward(encode_images(images, options_)), s1));
-    return decode(out_.forward(z, so));
+    const Variable x = encode_images(images, options_);
+    record(activity, "encoder", x);
+    const Variable z = relu(lif1_.forward(lift_fc1_.forward(x), s1));
+    record(activity, "fc1 LIF", z);
+    const Variable v = out_.forward(z, so);
+    if (activity) activity->readout_v = v.value();
+    return decode(v);
+  }
+  // The first 16 hidden neurons' input weights as 28 x 28 images.
+  Tensor first_layer_kernels() const override {
+    const int64_t k = std::min<int64_t>(16, fc1_->weight.size(0));
+    return fc1_->weight.value().slice(0, 0, k).contiguous().reshape({k, 1, 28, 28});
   }
 
   std::vector<nn::NamedParameter> named_parameters() override {

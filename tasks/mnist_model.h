@@ -18,6 +18,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/encoders.h"
 #include "models/layers.h"
@@ -26,10 +28,20 @@
 namespace norse {
 namespace mnist {
 
+// What a forward pass did, for the plots: every spiking layer's output [T, B, ...] in order
+// (the encoder first) and the read-out's voltage [T, B, 10].
+struct Activity {
+  std::vector<std::pair<std::string, Tensor>> spikes;
+  Tensor readout_v;
+};
+
 class Network : public nn::Module {
  public:
-  // images [B, 28, 28] in [0, 1] -> log-probabilities [B, 10].
-  virtual Variable forward(const Tensor& images) = 0;
+  // images [B, 28, 28] in [0, 1] -> log-probabilities [B, 10]; fills `activity` when given.
+  virtual Variable forward(const Tensor& images, Activity* activity) = 0;
+  Variable forward(const Tensor& images) { return forward(images, nullptr); }
+  // The first layer's weights as images [C_out, 1, h, w] (conv1's kernels; fc: 784-input rows).
+  virtual Tensor first_layer_kernels() const = 0;
 };
 
 struct NetworkOptions {

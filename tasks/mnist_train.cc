@@ -189,6 +189,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     }
   }
   if (!result.epochs.empty()) result.test_accuracy = result.epochs.back().test_accuracy;
+  if (c.plots && !c.output_dir.empty()) result.plots = write_plots(*net, result, test_set, c.output_dir, device);
   return result;
 }
 

@@ -34,6 +34,10 @@ struct TrainConfig {
   // is not finite is named. Slow (every value is read): for debugging a NaN.
   bool detect_anomaly = false;
   std::string device = "cpu";
+  // Pictures in output_dir after training (tasks/mnist_plots.cc): training curves, every
+  // layer's spikes and rates for one test digit, the read-out voltages, the first layer's
+  // weights.
+  bool plots = true;
 };
 
 struct EpochMetrics {
@@ -58,10 +62,15 @@ struct TrainResult {
   std::vector<float> batch_losses;    // the batches trained in this run
   double test_accuracy = 0.0;         // after the last epoch
   int64_t resumed_from_epoch = 0;     // 0: started fresh
+  std::vector<std::string> plots;     // the files written (config.plots)
 };
 
 TrainResult train(const TrainConfig& config, const data::Dataset& train_set, const data::Dataset& test_set,
                   const std::function<void(const Progress&)>& progress = {});
+
+// Draws the plots of a trained network into `output_dir`; returns the files written.
+std::vector<std::string> write_plots(Network& net, const TrainResult& result, const data::Dataset& test_set,
+                                     const std::string& output_dir, Device device);
 
 // Fraction of correctly classified digits (argmax of the log-probabilities).
 double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit = 0,

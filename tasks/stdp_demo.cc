@@ -3,38 +3,40 @@
 // STDP (slightly stronger depression than potentiation) the correlated inputs, which reliably
 // precede the neuron's spikes, grow to the upper bound while the uncorrelated ones decay.
 //
-//   bazel run //tasks:stdp_demo -- [--steps=20000] [--png=stdp_weights.png]
+//   bazel run //tasks:stdp_demo -- [--steps=20000] [--output_dir=stdp_output] [--no_plots]
 //
-// Prints the mean weight of both groups over time and writes a picture of the weight evolution
-// (x: time, y: input index, bright = strong).
+// Prints the mean weight of both groups over time and draws the weight evolution (a heat map:
+// x time, y input, bright = strong) and each group's mean weight over time.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 
 #include "core/core.h"
 #include "models/lif.h"
 #include "plasticity/stdp.h"
-#include "tasks/png.h"
+#include "plot/plot.h"
 #include "tasks/run_util.h"
 
 using namespace norse;
 
 int main(int argc, char** argv) {
   int64_t steps = 20000;
-  std::string png_path = "stdp_weights.png";
+  std::string output_dir = "stdp_output";
+  bool plots = true;
   uint64_t seed = 3;
   CLI::App app{"norse-cpp STDP demo: a LIF neuron learns to prefer a correlated input group."};
   app.set_version_flag("--version", norse::tasks::version_line());
   app.add_option("--steps", steps, "time steps of 1 ms")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--png", png_path, "where the weight picture goes")->capture_default_str();
+  app.add_option("--output_dir", output_dir, "where the pictures go")->capture_default_str();
+  app.add_flag("--plots,!--no_plots", plots, "draw the weights over time into --output_dir (default on)");
   app.add_option("--seed", seed, "random seed")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  if (const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY"); cwd && !png_path.empty() && png_path[0] != '/') {
-    png_path = std::string(cwd) + "/" + png_path;
-  }
+  output_dir = tasks::user_path(output_dir);
 
   constexpr int64_t kInputs = 100, kGroup = 20;
   constexpr float kRate = 0.02f;        // 20 Hz at dt = 1 ms
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   const int64_t columns = 200, every = std::max<int64_t>(1, steps / columns);
   std::vector<std::vector<float>> snapshots;
   int64_t post_spikes = 0;
+  std::vector<std::string> plots_written;
   std::printf("%8s %10s %10s %12s\n", "time_ms", "w_group", "w_others", "post_rate_hz");
   for (int64_t t = 0; t < steps; ++t) {
     const float shared = gen.uniform() < kRate ? 1.0f : 0.0f;
@@ -71,21 +74,44 @@ int main(int argc, char** argv) {
                   1000.0 * static_cast<double>(post_spikes) / static_cast<double>(t + 1));
     }
   }
-  // Picture: one column per snapshot (3 px wide), one row per input (3 px high).
-  const int scale = 3, width = static_cast<int>(snapshots.size()) * scale, height = static_cast<int>(kInputs) * scale;
-  std::vector<uint8_t> pixels(static_cast<size_t>(width) * height);
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      const float v = snapshots[static_cast<size_t>(x / scale)][static_cast<size_t>(y / scale)];
-      pixels[static_cast<size_t>(y) * width + x] = static_cast<uint8_t>(255.0f * std::min(1.0f, std::max(0.0f, v)));
+  if (plots) {
+    ::mkdir(output_dir.c_str(), 0755);
+    // Weights [input, snapshot]: one column per snapshot, time in ms on the x axis.
+    const int64_t columns_taken = static_cast<int64_t>(snapshots.size());
+    Tensor weights = Tensor::empty({kInputs, columns_taken});
+    plot::Series group_mean, others_mean;
+    group_mean.label = "correlated inputs 0-" + std::to_string(kGroup - 1);
+    others_mean.label = "the others";
+    for (int64_t c = 0; c < columns_taken; ++c) {
+      double g = 0, o = 0;
+      for (int64_t k = 0; k < kInputs; ++k) {
+        const float wk = snapshots[static_cast<size_t>(c)][static_cast<size_t>(k)];
+        weights.at({k, c}) = wk;
+        (k < kGroup ? g : o) += wk;
+      }
+      group_mean.x.push_back(static_cast<double>(c * every));
+      group_mean.y.push_back(g / kGroup);
+      others_mean.x.push_back(static_cast<double>(c * every));
+      others_mean.y.push_back(o / (kInputs - kGroup));
     }
+    plot::HeatmapOptions h;
+    h.title = "STDP: the weight of every input over time";
+    h.x_label = "time (ms)";
+    h.y_label = "input (0-" + std::to_string(kGroup - 1) + " correlated)";
+    h.x_range = std::make_pair(0.0, static_cast<double>(columns_taken * every));
+    plots_written.push_back(output_dir + "/stdp_weights.png");
+    plot::heatmap(plots_written.back(), weights, h);
+    plot::LineOptions l;
+    l.title = "STDP: mean weight per input group";
+    l.x_label = "time (ms)";
+    l.y_label = "weight";
+    plots_written.push_back(output_dir + "/stdp_mean_weights.png");
+    plot::line_plot(plots_written.back(), {group_mean, others_mean}, l);
   }
-  png::write(png_path, width, height, 1, pixels);
   const std::vector<float> v = w.to_vector();
   double group = 0, others = 0;
   for (int64_t k = 0; k < kInputs; ++k) (k < kGroup ? group : others) += v[static_cast<size_t>(k)];
-  std::printf("weight picture: %s (%dx%d; x = time, y = input, inputs 0-%lld correlated)\n", png_path.c_str(), width,
-              height, static_cast<long long>(kGroup - 1));
+  for (const std::string& f : plots_written) std::printf("plot: %s\n", f.c_str());
   std::printf("final mean weight: correlated group %.3f, others %.3f\n", group / kGroup, others / (kInputs - kGroup));
   return 0;
 }

@@ -90,6 +90,24 @@ TEST_CASE("A raster of two layers puts the second below the first", "[plot]") {
   CHECK(img.at(static_cast<int>(f.px(2.5)), static_cast<int>(f.py(0.5))).white());
 }
 
+TEST_CASE("max_neurons keeps every k-th neuron", "[plot]") {
+  Tensor z = zeros({5, 1000});
+  z.at({2, 500}) = 1.0f;  // kept: row 50 of 100 (k = 10)
+  z.at({3, 501}) = 1.0f;  // dropped
+  plot::RasterOptions o;
+  o.max_neurons = 100;
+  const std::string path = temp_path("sub.png");
+  const plot::Frame f = plot::spike_raster(path, z, o);
+  CHECK(f.y_max == 100.0);
+  const Image img(path);
+  CHECK(img.at(static_cast<int>(f.px(2.5)), static_cast<int>(f.py(50.5))).dark());
+  int dark_at_3 = 0;
+  for (int y = static_cast<int>(f.top) + 2; y < static_cast<int>(f.bottom) - 2; ++y) {
+    dark_at_3 += img.at(static_cast<int>(f.px(3.5)), y).dark() ? 1 : 0;
+  }
+  CHECK(dark_at_3 == 0);
+}
+
 TEST_CASE("A heat map colours each cell by its value on the colour bar's scale", "[plot]") {
   const Tensor m = from_vector({0, 1, 2, 3, 4, 5}, {2, 3});
   const std::string path = temp_path("heat.png");

@@ -2,6 +2,8 @@
 // reproduces an uninterrupted run bit for bit.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <cstdlib>
 #include <string>
 
@@ -54,6 +56,16 @@ TEST_CASE("MNIST smoke run: the training loss falls on a few hundred digits", "[
   REQUIRE(f.metadata.at("completed") == "3");
   REQUIRE(f.contains("model.fc1.weight"));
   REQUIRE(f.contains("optim.fc1.weight.exp_avg"));
+  // The plots: training curves, spikes, a rate histogram per spiking layer (encoder, fc1),
+  // the read-out and the first layer's weights, each a PNG.
+  REQUIRE(r.plots.size() == 6);
+  for (const std::string& path : r.plots) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[8] = {};
+    in.read(magic, 8);
+    CAPTURE(path);
+    REQUIRE(std::string(magic + 1, 3) == "PNG");
+  }
 }
 
 TEST_CASE("--resume continues exactly like an uninterrupted run", "[mnist][checkpoint]") {
