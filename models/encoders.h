@@ -96,23 +96,17 @@ class SignedPoissonEncoder {
 };
 
 // One time step per call (Norse's PoissonEncoderStep / SignedPoissonEncoderStep: f_max 1000).
-class PoissonEncoderStep {
+template <Tensor (*Encode)(const Tensor&, Generator&, float, float)>
+class StepEncoder {
  public:
-  explicit PoissonEncoderStep(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
-  Tensor forward(const Tensor& input, Generator& gen) const { return poisson_encode_step(input, gen, f_max_, dt_); }
+  explicit StepEncoder(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
+  Tensor forward(const Tensor& input, Generator& gen) const { return Encode(input, gen, f_max_, dt_); }
 
  private:
   float f_max_, dt_;
 };
-
-class SignedPoissonEncoderStep {
- public:
-  explicit SignedPoissonEncoderStep(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
-  Tensor forward(const Tensor& input, Generator& gen) const { return signed_poisson_encode_step(input, gen, f_max_, dt_); }
-
- private:
-  float f_max_, dt_;
-};
+using PoissonEncoderStep = StepEncoder<poisson_encode_step>;
+using SignedPoissonEncoderStep = StepEncoder<signed_poisson_encode_step>;
 
 class PopulationEncoder {
  public:

@@ -451,8 +451,7 @@ Frame state_traces(const std::string& path, const Tensor& states, const TraceOpt
     Series s;
     s.label = o.labels.empty() ? "neuron " + std::to_string(n) : o.labels[k];
     for (int64_t t = 0; t < m.rows; ++t) {
-      s.x.push_back(static_cast<double>(t));
-      s.y.push_back(m.at(t, n));
+      s.add(static_cast<double>(t), m.at(t, n));
     }
     series.push_back(std::move(s));
   }

@@ -54,6 +54,10 @@ struct Span {
 struct Series {
   std::string label;  // shown in the legend when not empty
   std::vector<double> x, y;
+  void add(double xv, double yv) {
+    x.push_back(xv);
+    y.push_back(yv);
+  }
 };
 
 struct LineOptions : Options {

@@ -80,10 +80,8 @@ int main(int argc, char** argv) {
       episode_return.label = "episode return";
       mean100.label = "mean of the last 100";
       for (const auto& e : r.episodes) {
-        episode_return.x.push_back(static_cast<double>(e.episode));
-        episode_return.y.push_back(e.episode_return);
-        mean100.x.push_back(static_cast<double>(e.episode));
-        mean100.y.push_back(e.mean_return_100);
+        episode_return.add(static_cast<double>(e.episode), e.episode_return);
+        mean100.add(static_cast<double>(e.episode), e.mean_return_100);
       }
       norse::plot::LineOptions o;
       o.title = "cart-pole: returns of the spiking policy";

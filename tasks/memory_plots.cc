@@ -15,11 +15,9 @@ std::vector<std::string> write_plots(MemoryNetwork& net, const TrainResult& resu
     train.label = "training batches";
     val.label = "validation";
     for (const EpochMetrics& m : result.epochs) {
-      train.x.push_back(static_cast<double>(m.epoch));
-      train.y.push_back(m.train_accuracy);
+      train.add(static_cast<double>(m.epoch), m.train_accuracy);
       if (m.val_accuracy >= 0) {
-        val.x.push_back(static_cast<double>(m.epoch));
-        val.y.push_back(m.val_accuracy);
+        val.add(static_cast<double>(m.epoch), m.val_accuracy);
       }
     }
     std::vector<plot::Series> series = {train};

@@ -28,10 +28,8 @@ std::vector<std::string> write_plots(Network& net, const TrainResult& result, co
     loss.label = "training loss";
     accuracy.label = "test accuracy";
     for (const EpochMetrics& m : result.epochs) {
-      loss.x.push_back(static_cast<double>(m.epoch));
-      loss.y.push_back(m.train_loss);
-      accuracy.x.push_back(static_cast<double>(m.epoch));
-      accuracy.y.push_back(m.test_accuracy);
+      loss.add(static_cast<double>(m.epoch), m.train_loss);
+      accuracy.add(static_cast<double>(m.epoch), m.test_accuracy);
     }
     plot::LineOptions o;
     o.title = "MNIST: training loss and test accuracy";

@@ -89,10 +89,8 @@ int main(int argc, char** argv) {
         weights.at({k, c}) = wk;
         (k < kGroup ? g : o) += wk;
       }
-      group_mean.x.push_back(static_cast<double>(c * every));
-      group_mean.y.push_back(g / kGroup);
-      others_mean.x.push_back(static_cast<double>(c * every));
-      others_mean.y.push_back(o / (kInputs - kGroup));
+      group_mean.add(static_cast<double>(c * every), g / kGroup);
+      others_mean.add(static_cast<double>(c * every), o / (kInputs - kGroup));
     }
     plot::HeatmapOptions h;
     h.title = "STDP: the weight of every input over time";

@@ -77,8 +77,7 @@ int main(int argc, char** argv) {
     adam.step();
     last_loss = loss.item();
     if (step == 0) first_loss = last_loss;
-    curve.x.push_back(step);
-    curve.y.push_back(last_loss);
+    curve.add(step, last_loss);
   }
   if (argc > 1) {
     plot::LineOptions o;

@@ -1,5 +1,10 @@
 // Conformance handlers: the recurrent flavours (RecurrentCell step and Recurrent sequence) and
 // the refractory models.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "models/coba_lif_recurrent.h"
 #include "models/iaf_recurrent.h"
 #include "models/izhikevich.h"
@@ -258,57 +263,48 @@ Outputs lif_adex_refrac_step_case(CaseContext& c) {
 
 // --- multi-compartment cells (no sequence module in Norse: the cell stepped over T) -------------
 
-// The recorded outputs of a cell stepped over T: every field per step [T, ...] and final.<field>.
-class StepRecorder {
- public:
-  void add(const std::vector<std::pair<std::string, Variable>>& fields) {
-    for (const auto& [name, v] : fields) {
-      steps_[name].push_back(v);
-      final_[name] = v;
-    }
-  }
-  // final.z is the state's z (the recurrent cells' state), set by the caller.
-  Outputs outputs() const {
-    Outputs out;
-    for (const auto& [name, vs] : steps_) out[name] = stack(vs, 0);
-    for (const auto& [name, v] : final_) {
+using Fields = std::vector<std::pair<std::string, Variable>>;
+
+// A recurrent cell stepped over the input's T (Norse has no sequence module for it): every
+// field of `fields(step result)` per step [T, ...], final.<field>, and final.z from the state.
+template <class State, class StepOf, class FieldsOf>
+Outputs stepped_over_time(CaseContext& c, State s, StepOf step_of, FieldsOf fields) {
+  const Variable x = c.leaf("input");
+  std::map<std::string, std::vector<Variable>> steps;
+  Outputs out;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const auto r = step_of(c, select(x, 0, t), s);
+    s = r.state;
+    for (const auto& [name, v] : fields(r)) {
+      steps[name].push_back(v);
       if (name != "z") out["final." + name] = v;
     }
-    return out;
   }
+  for (const auto& [name, vs] : steps) out[name] = stack(vs, 0);
+  out["final.z"] = s.z;
+  return out;
+}
 
- private:
-  std::map<std::string, std::vector<Variable>> steps_;
-  std::map<std::string, Variable> final_;
-};
+// One step of the cell on the input [B, N_in].
+template <class State, class StepOf, class FieldsOf>
+Outputs one_step(CaseContext& c, const State& s, StepOf step_of, FieldsOf fields) {
+  Outputs out;
+  for (const auto& [name, v] : fields(step_of(c, c.leaf("input"), s))) out[name] = v;
+  return out;
+}
 
 lif_mc::StepResult lif_mc_step_of(CaseContext& c, const Variable& x, const lif::RecurrentState& s) {
   return lif_mc::lif_mc_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), c.leaf("g_coupling"), s,
                              lif_params(c), autapses(c), c.fixture().dt);
 }
-
 lif::RecurrentState lif_mc_state(CaseContext& c) {
   return lif::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i")};
 }
-
+Fields lif_mc_fields(const lif_mc::StepResult& r) { return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}}; }
 Outputs lif_mc_recurrent_sequence_case(CaseContext& c) {
-  const Variable x = c.leaf("input");
-  lif::RecurrentState s = lif_mc_state(c);
-  StepRecorder rec;
-  for (int64_t t = 0; t < x.size(0); ++t) {
-    const lif_mc::StepResult step = lif_mc_step_of(c, select(x, 0, t), s);
-    s = step.state;
-    rec.add({{"z", step.z}, {"v", s.v}, {"i", s.i}});
-  }
-  Outputs out = rec.outputs();
-  out["final.z"] = s.z;
-  return out;
+  return stepped_over_time(c, lif_mc_state(c), lif_mc_step_of, lif_mc_fields);
 }
-
-Outputs lif_mc_recurrent_step_case(CaseContext& c) {
-  const lif_mc::StepResult r = lif_mc_step_of(c, c.leaf("input"), lif_mc_state(c));
-  return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}};
-}
+Outputs lif_mc_recurrent_step_case(CaseContext& c) { return one_step(c, lif_mc_state(c), lif_mc_step_of, lif_mc_fields); }
 
 lif_mc::RefracStepResult lif_mc_refrac_step_of(CaseContext& c, const Variable& x, const lif_mc::RefracState& s) {
   lif_mc::RefracParams p;
@@ -317,29 +313,18 @@ lif_mc::RefracStepResult lif_mc_refrac_step_of(CaseContext& c, const Variable& x
   return lif_mc::lif_mc_refrac_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), c.leaf("g_coupling"), s, p,
                                     autapses(c), c.fixture().dt);
 }
-
 lif_mc::RefracState lif_mc_refrac_state(CaseContext& c) {
   return lif_mc::RefracState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
                              c.optional_leaf("state.rho")};
 }
-
-Outputs lif_mc_refrac_recurrent_sequence_case(CaseContext& c) {
-  const Variable x = c.leaf("input");
-  lif_mc::RefracState s = lif_mc_refrac_state(c);
-  StepRecorder rec;
-  for (int64_t t = 0; t < x.size(0); ++t) {
-    const lif_mc::RefracStepResult step = lif_mc_refrac_step_of(c, select(x, 0, t), s);
-    s = step.state;
-    rec.add({{"z", step.z}, {"v", s.v}, {"i", s.i}, {"rho", s.rho}});
-  }
-  Outputs out = rec.outputs();
-  out["final.z"] = s.z;
-  return out;
-}
-
-Outputs lif_mc_refrac_recurrent_step_case(CaseContext& c) {
-  const lif_mc::RefracStepResult r = lif_mc_refrac_step_of(c, c.leaf("input"), lif_mc_refrac_state(c));
+Fields lif_mc_refrac_fields(const lif_mc::RefracStepResult& r) {
   return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}};
+}
+Outputs lif_mc_refrac_recurrent_sequence_case(CaseContext& c) {
+  return stepped_over_time(c, lif_mc_refrac_state(c), lif_mc_refrac_step_of, lif_mc_refrac_fields);
+}
+Outputs lif_mc_refrac_recurrent_step_case(CaseContext& c) {
+  return one_step(c, lif_mc_refrac_state(c), lif_mc_refrac_step_of, lif_mc_refrac_fields);
 }
 
 coba_lif::Params coba_lif_params(CaseContext& c) {
@@ -357,35 +342,23 @@ coba_lif::Params coba_lif_params(CaseContext& c) {
   p.alpha = c.alpha();
   return p;
 }
-
 coba_lif::RecurrentStepResult coba_lif_recurrent_step_of(CaseContext& c, const Variable& x, const coba_lif::RecurrentState& s) {
   return coba_lif::coba_lif_recurrent_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), s, coba_lif_params(c),
                                            c.fixture().dt, &c.generator());
 }
-
 coba_lif::RecurrentState coba_lif_recurrent_state(CaseContext& c) {
   return coba_lif::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.g_e"),
                                   c.optional_leaf("state.g_i")};
 }
-
-Outputs coba_lif_recurrent_step_case(CaseContext& c) {
-  const coba_lif::RecurrentStepResult r = coba_lif_recurrent_step_of(c, c.leaf("input"), coba_lif_recurrent_state(c));
+Fields coba_lif_fields(const coba_lif::RecurrentStepResult& r) {
   return {{"z", r.z}, {"v", r.state.v}, {"g_e", r.state.g_e}, {"g_i", r.state.g_i}};
 }
-
+Outputs coba_lif_recurrent_step_case(CaseContext& c) {
+  return one_step(c, coba_lif_recurrent_state(c), coba_lif_recurrent_step_of, coba_lif_fields);
+}
 // Norse has no CobaLIF recurrent sequence module: the CobaLIFCell stepped over T.
 Outputs coba_lif_recurrent_sequence_case(CaseContext& c) {
-  const Variable x = c.leaf("input");
-  coba_lif::RecurrentState s = coba_lif_recurrent_state(c);
-  StepRecorder rec;
-  for (int64_t t = 0; t < x.size(0); ++t) {
-    const coba_lif::RecurrentStepResult step = coba_lif_recurrent_step_of(c, select(x, 0, t), s);
-    s = step.state;
-    rec.add({{"z", step.z}, {"v", s.v}, {"g_e", s.g_e}, {"g_i", s.g_i}});
-  }
-  Outputs out = rec.outputs();
-  out["final.z"] = s.z;
-  return out;
+  return stepped_over_time(c, coba_lif_recurrent_state(c), coba_lif_recurrent_step_of, coba_lif_fields);
 }
 
 const Registration kRegistrations[] = {
