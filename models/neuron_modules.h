@@ -1,0 +1,417 @@
+// Every Norse neuron model as nn::Modules that compose in nn::SequentialState, written once:
+//
+//   nn::Cell<M>           one step, input [B, ...]              (Norse's <Model>Cell)
+//   nn::Sequence<M>       a whole [T, B, ...] sequence, fused    (Norse's <Model>)
+//   nn::RecurrentCell<M>  one step, owns input and recurrent weights  (<Model>RecurrentCell)
+//   nn::Recurrent<M>      a whole sequence of the recurrent cell       (<Model>Recurrent)
+//
+// M is a model's traits struct below (nn::neuron::LSNN, ...): its functional step / sequence,
+// its parameters by Norse's names, its state fields. Aliases give Norse's names: nn::LSNNCell,
+// nn::LSNN, nn::LSNNRecurrentCell, nn::LSNNRecurrent, ... The output of a spiking model is its
+// spikes z; of LI and LIBox the voltage v (a sequence: v after every step).
+//
+// State (LayerState) holds the model's state fields in the order of its State struct (v, i, ...;
+// recurrent flavours: z first); an empty LayerState is Norse's default initial state.
+// named_parameters(): the weights of the recurrent flavours, then the model parameters that
+// require grad (mark one trainable with `params.v_th = Variable(scalar_tensor(1.0f), true)`).
+// Stochastic surrogates draw from `generator` (set it; nullptr for the deterministic ones).
+#ifndef NORSE_MODELS_NEURON_MODULES_H_
+#define NORSE_MODELS_NEURON_MODULES_H_
+
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "models/coba_lif.h"
+#include "models/iaf.h"
+#include "models/iaf_recurrent.h"
+#include "models/izhikevich.h"
+#include "models/izhikevich_recurrent.h"
+#include "models/li.h"
+#include "models/li_box.h"
+#include "models/lif.h"
+#include "models/lif_adex.h"
+#include "models/lif_adex_recurrent.h"
+#include "models/lif_adex_refrac.h"
+#include "models/lif_adex_refrac_recurrent.h"
+#include "models/lif_box.h"
+#include "models/lif_ex.h"
+#include "models/lif_ex_recurrent.h"
+#include "models/lif_recurrent.h"
+#include "models/lif_refrac.h"
+#include "models/lif_refrac_recurrent.h"
+#include "models/lsnn.h"
+#include "models/lsnn_recurrent.h"
+#include "models/module.h"
+#include "models/recurrent_module.h"
+
+namespace norse {
+namespace nn {
+namespace neuron {
+
+// {"name", &p.name}: a parameter by its Norse name.
+#define NORSE_NAMED(field) \
+  { #field, &p.field }
+
+// The functional API of model namespace NS (NS::NS_step, NS::NS_sequence, ...).
+#define NORSE_FEED_FORWARD(NS)                 \
+  using Params = NS::Params;                   \
+  using State = NS::State;                     \
+  static constexpr auto step = &NS::NS##_step; \
+  static constexpr auto sequence = &NS::NS##_sequence;
+#define NORSE_RECURRENT(NS)                                        \
+  using RecurrentState = NS::RecurrentState;                       \
+  static constexpr auto recurrent_step = &NS::NS##_recurrent_step; \
+  static constexpr auto recurrent_sequence = &NS::NS##_recurrent_sequence;
+
+struct LIF {
+  NORSE_FEED_FORWARD(lif)
+  NORSE_RECURRENT(lif)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th),
+            NORSE_NAMED(v_reset)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.i); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
+};
+
+struct LI {
+  NORSE_FEED_FORWARD(li)
+  static constexpr bool kSpiking = false;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.i); }
+};
+
+struct LIBox {
+  NORSE_FEED_FORWARD(li_box)
+  static constexpr bool kSpiking = false;
+  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak)}; }
+  static auto fields(State& s) { return std::tie(s.v); }
+};
+
+struct LIFBox {
+  NORSE_FEED_FORWARD(lif_box)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th), NORSE_NAMED(v_reset)};
+  }
+  static auto fields(State& s) { return std::tie(s.v); }
+};
+
+struct IAF {
+  NORSE_FEED_FORWARD(iaf)
+  NORSE_RECURRENT(iaf)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_NAMED(v_th), NORSE_NAMED(v_reset)}; }
+  static auto fields(State& s) { return std::tie(s.v); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v); }
+};
+
+struct LSNN {
+  NORSE_FEED_FORWARD(lsnn)
+  NORSE_RECURRENT(lsnn)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(tau_adapt_inv), NORSE_NAMED(v_leak),
+            NORSE_NAMED(v_th),        NORSE_NAMED(v_reset),     NORSE_NAMED(beta)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.i, s.b); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.b); }
+};
+
+struct LIFEx {
+  NORSE_FEED_FORWARD(lif_ex)
+  NORSE_RECURRENT(lif_ex)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(delta_T), NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv),
+            NORSE_NAMED(v_leak),  NORSE_NAMED(v_th),        NORSE_NAMED(v_reset)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.i); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
+};
+
+#define NORSE_ADEX_NAMED                                                                                   \
+  NORSE_NAMED(adaptation_current), NORSE_NAMED(adaptation_spike), NORSE_NAMED(delta_T), NORSE_NAMED(tau_ada_inv), \
+      NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th), NORSE_NAMED(v_reset)
+
+struct LIFAdEx {
+  NORSE_FEED_FORWARD(lif_adex)
+  NORSE_RECURRENT(lif_adex)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_ADEX_NAMED}; }
+  static auto fields(State& s) { return std::tie(s.v, s.i, s.a); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.a); }
+};
+
+struct LIFRefrac {
+  NORSE_FEED_FORWARD(lif_refrac)
+  NORSE_RECURRENT(lif_refrac)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak),
+            NORSE_NAMED(v_th),        NORSE_NAMED(v_reset),     NORSE_NAMED(rho_reset)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.i, s.rho); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.rho); }
+};
+
+struct LIFAdExRefrac {
+  NORSE_FEED_FORWARD(lif_adex_refrac)
+  NORSE_RECURRENT(lif_adex_refrac)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_ADEX_NAMED, NORSE_NAMED(rho_reset)}; }
+  static auto fields(State& s) { return std::tie(s.v, s.i, s.a, s.rho); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.a, s.rho); }
+};
+
+struct Izhikevich {
+  NORSE_FEED_FORWARD(izhikevich)
+  NORSE_RECURRENT(izhikevich)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(a),  NORSE_NAMED(b),    NORSE_NAMED(c),    NORSE_NAMED(d),      NORSE_NAMED(sq),
+            NORSE_NAMED(mn), NORSE_NAMED(bias), NORSE_NAMED(v_th), NORSE_NAMED(tau_inv)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.u); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.u); }
+};
+
+// Norse's CobaLIF feed-forward cell (coba_lif_feed_forward_step); its recurrent cell is
+// functional only here (coba_lif::coba_lif_recurrent_step).
+struct CobaLIF {
+  NORSE_FEED_FORWARD(coba_lif)
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    return {NORSE_NAMED(tau_syn_exc_inv), NORSE_NAMED(tau_syn_inh_inv), NORSE_NAMED(c_m_inv),
+            NORSE_NAMED(g_l),             NORSE_NAMED(e_rev_I),         NORSE_NAMED(e_rev_E),
+            NORSE_NAMED(v_rest),          NORSE_NAMED(v_reset),         NORSE_NAMED(v_thresh)};
+  }
+  static auto fields(State& s) { return std::tie(s.v, s.g_e, s.g_i); }
+};
+
+#undef NORSE_ADEX_NAMED
+#undef NORSE_RECURRENT
+#undef NORSE_FEED_FORWARD
+#undef NORSE_NAMED
+
+}  // namespace neuron
+
+namespace detail {
+
+// LayerState <-> a model's state struct, field by field (missing fields stay undefined: the
+// model's default).
+template <class Tuple>
+void unpack_state(const LayerState& from, Tuple&& to) {
+  size_t k = 0;
+  std::apply([&](auto&... field) { ((field = k < from.size() ? from[k] : Variable(), ++k), ...); }, to);
+}
+template <class Tuple>
+LayerState pack_state(Tuple&& from) {
+  return std::apply([](auto&... field) { return LayerState{field...}; }, from);
+}
+
+// The state a module starts from when `state` is empty: undefined fields (the model's default),
+// or, where `values` are given (Izhikevich: its behaviour's v and u), those values over `shape`.
+inline LayerState initial_state(const LayerState& state, const std::vector<float>& values, const Shape& shape,
+                                Device device) {
+  if (!state.empty() || values.empty()) return state;
+  LayerState out;
+  for (float v : values) out.emplace_back(full(shape, v, device));
+  return out;
+}
+
+inline std::vector<NamedParameter> requiring_grad(std::vector<NamedParameter> all) {
+  std::vector<NamedParameter> out;
+  for (auto& entry : all) {
+    if (entry.second->requires_grad()) out.push_back(entry);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// One step of model M: input [B, ...] -> spikes (or v) [B, ...].
+template <class M>
+class Cell : public StatefulLayer {
+ public:
+  using Params = typename M::Params;
+  explicit Cell(typename M::Params params = {}, float dt = 1e-3f) : params(std::move(params)), dt(dt) {}
+  Variable forward(const Variable& input, LayerState& state) override {
+    typename M::State s;
+    detail::unpack_state(detail::initial_state(state, initial_values, input.shape(), input.value().device()), M::fields(s));
+    auto r = M::step(input, s, params, dt, generator);
+    state = detail::pack_state(M::fields(r.state));
+    if constexpr (M::kSpiking) {
+      return r.z;
+    } else {
+      return r.v;
+    }
+  }
+  std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
+
+  typename M::Params params;
+  float dt;
+  Generator* generator = nullptr;
+  std::vector<float> initial_values;  // the state fields' start values when none is given (Izhikevich)
+};
+
+// Model M over a whole sequence in one fused call: input [T, B, ...] -> [T, B, ...].
+template <class M>
+class Sequence : public StatefulLayer {
+ public:
+  using Params = typename M::Params;
+  explicit Sequence(typename M::Params params = {}, float dt = 1e-3f) : params(std::move(params)), dt(dt) {}
+  Variable forward(const Variable& input, LayerState& state) override {
+    typename M::State s;
+    const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
+    detail::unpack_state(detail::initial_state(state, initial_values, neuron_shape, input.value().device()), M::fields(s));
+    auto r = M::sequence(input, s, params, dt, /*record_states=*/!M::kSpiking, generator);
+    state = detail::pack_state(M::fields(r.state));
+    if constexpr (M::kSpiking) {
+      return r.z;
+    } else {
+      return r.record.v;
+    }
+  }
+  std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
+
+  typename M::Params params;
+  float dt;
+  Generator* generator = nullptr;
+  std::vector<float> initial_values;  // the state fields' start values when none is given (Izhikevich)
+};
+
+// The recurrent flavours own input_weights [hidden, input] and recurrent_weights [hidden, hidden]
+// (Norse's initialisation, models/recurrent_module.h).
+template <class M>
+class RecurrentBase : public StatefulLayer {
+ public:
+  using Params = typename M::Params;
+  RecurrentBase(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params, bool autapses,
+                float dt)
+      : input_weights(norse::detail::init_input_weights(hidden_size, input_size, init)),
+        recurrent_weights(norse::detail::init_recurrent_weights(hidden_size, autapses, init)),
+        params(std::move(params)),
+        autapses(autapses),
+        dt(dt) {}
+  std::vector<NamedParameter> named_parameters() override {
+    std::vector<NamedParameter> out = {{"input_weights", &input_weights}, {"recurrent_weights", &recurrent_weights}};
+    for (auto& entry : detail::requiring_grad(M::parameters(params))) out.push_back(entry);
+    return out;
+  }
+
+  Variable input_weights, recurrent_weights;
+  typename M::Params params;
+  bool autapses;
+  float dt;
+  Generator* generator = nullptr;
+  std::vector<float> initial_values;  // z, v, ... start values when no state is given (Izhikevich)
+
+ protected:
+  // [B, hidden] of an input [B, N_in] (step) or [T, B, N_in] (sequence).
+  LayerState start(const Variable& input, const LayerState& state) const {
+    const Shape shape{input.size(input.dim() - 2), input_weights.size(0)};
+    return detail::initial_state(state, initial_values, shape, input.value().device());
+  }
+};
+
+// One recurrent step: input [B, N_in] -> spikes [B, hidden].
+template <class M>
+class RecurrentCell : public RecurrentBase<M> {
+ public:
+  RecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params = {},
+                bool autapses = false, float dt = 1e-3f)
+      : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
+  Variable forward(const Variable& input, LayerState& state) override {
+    typename M::RecurrentState s;
+    detail::unpack_state(this->start(input, state), M::fields(s));
+    auto r = M::recurrent_step(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
+                               this->dt, this->generator);
+    state = detail::pack_state(M::fields(r.state));
+    return r.z;
+  }
+};
+
+// A whole recurrent sequence: input [T, B, N_in] -> spikes [T, B, hidden].
+template <class M>
+class Recurrent : public RecurrentBase<M> {
+ public:
+  Recurrent(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params = {},
+            bool autapses = false, float dt = 1e-3f)
+      : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
+  Variable forward(const Variable& input, LayerState& state) override {
+    typename M::RecurrentState s;
+    detail::unpack_state(this->start(input, state), M::fields(s));
+    auto r = M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params,
+                                   this->autapses, this->dt, /*record_states=*/false, this->generator);
+    state = detail::pack_state(M::fields(r.state));
+    return r.z;
+  }
+};
+
+// Norse's names.
+using LIFCell = Cell<neuron::LIF>;
+using LIF = Sequence<neuron::LIF>;
+using LIFRecurrentCell = RecurrentCell<neuron::LIF>;
+using LIFRecurrent = Recurrent<neuron::LIF>;
+using LICell = Cell<neuron::LI>;
+using LI = Sequence<neuron::LI>;
+using LIBoxCell = Cell<neuron::LIBox>;
+using LIBox = Sequence<neuron::LIBox>;
+using LIFBoxCell = Cell<neuron::LIFBox>;
+using LIFBox = Sequence<neuron::LIFBox>;
+using IAFCell = Cell<neuron::IAF>;
+using IAF = Sequence<neuron::IAF>;
+using IAFRecurrentCell = RecurrentCell<neuron::IAF>;
+using IAFRecurrent = Recurrent<neuron::IAF>;
+using LSNNCell = Cell<neuron::LSNN>;
+using LSNN = Sequence<neuron::LSNN>;
+using LSNNRecurrentCell = RecurrentCell<neuron::LSNN>;
+using LSNNRecurrent = Recurrent<neuron::LSNN>;
+using LIFExCell = Cell<neuron::LIFEx>;
+using LIFEx = Sequence<neuron::LIFEx>;
+using LIFExRecurrentCell = RecurrentCell<neuron::LIFEx>;
+using LIFExRecurrent = Recurrent<neuron::LIFEx>;
+using LIFAdExCell = Cell<neuron::LIFAdEx>;
+using LIFAdEx = Sequence<neuron::LIFAdEx>;
+using LIFAdExRecurrentCell = RecurrentCell<neuron::LIFAdEx>;
+using LIFAdExRecurrent = Recurrent<neuron::LIFAdEx>;
+using LIFRefracCell = Cell<neuron::LIFRefrac>;
+using LIFRefrac = Sequence<neuron::LIFRefrac>;
+using LIFRefracRecurrentCell = RecurrentCell<neuron::LIFRefrac>;
+using LIFRefracRecurrent = Recurrent<neuron::LIFRefrac>;
+using LIFAdExRefracCell = Cell<neuron::LIFAdExRefrac>;
+using LIFAdExRefrac = Sequence<neuron::LIFAdExRefrac>;
+using LIFAdExRefracRecurrentCell = RecurrentCell<neuron::LIFAdExRefrac>;
+using LIFAdExRefracRecurrent = Recurrent<neuron::LIFAdExRefrac>;
+using IzhikevichCell = Cell<neuron::Izhikevich>;
+using Izhikevich = Sequence<neuron::Izhikevich>;
+using IzhikevichRecurrentCell = RecurrentCell<neuron::Izhikevich>;
+using IzhikevichRecurrent = Recurrent<neuron::Izhikevich>;
+using CobaLIFFeedForwardCell = Cell<neuron::CobaLIF>;
+using CobaLIFFeedForward = Sequence<neuron::CobaLIF>;
+
+// Izhikevich modules as Norse builds them from a spiking behaviour (izhikevich::behavior(name)):
+// its parameters, and its v and u as the initial state.
+template <class Module>
+Module izhikevich_module(const izhikevich::Behavior& b, float dt = 1e-3f) {
+  Module m(b.p, dt);
+  m.initial_values = {b.v, b.u};
+  return m;
+}
+
+// The names the tasks used before the generic modules.
+using LIFCellLayer = LIFCell;
+using LIFLayer = LIF;
+using LICellLayer = LICell;
+using LILayer = LI;
+
+}  // namespace nn
+}  // namespace norse
+
+#endif  // NORSE_MODELS_NEURON_MODULES_H_
