@@ -37,11 +37,11 @@ MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& optio
               "neuron_model lsnnlif splits the hidden layer in halves: 'hidden' must be even, got ", hidden_);
   // Norse builds the LIF half before the LSNN half.
   if (m == "lif" || m == "lsnnlif") {
-    lif_ = std::make_unique<lif::LIFRecurrent>(input_features, m == "lif" ? hidden_ : hidden_ / 2, init,
+    lif_ = std::make_unique<nn::LIFRecurrent>(input_features, m == "lif" ? hidden_ : hidden_ / 2, init,
                                                memory_lif_params(options), false, options.dt);
   }
   if (m == "lsnn" || m == "lsnnlif") {
-    lsnn_ = std::make_unique<lsnn::LSNNRecurrent>(input_features, m == "lsnn" ? hidden_ : hidden_ / 2, init,
+    lsnn_ = std::make_unique<nn::LSNNRecurrent>(input_features, m == "lsnn" ? hidden_ : hidden_ / 2, init,
                                                   memory_lsnn_params(options), false, options.dt);
   }
   readout_ = std::make_unique<nn::LILinearCell>(hidden_, 2, init, li::Params{}, options.dt);
@@ -51,14 +51,12 @@ NetworkOutput MemoryNetwork::forward(const Tensor& input) {
   NORSE_CHECK(input.dim() == 3 && input.size(2) == input_features_, ShapeError, "MemoryNetwork",
               "argument 'input' must be [T, B, ", input_features_, "], got ", shape_to_string(input.shape()));
   const Variable x(input);
-  Variable spikes;
-  if (lif_ && lsnn_) {
-    spikes = concat({lif_->forward(x).z, lsnn_->forward(x).z}, 2);
-  } else if (lif_) {
-    spikes = lif_->forward(x).z;
-  } else {
-    spikes = lsnn_->forward(x).z;
+  std::vector<Variable> populations;
+  for (nn::StatefulLayer* layer : std::initializer_list<nn::StatefulLayer*>{lif_.get(), lsnn_.get()}) {
+    nn::LayerState state;  // every sequence starts at the default state
+    if (layer) populations.push_back(layer->forward(x, state));
   }
+  const Variable spikes = populations.size() == 1 ? populations[0] : concat(populations, 2);
   nn::LayerState state;
   return {readout_->forward(spikes, state), spikes};
 }
@@ -66,12 +64,10 @@ NetworkOutput MemoryNetwork::forward(const Tensor& input) {
 std::vector<nn::NamedParameter> MemoryNetwork::named_parameters() {
   std::vector<nn::NamedParameter> out;
   if (lif_) {
-    out.emplace_back("lif.input_weights", &lif_->input_weights());
-    out.emplace_back("lif.recurrent_weights", &lif_->recurrent_weights());
+    for (auto& [name, p] : lif_->named_parameters()) out.emplace_back("lif." + name, p);
   }
   if (lsnn_) {
-    out.emplace_back("lsnn.input_weights", &lsnn_->input_weights());
-    out.emplace_back("lsnn.recurrent_weights", &lsnn_->recurrent_weights());
+    for (auto& [name, p] : lsnn_->named_parameters()) out.emplace_back("lsnn." + name, p);
   }
   for (auto& [name, p] : readout_->named_parameters()) out.emplace_back("readout." + name, p);
   return out;

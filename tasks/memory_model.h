@@ -60,8 +60,8 @@ class MemoryNetwork : public nn::Module {
  private:
   NetworkOptions options_;
   int64_t input_features_, hidden_;
-  std::unique_ptr<lsnn::LSNNRecurrent> lsnn_;
-  std::unique_ptr<lif::LIFRecurrent> lif_;
+  std::unique_ptr<nn::LSNNRecurrent> lsnn_;
+  std::unique_ptr<nn::LIFRecurrent> lif_;
   std::unique_ptr<nn::LILinearCell> readout_;
 };
 
