@@ -12,6 +12,13 @@
 #include "core/error.h"
 #include "core/shape.h"
 
+#ifdef NORSE_LSAN_SUPPRESSIONS
+// --config=asan only: fontconfig (Cairo's text) keeps its configuration and font caches for the
+// whole process and frees them only in FcFini(), which nothing may call while Cairo holds fonts.
+// LeakSanitizer would report them in every program that draws; they are not this project's.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
+#endif
+
 namespace norse {
 namespace plot {
 namespace {
