@@ -235,88 +235,96 @@ inline std::vector<NamedParameter> requiring_grad(std::vector<NamedParameter> al
 
 }  // namespace detail
 
-// One step of model M: input [B, ...] -> spikes (or v) [B, ...].
+// What every neuron module has: the model's parameters, dt, the generator of stochastic
+// surrogates, the start values of its state; forward() in the flavours below.
 template <class M>
-class Cell : public StatefulLayer {
+class NeuronModule : public StatefulLayer {
  public:
   using Params = typename M::Params;
-  explicit Cell(typename M::Params params = {}, float dt = 1e-3f) : params(std::move(params)), dt(dt) {}
-  Variable forward(const Variable& input, LayerState& state) override {
-    typename M::State s;
-    detail::unpack_state(detail::initial_state(state, initial_values, input.shape(), input.value().device()), M::fields(s));
-    auto r = M::step(input, s, params, dt, generator);
+  NeuronModule(Params params, float dt) : params(std::move(params)), dt(dt) {}
+  std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
+
+  Params params;
+  float dt;
+  Generator* generator = nullptr;
+  std::vector<float> initial_values;  // the state fields' start values when none is given (Izhikevich)
+
+ protected:
+  // Calls `run(model state)` with `state` (or the start values over `shape`) unpacked into the
+  // model's state struct, stores the result's state back into `state`, returns the result.
+  template <class ModelState, class Run>
+  auto run_with_state(LayerState& state, const Shape& shape, Device device, Run&& run) {
+    ModelState s;
+    detail::unpack_state(detail::initial_state(state, initial_values, shape, device), M::fields(s));
+    auto r = run(s);
     state = detail::pack_state(M::fields(r.state));
+    return r;
+  }
+};
+
+// One step of model M: input [B, ...] -> spikes (or v) [B, ...].
+template <class M>
+class Cell : public NeuronModule<M> {
+ public:
+  explicit Cell(typename M::Params params = {}, float dt = 1e-3f) : NeuronModule<M>(std::move(params), dt) {}
+  Variable forward(const Variable& input, LayerState& state) override {
+    auto r = this->template run_with_state<typename M::State>(
+        state, input.shape(), input.value().device(),
+        [&](const typename M::State& s) { return M::step(input, s, this->params, this->dt, this->generator); });
     if constexpr (M::kSpiking) {
       return r.z;
     } else {
       return r.v;
     }
   }
-  std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
-
-  typename M::Params params;
-  float dt;
-  Generator* generator = nullptr;
-  std::vector<float> initial_values;  // the state fields' start values when none is given (Izhikevich)
 };
 
 // Model M over a whole sequence in one fused call: input [T, B, ...] -> [T, B, ...].
 template <class M>
-class Sequence : public StatefulLayer {
+class Sequence : public NeuronModule<M> {
  public:
-  using Params = typename M::Params;
-  explicit Sequence(typename M::Params params = {}, float dt = 1e-3f) : params(std::move(params)), dt(dt) {}
+  explicit Sequence(typename M::Params params = {}, float dt = 1e-3f) : NeuronModule<M>(std::move(params), dt) {}
   Variable forward(const Variable& input, LayerState& state) override {
-    typename M::State s;
     const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-    detail::unpack_state(detail::initial_state(state, initial_values, neuron_shape, input.value().device()), M::fields(s));
-    auto r = M::sequence(input, s, params, dt, /*record_states=*/!M::kSpiking, generator);
-    state = detail::pack_state(M::fields(r.state));
+    auto r = this->template run_with_state<typename M::State>(
+        state, neuron_shape, input.value().device(), [&](const typename M::State& s) {
+          return M::sequence(input, s, this->params, this->dt, /*record_states=*/!M::kSpiking, this->generator);
+        });
     if constexpr (M::kSpiking) {
       return r.z;
     } else {
       return r.record.v;
     }
   }
-  std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
-
-  typename M::Params params;
-  float dt;
-  Generator* generator = nullptr;
-  std::vector<float> initial_values;  // the state fields' start values when none is given (Izhikevich)
 };
 
-// The recurrent flavours own input_weights [hidden, input] and recurrent_weights [hidden, hidden]
-// (Norse's initialisation, models/recurrent_module.h).
+// The recurrent flavours also own input_weights [hidden, input] and recurrent_weights
+// [hidden, hidden] (Norse's initialisation, models/recurrent_module.h); their state starts with z.
 template <class M>
-class RecurrentBase : public StatefulLayer {
+class RecurrentBase : public NeuronModule<M> {
  public:
-  using Params = typename M::Params;
   RecurrentBase(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params, bool autapses,
                 float dt)
-      : input_weights(norse::detail::init_input_weights(hidden_size, input_size, init)),
+      : NeuronModule<M>(std::move(params), dt),
+        input_weights(norse::detail::init_input_weights(hidden_size, input_size, init)),
         recurrent_weights(norse::detail::init_recurrent_weights(hidden_size, autapses, init)),
-        params(std::move(params)),
-        autapses(autapses),
-        dt(dt) {}
+        autapses(autapses) {}
   std::vector<NamedParameter> named_parameters() override {
     std::vector<NamedParameter> out = {{"input_weights", &input_weights}, {"recurrent_weights", &recurrent_weights}};
-    for (auto& entry : detail::requiring_grad(M::parameters(params))) out.push_back(entry);
+    for (auto& entry : NeuronModule<M>::named_parameters()) out.push_back(entry);
     return out;
   }
 
   Variable input_weights, recurrent_weights;
-  typename M::Params params;
   bool autapses;
-  float dt;
-  Generator* generator = nullptr;
-  std::vector<float> initial_values;  // z, v, ... start values when no state is given (Izhikevich)
 
  protected:
-  // [B, hidden] of an input [B, N_in] (step) or [T, B, N_in] (sequence).
-  LayerState start(const Variable& input, const LayerState& state) const {
+  // The step or sequence `run(input, state)`, with the state [B, hidden] of an input [B, N_in]
+  // or [T, B, N_in].
+  template <class Run>
+  Variable run_recurrent(const Variable& input, LayerState& state, Run&& run) {
     const Shape shape{input.size(input.dim() - 2), input_weights.size(0)};
-    return detail::initial_state(state, initial_values, shape, input.value().device());
+    return this->template run_with_state<typename M::RecurrentState>(state, shape, input.value().device(), run).z;
   }
 };
 
@@ -328,12 +336,10 @@ class RecurrentCell : public RecurrentBase<M> {
                 bool autapses = false, float dt = 1e-3f)
       : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
   Variable forward(const Variable& input, LayerState& state) override {
-    typename M::RecurrentState s;
-    detail::unpack_state(this->start(input, state), M::fields(s));
-    auto r = M::recurrent_step(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
+    return this->run_recurrent(input, state, [&](const typename M::RecurrentState& s) {
+      return M::recurrent_step(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
                                this->dt, this->generator);
-    state = detail::pack_state(M::fields(r.state));
-    return r.z;
+    });
   }
 };
 
@@ -345,12 +351,10 @@ class Recurrent : public RecurrentBase<M> {
             bool autapses = false, float dt = 1e-3f)
       : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
   Variable forward(const Variable& input, LayerState& state) override {
-    typename M::RecurrentState s;
-    detail::unpack_state(this->start(input, state), M::fields(s));
-    auto r = M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params,
+    return this->run_recurrent(input, state, [&](const typename M::RecurrentState& s) {
+      return M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params,
                                    this->autapses, this->dt, /*record_states=*/false, this->generator);
-    state = detail::pack_state(M::fields(r.state));
-    return r.z;
+    });
   }
 };
 
