@@ -2,10 +2,11 @@
 # Prepares the device check (a GPU machine lent for a few minutes, see docs/benchmarks.md):
 # builds the CUDA tests and benchmarks HERE (the GPU machine has a driver but no toolkit or
 # Bazel), and gathers them with the shared libraries they need into gpu_bundle/ (git-ignored),
-# with gpu_bundle/run.sh, which runs them all and writes one log each to $OUT.
+# with gpu_bundle/run.sh, which runs them all and writes one log each, archived into
+# $OUT/gpu_logs.tgz.
 #
 #   bash tools/gpu_bundle.sh         # here; then on the device machine, carrying gpu_bundle:
-#   bash gpu_bundle/run.sh           # logs in $OUT: *.log, nvidia-smi.txt
+#   bash gpu_bundle/run.sh           # $OUT/gpu_logs.tgz: *.log, nvidia-smi.txt, mnist_run/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
@@ -67,6 +68,9 @@ for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron
     { echo "exit status $? for $bin"; status=1; }
   grep -E "NORSE_TEST_SUMMARY|BENCH|FAIL|SKIPPED|failed|accuracy|samples/s" "$out/$bin.log" | tail -40
 done
+# The device tool returns at most 8 files: one archive of every log (and the MNIST run's folder).
+(cd "$out" && tar czf gpu_logs.tgz --exclude=gpu_logs.tgz . && find . -mindepth 1 ! -name gpu_logs.tgz -exec rm -rf {} +)
+echo "logs: $out/gpu_logs.tgz"
 exit $status
 RUN
 chmod +x gpu_bundle/run.sh
