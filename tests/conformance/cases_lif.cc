@@ -1,6 +1,7 @@
 // Conformance handlers: surrogate spike functions and the LIF neuron.
 #include "models/lif.h"
 #include "models/threshold.h"
+#include "tests/conformance/model_params.h"
 #include "tests/conformance/runner.h"
 
 namespace norse {
@@ -25,15 +26,7 @@ Outputs surrogate_stochastic(CaseContext& c) {
 }
 
 lif::Params lif_params(CaseContext& c, const std::string& prefix = "") {
-  lif::Params p;
-  p.tau_syn_inv = c.param("tau_syn_inv", prefix);
-  p.tau_mem_inv = c.param("tau_mem_inv", prefix);
-  p.v_leak = c.param("v_leak", prefix);
-  p.v_th = c.param("v_th", prefix);
-  p.v_reset = c.param("v_reset", prefix);
-  p.method = c.method(prefix);
-  p.alpha = c.alpha(prefix);
-  return p;
+  return model_params<nn::neuron::LIF>(c, prefix);
 }
 
 Outputs lif_sequence_case(CaseContext& c) {

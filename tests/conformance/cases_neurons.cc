@@ -9,26 +9,17 @@
 #include "models/lif_box.h"
 #include "models/lif_ex.h"
 #include "models/lsnn.h"
+#include "tests/conformance/model_params.h"
 #include "tests/conformance/runner.h"
 
 namespace norse {
 namespace conformance {
 namespace {
 
-#define NORSE_SPIKING_PARAMS(p, c)   \
-  do {                               \
-    (p).method = (c).method();       \
-    (p).alpha = (c).alpha();         \
-  } while (false)
-
 // --- LI / LIBox ---------------------------------------------------------------------------------
 
 li::Params li_params(CaseContext& c) {
-  li::Params p;
-  p.tau_syn_inv = c.param("tau_syn_inv");
-  p.tau_mem_inv = c.param("tau_mem_inv");
-  p.v_leak = c.param("v_leak");
-  return p;
+  return model_params<nn::neuron::LI>(c);
 }
 
 Outputs li_sequence_case(CaseContext& c) {
@@ -44,10 +35,7 @@ Outputs li_step_case(CaseContext& c) {
 }
 
 li_box::Params li_box_params(CaseContext& c) {
-  li_box::Params p;
-  p.tau_mem_inv = c.param("tau_mem_inv");
-  p.v_leak = c.param("v_leak");
-  return p;
+  return model_params<nn::neuron::LIBox>(c);
 }
 
 // LILinearCell: the LI cell behind a weight matrix without bias, x @ W^T.
@@ -83,12 +71,7 @@ Outputs li_box_step_case(CaseContext& c) {
 // --- LIFBox -----------------------------------------------------------------------------------------
 
 lif_box::Params lif_box_params(CaseContext& c) {
-  lif_box::Params p;
-  p.tau_mem_inv = c.param("tau_mem_inv");
-  p.v_leak = c.param("v_leak");
-  p.v_th = c.param("v_th");
-  p.v_reset = c.param("v_reset");
-  NORSE_SPIKING_PARAMS(p, c);
+  lif_box::Params p = model_params<nn::neuron::LIFBox>(c);
   const std::string reset = c.fixture().string_param("reset_method");
   if (reset != "reset_value" && reset != "reset_subtract") throw InvalidArgument("unknown reset_method " + reset);
   p.reset_subtract = reset == "reset_subtract";
@@ -110,11 +93,7 @@ Outputs lif_box_step_case(CaseContext& c) {
 // --- IAF ------------------------------------------------------------------------------------------
 
 iaf::Params iaf_params(CaseContext& c) {
-  iaf::Params p;
-  p.v_th = c.param("v_th");
-  p.v_reset = c.param("v_reset");
-  NORSE_SPIKING_PARAMS(p, c);
-  return p;
+  return model_params<nn::neuron::IAF>(c);
 }
 
 Outputs iaf_sequence_case(CaseContext& c) {
@@ -132,16 +111,7 @@ Outputs iaf_step_case(CaseContext& c) {
 // --- LSNN -----------------------------------------------------------------------------------------
 
 lsnn::Params lsnn_params(CaseContext& c) {
-  lsnn::Params p;
-  p.tau_syn_inv = c.param("tau_syn_inv");
-  p.tau_mem_inv = c.param("tau_mem_inv");
-  p.tau_adapt_inv = c.param("tau_adapt_inv");
-  p.v_leak = c.param("v_leak");
-  p.v_th = c.param("v_th");
-  p.v_reset = c.param("v_reset");
-  p.beta = c.param("beta");
-  NORSE_SPIKING_PARAMS(p, c);
-  return p;
+  return model_params<nn::neuron::LSNN>(c);
 }
 
 lsnn::State lsnn_state(CaseContext& c) {
@@ -163,15 +133,7 @@ Outputs lsnn_step_case(CaseContext& c) {
 // --- LIFEx / LIFAdEx ------------------------------------------------------------------------------
 
 lif_ex::Params lif_ex_params(CaseContext& c) {
-  lif_ex::Params p;
-  p.delta_T = c.param("delta_T");
-  p.tau_syn_inv = c.param("tau_syn_inv");
-  p.tau_mem_inv = c.param("tau_mem_inv");
-  p.v_leak = c.param("v_leak");
-  p.v_th = c.param("v_th");
-  p.v_reset = c.param("v_reset");
-  NORSE_SPIKING_PARAMS(p, c);
-  return p;
+  return model_params<nn::neuron::LIFEx>(c);
 }
 
 Outputs lif_ex_sequence_case(CaseContext& c) {
@@ -187,18 +149,7 @@ Outputs lif_ex_step_case(CaseContext& c) {
 }
 
 lif_adex::Params lif_adex_params(CaseContext& c) {
-  lif_adex::Params p;
-  p.adaptation_current = c.param("adaptation_current");
-  p.adaptation_spike = c.param("adaptation_spike");
-  p.delta_T = c.param("delta_T");
-  p.tau_ada_inv = c.param("tau_ada_inv");
-  p.tau_syn_inv = c.param("tau_syn_inv");
-  p.tau_mem_inv = c.param("tau_mem_inv");
-  p.v_leak = c.param("v_leak");
-  p.v_th = c.param("v_th");
-  p.v_reset = c.param("v_reset");
-  NORSE_SPIKING_PARAMS(p, c);
-  return p;
+  return model_params<nn::neuron::LIFAdEx>(c);
 }
 
 lif_adex::State lif_adex_state(CaseContext& c) {
@@ -221,18 +172,7 @@ Outputs lif_adex_step_case(CaseContext& c) {
 // --- Izhikevich -----------------------------------------------------------------------------------
 
 izhikevich::Params izhikevich_params(CaseContext& c) {
-  izhikevich::Params p;
-  p.a = c.param("a");
-  p.b = c.param("b");
-  p.c = c.param("c");
-  p.d = c.param("d");
-  p.sq = c.param("sq");
-  p.mn = c.param("mn");
-  p.bias = c.param("bias");
-  p.v_th = c.param("v_th");
-  p.tau_inv = c.param("tau_inv");
-  NORSE_SPIKING_PARAMS(p, c);
-  return p;
+  return model_params<nn::neuron::Izhikevich>(c);
 }
 
 // The given state, or the preset behaviour's (Norse's module takes it from the behaviour).
@@ -259,18 +199,7 @@ Outputs izhikevich_step_case(CaseContext& c) {
 // --- CobaLIF ---------------------------------------------------------------------------------------
 
 coba_lif::Params coba_lif_params(CaseContext& c) {
-  coba_lif::Params p;
-  p.tau_syn_exc_inv = c.param("tau_syn_exc_inv");
-  p.tau_syn_inh_inv = c.param("tau_syn_inh_inv");
-  p.c_m_inv = c.param("c_m_inv");
-  p.g_l = c.param("g_l");
-  p.e_rev_I = c.param("e_rev_I");
-  p.e_rev_E = c.param("e_rev_E");
-  p.v_rest = c.param("v_rest");
-  p.v_reset = c.param("v_reset");
-  p.v_thresh = c.param("v_thresh");
-  NORSE_SPIKING_PARAMS(p, c);
-  return p;
+  return model_params<nn::neuron::CobaLIF>(c);
 }
 
 coba_lif::State coba_lif_state(CaseContext& c) {

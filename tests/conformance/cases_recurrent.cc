@@ -16,6 +16,7 @@
 #include "models/lif_mc.h"
 #include "models/lif_refrac_recurrent.h"
 #include "models/lsnn_recurrent.h"
+#include "tests/conformance/model_params.h"
 #include "tests/conformance/runner.h"
 
 namespace norse {
@@ -36,31 +37,11 @@ std::string nesting(CaseContext& c, const std::string& prefix, const std::string
 #define NORSE_PARAM(p, c, name, prefix) (p).name = (c).param(#name, prefix)
 
 lif::Params lif_params(CaseContext& c, const std::string& prefix = "") {
-  lif::Params p;
-  NORSE_PARAM(p, c, tau_syn_inv, prefix);
-  NORSE_PARAM(p, c, tau_mem_inv, prefix);
-  NORSE_PARAM(p, c, v_leak, prefix);
-  NORSE_PARAM(p, c, v_th, prefix);
-  NORSE_PARAM(p, c, v_reset, prefix);
-  p.method = c.method(prefix);
-  p.alpha = c.alpha(prefix);
-  return p;
+  return model_params<nn::neuron::LIF>(c, prefix);
 }
 
 lif_adex::Params lif_adex_params(CaseContext& c, const std::string& prefix = "") {
-  lif_adex::Params p;
-  NORSE_PARAM(p, c, adaptation_current, prefix);
-  NORSE_PARAM(p, c, adaptation_spike, prefix);
-  NORSE_PARAM(p, c, delta_T, prefix);
-  NORSE_PARAM(p, c, tau_ada_inv, prefix);
-  NORSE_PARAM(p, c, tau_syn_inv, prefix);
-  NORSE_PARAM(p, c, tau_mem_inv, prefix);
-  NORSE_PARAM(p, c, v_leak, prefix);
-  NORSE_PARAM(p, c, v_th, prefix);
-  NORSE_PARAM(p, c, v_reset, prefix);
-  p.method = c.method(prefix);
-  p.alpha = c.alpha(prefix);
-  return p;
+  return model_params<nn::neuron::LIFAdEx>(c, prefix);
 }
 
 // Runs a recurrent sequence or step and names the outputs as the fixtures do.
@@ -101,17 +82,7 @@ Outputs recurrent_outputs(const Result& r, const std::vector<std::pair<std::stri
 NORSE_RECURRENT_CASE(lif, lif_params(c), Z_V_I, FIN_V_I, REC_V_I)
 
 lsnn::Params lsnn_params(CaseContext& c) {
-  lsnn::Params p;
-  NORSE_PARAM(p, c, tau_syn_inv, "");
-  NORSE_PARAM(p, c, tau_mem_inv, "");
-  NORSE_PARAM(p, c, tau_adapt_inv, "");
-  NORSE_PARAM(p, c, v_leak, "");
-  NORSE_PARAM(p, c, v_th, "");
-  NORSE_PARAM(p, c, v_reset, "");
-  NORSE_PARAM(p, c, beta, "");
-  p.method = c.method();
-  p.alpha = c.alpha();
-  return p;
+  return model_params<nn::neuron::LSNN>(c);
 }
 NORSE_RECURRENT_CASE(lsnn, lsnn_params(c),
                      (lsnn::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
@@ -120,16 +91,7 @@ NORSE_RECURRENT_CASE(lsnn, lsnn_params(c),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"b", r.record.b}}))
 
 lif_ex::Params lif_ex_params(CaseContext& c) {
-  lif_ex::Params p;
-  NORSE_PARAM(p, c, delta_T, "");
-  NORSE_PARAM(p, c, tau_syn_inv, "");
-  NORSE_PARAM(p, c, tau_mem_inv, "");
-  NORSE_PARAM(p, c, v_leak, "");
-  NORSE_PARAM(p, c, v_th, "");
-  NORSE_PARAM(p, c, v_reset, "");
-  p.method = c.method();
-  p.alpha = c.alpha();
-  return p;
+  return model_params<nn::neuron::LIFEx>(c);
 }
 NORSE_RECURRENT_CASE(lif_ex, lif_ex_params(c), (lif_ex::RecurrentState Z_V_I), FIN_V_I, REC_V_I)
 
@@ -140,19 +102,7 @@ NORSE_RECURRENT_CASE(lif_adex, lif_adex_params(c),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}}))
 
 izhikevich::Params izhikevich_params(CaseContext& c) {
-  izhikevich::Params p;
-  NORSE_PARAM(p, c, a, "");
-  NORSE_PARAM(p, c, b, "");
-  NORSE_PARAM(p, c, c, "");
-  NORSE_PARAM(p, c, d, "");
-  NORSE_PARAM(p, c, sq, "");
-  NORSE_PARAM(p, c, mn, "");
-  NORSE_PARAM(p, c, bias, "");
-  NORSE_PARAM(p, c, v_th, "");
-  NORSE_PARAM(p, c, tau_inv, "");
-  p.method = c.method();
-  p.alpha = c.alpha();
-  return p;
+  return model_params<nn::neuron::Izhikevich>(c);
 }
 // The given state, or (as Norse's module does) the preset behaviour's v and u with z = 0.
 izhikevich::RecurrentState izhikevich_recurrent_state(CaseContext& c) {
@@ -170,12 +120,7 @@ NORSE_RECURRENT_CASE(izhikevich, izhikevich_params(c), (izhikevich_recurrent_sta
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"u", r.record.u}}))
 
 iaf::Params iaf_params(CaseContext& c) {
-  iaf::Params p;
-  NORSE_PARAM(p, c, v_th, "");
-  NORSE_PARAM(p, c, v_reset, "");
-  p.method = c.method();
-  p.alpha = c.alpha();
-  return p;
+  return model_params<nn::neuron::IAF>(c);
 }
 NORSE_RECURRENT_CASE(iaf, iaf_params(c), (iaf::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v")}),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}}),
@@ -328,19 +273,7 @@ Outputs lif_mc_refrac_recurrent_step_case(CaseContext& c) {
 }
 
 coba_lif::Params coba_lif_params(CaseContext& c) {
-  coba_lif::Params p;
-  NORSE_PARAM(p, c, tau_syn_exc_inv, "");
-  NORSE_PARAM(p, c, tau_syn_inh_inv, "");
-  NORSE_PARAM(p, c, c_m_inv, "");
-  NORSE_PARAM(p, c, g_l, "");
-  NORSE_PARAM(p, c, e_rev_I, "");
-  NORSE_PARAM(p, c, e_rev_E, "");
-  NORSE_PARAM(p, c, v_rest, "");
-  NORSE_PARAM(p, c, v_reset, "");
-  NORSE_PARAM(p, c, v_thresh, "");
-  p.method = c.method();
-  p.alpha = c.alpha();
-  return p;
+  return model_params<nn::neuron::CobaLIF>(c);
 }
 coba_lif::RecurrentStepResult coba_lif_recurrent_step_of(CaseContext& c, const Variable& x, const coba_lif::RecurrentState& s) {
   return coba_lif::coba_lif_recurrent_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), s, coba_lif_params(c),
