@@ -25,7 +25,7 @@ struct ConvDims {
   int64_t batch, channels, height, width;
   int64_t out_channels, kh, kw;
   int64_t out_h, out_w;
-  int64_t stride, padding;
+  int64_t stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
 };
 
 // A 2-D pooling window over `planes` = batch * channels planes of height x width.

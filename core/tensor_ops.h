@@ -86,15 +86,25 @@ inline Tensor stack(std::initializer_list<Tensor> tensors, int64_t dim) {
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 
+// A size per spatial axis (height, width); one number means both, as PyTorch's int-or-tuple.
+struct Size2 {
+  int64_t h = 0, w = 0;
+  Size2() = default;
+  Size2(int64_t both) : h(both), w(both) {}  // NOLINT(google-explicit-constructor): int-or-pair
+  Size2(int64_t height, int64_t width) : h(height), w(width) {}
+  bool operator==(const Size2& o) const { return h == o.h && w == o.w; }
+};
 struct Conv2dOptions {
-  int64_t stride = 1;
-  int64_t padding = 0;
+  Size2 stride = 1;
+  Size2 padding = 0;   // zeros on both sides of each axis
+  Size2 dilation = 1;  // spacing between kernel taps
+  int64_t groups = 1;  // channels split into this many independent convolutions (weight [O, C/groups, kh, kw])
 };
 // Output spatial size of a convolution or pooling window; throws ShapeError naming `op` if <= 0.
 int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride,
                          int64_t padding);
-// input [B, C, H, W], weight [O, C, kh, kw], bias [O] or undefined -> [B, O, Ho, Wo].
-// im2col over the whole batch and one GEMM (core/gemm_cpu.h).
+// input [B, C, H, W], weight [O, C / groups, kh, kw], bias [O] or undefined -> [B, O, Ho, Wo]
+// (torch.nn.functional.conv2d). im2col over the whole batch and one GEMM per group (core/gemm_cpu.h).
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
               const Conv2dOptions& options);
 // The two halves of conv2d's backward (undefined outputs are skipped by the caller).

@@ -26,31 +26,61 @@ struct ConvGeometry {
   int64_t batch, channels, height, width;
   int64_t out_channels, kh, kw;
   int64_t out_h, out_w;
-  int64_t stride, padding;
+  Size2 stride, padding, dilation;
   int64_t patch() const { return channels * kh * kw; }
-  ConvDims dims() const { return {batch, channels, height, width, out_channels, kh, kw, out_h, out_w, stride, padding}; }
+  ConvDims dims() const {
+    return {batch,    channels, height,    width,     out_channels, kh,         kw,        out_h,
+            out_w,    stride.h, stride.w,  padding.h, padding.w,    dilation.h, dilation.w};
+  }
   int64_t plane() const { return out_h * out_w; }
   // Samples per GEMM chunk.
   int64_t chunk() const { return device_math::conv_chunks(dims(), kMaxColsElements).chunk; }
 };
 
+// The geometry of ONE group: channels = C / groups, out_channels = O / groups.
 ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weight,
                            const Conv2dOptions& o) {
   check_rank(op, "input", 4, input, "[B, C, H, W]");
-  check_rank(op, "weight", 4, weight, "[C_out, C_in, kh, kw]");
-  NORSE_CHECK(weight[1] == input[1], ShapeError, op, "argument 'weight' must have ", input[1],
-              " input channels (= input.size(1)) in dimension 1, got shape ",
-              shape_to_string(weight), " for input ", shape_to_string(input));
-  NORSE_CHECK(o.stride >= 1, InvalidArgument, op, "stride must be >= 1, got ", o.stride);
-  NORSE_CHECK(o.padding >= 0, InvalidArgument, op, "padding must be >= 0, got ", o.padding);
-  ConvGeometry g{input[0], input[1], input[2], input[3], weight[0], weight[2], weight[3], 0, 0,
-                 o.stride, o.padding};
-  g.out_h = conv_output_size(op, g.height, g.kh, g.stride, g.padding);
-  g.out_w = conv_output_size(op, g.width, g.kw, g.stride, g.padding);
+  check_rank(op, "weight", 4, weight, "[C_out, C_in / groups, kh, kw]");
+  NORSE_CHECK(o.groups >= 1 && input[1] % o.groups == 0 && weight[0] % o.groups == 0, InvalidArgument, op,
+              "groups must be >= 1 and divide the input channels ", input[1], " and the output channels ", weight[0],
+              ", got ", o.groups);
+  NORSE_CHECK(weight[1] * o.groups == input[1], ShapeError, op, "argument 'weight' must have ", input[1] / o.groups,
+              " input channels (= input.size(1)",
+              o.groups > 1 ? str_cat(" / groups = ", input[1], " / ", o.groups) : std::string(),
+              ") in dimension 1, got shape ", shape_to_string(weight), " for input ", shape_to_string(input));
+  NORSE_CHECK(o.stride.h >= 1 && o.stride.w >= 1, InvalidArgument, op, "stride must be >= 1, got (", o.stride.h,
+              ", ", o.stride.w, ")");
+  NORSE_CHECK(o.padding.h >= 0 && o.padding.w >= 0, InvalidArgument, op, "padding must be >= 0, got (",
+              o.padding.h, ", ", o.padding.w, ")");
+  NORSE_CHECK(o.dilation.h >= 1 && o.dilation.w >= 1, InvalidArgument, op, "dilation must be >= 1, got (",
+              o.dilation.h, ", ", o.dilation.w, ")");
+  ConvGeometry g{input[0], input[1] / o.groups, input[2], input[3], weight[0] / o.groups, weight[2], weight[3], 0, 0,
+                 o.stride, o.padding, o.dilation};
+  g.out_h = conv_output_size(op, g.height, o.dilation.h * (g.kh - 1) + 1, o.stride.h, o.padding.h);
+  g.out_w = conv_output_size(op, g.width, o.dilation.w * (g.kw - 1) + 1, o.stride.w, o.padding.w);
   return g;
 }
 
-// cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride - pad + i, ...].
+// Group k's channels [k * n, (k + 1) * n) of `t` along `dim`, contiguous (groups == 1: `t` itself).
+Tensor group_slice(const Tensor& t, int64_t dim, int64_t groups, int64_t k) {
+  if (groups == 1) return t;
+  const int64_t n = t.size(dim) / groups;
+  return t.slice(dim, k * n, (k + 1) * n).contiguous();
+}
+
+// Runs `one_group(k, options with groups = 1)` for every group and concatenates along `dim`.
+template <class OneGroup>
+Tensor over_groups(const Conv2dOptions& o, int64_t dim, OneGroup&& one_group) {
+  Conv2dOptions single = o;
+  single.groups = 1;
+  if (o.groups == 1) return one_group(0, single);
+  std::vector<Tensor> parts;
+  for (int64_t k = 0; k < o.groups; ++k) parts.push_back(one_group(k, single));
+  return concat(parts, dim);
+}
+
+// cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride - pad + i*dilation, ...].
 void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, float* cols) {
   const int64_t width = bc * g.plane();
   parallel_for(g.patch(), 1, [&](int64_t begin, int64_t end) {
@@ -60,14 +90,14 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
       for (int64_t s = 0; s < bc; ++s) {
         const float* plane = input + ((b0 + s) * g.channels + c) * g.height * g.width;
         for (int64_t oy = 0; oy < g.out_h; ++oy) {
-          const int64_t y = oy * g.stride - g.padding + i;
+          const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
           float* line = dst + s * g.plane() + oy * g.out_w;
           if (y < 0 || y >= g.height) {
             std::fill(line, line + g.out_w, 0.0f);
             continue;
           }
           for (int64_t ox = 0; ox < g.out_w; ++ox) {
-            const int64_t x = ox * g.stride - g.padding + j;
+            const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
             line[ox] = (x >= 0 && x < g.width) ? plane[y * g.width + x] : 0.0f;
           }
         }
@@ -88,10 +118,10 @@ void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, fl
         for (int64_t j = 0; j < g.kw; ++j) {
           const float* src = cols + ((c * g.kh + i) * g.kw + j) * width + s * g.plane();
           for (int64_t oy = 0; oy < g.out_h; ++oy) {
-            const int64_t y = oy * g.stride - g.padding + i;
+            const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
             if (y < 0 || y >= g.height) continue;
             for (int64_t ox = 0; ox < g.out_w; ++ox) {
-              const int64_t x = ox * g.stride - g.padding + j;
+              const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
               if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
             }
           }
@@ -119,11 +149,9 @@ int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t 
   return out;
 }
 
-Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias,
-              const Conv2dOptions& options) {
+namespace {
+Tensor conv2d_group(const Tensor& input_in, const Tensor& weight_in, const Tensor& bias, const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d", input_in.shape(), weight_in.shape(), options);
-  if (bias.defined()) check_shape("conv2d", "bias", {g.out_channels}, bias.shape());
-  check_same_device("conv2d", input_in, weight_in, bias);
   const Tensor input = input_in.contiguous();
   const Tensor weight = weight_in.contiguous();
   if (input.device() == Device::kCUDA) {
@@ -134,7 +162,7 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
     return out;
   }
   Tensor out = Tensor::empty({g.batch, g.out_channels, g.out_h, g.out_w});
-  const int64_t chunk = g.chunk();
+  const int64_t chunk = g.chunk();  // (one group: conv2d below splits the channels)
   // Scratch buffers are Tensors so that the CPU block cache reuses them across calls.
   Tensor cols = Tensor::empty({g.patch() * chunk * g.plane()});
   Tensor y_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
@@ -160,7 +188,6 @@ Tensor conv2d(const Tensor& input_in, const Tensor& weight_in, const Tensor& bia
   return out;
 }
 
-namespace {
 // grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo] in `dst`.
 void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t b0, int64_t bc, float* dst) {
   for (int64_t s = 0; s < bc; ++s) {
@@ -170,10 +197,9 @@ void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t
     }
   }
 }
-}  // namespace
 
-Tensor conv2d_grad_input(const Tensor& grad_output_in, const Tensor& weight_in,
-                         const Shape& input_shape, const Conv2dOptions& options) {
+Tensor conv2d_grad_input_group(const Tensor& grad_output_in, const Tensor& weight_in, const Shape& input_shape,
+                               const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d_backward", input_shape, weight_in.shape(), options);
   check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
               grad_output_in.shape());
@@ -202,8 +228,8 @@ Tensor conv2d_grad_input(const Tensor& grad_output_in, const Tensor& weight_in,
   return grad_input;
 }
 
-Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
-                          const Shape& weight_shape, const Conv2dOptions& options) {
+Tensor conv2d_grad_weight_group(const Tensor& grad_output_in, const Tensor& input_in, const Shape& weight_shape,
+                                const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d_backward", input_in.shape(), weight_shape, options);
   check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
               grad_output_in.shape());
@@ -230,6 +256,39 @@ Tensor conv2d_grad_weight(const Tensor& grad_output_in, const Tensor& input_in,
              grad_weight.data(), g.patch(), true);
   }
   return grad_weight;
+}
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options) {
+  const ConvGeometry g = conv_geometry("conv2d", input.shape(), weight.shape(), options);
+  if (bias.defined()) check_shape("conv2d", "bias", {g.out_channels * options.groups}, bias.shape());
+  check_same_device("conv2d", input, weight, bias);
+  return over_groups(options, 1, [&](int64_t k, const Conv2dOptions& single) {
+    return conv2d_group(group_slice(input, 1, options.groups, k), group_slice(weight, 0, options.groups, k),
+                        bias.defined() ? group_slice(bias, 0, options.groups, k) : Tensor(), single);
+  });
+}
+
+Tensor conv2d_grad_input(const Tensor& grad_output, const Tensor& weight, const Shape& input_shape,
+                         const Conv2dOptions& options) {
+  conv_geometry("conv2d_backward", input_shape, weight.shape(), options);
+  Shape group_shape = input_shape;
+  group_shape[1] /= options.groups;
+  return over_groups(options, 1, [&](int64_t k, const Conv2dOptions& single) {
+    return conv2d_grad_input_group(group_slice(grad_output, 1, options.groups, k),
+                                   group_slice(weight, 0, options.groups, k), group_shape, single);
+  });
+}
+
+Tensor conv2d_grad_weight(const Tensor& grad_output, const Tensor& input, const Shape& weight_shape,
+                          const Conv2dOptions& options) {
+  conv_geometry("conv2d_backward", input.shape(), weight_shape, options);
+  Shape group_shape = weight_shape;
+  group_shape[0] /= options.groups;
+  return over_groups(options, 0, [&](int64_t k, const Conv2dOptions& single) {
+    return conv2d_grad_weight_group(group_slice(grad_output, 1, options.groups, k),
+                                    group_slice(input, 1, options.groups, k), group_shape, single);
+  });
 }
 
 Tensor unfold2d(const Tensor& input_in, int64_t kh, int64_t kw, int64_t stride, int64_t padding, int64_t dilation) {

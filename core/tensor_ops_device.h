@@ -120,13 +120,13 @@ inline ConvChunks conv_chunks(const ConvDims& g, int64_t max_cols) {
   return {plane, patch, chunk < 1 ? 1 : chunk};
 }
 
-// cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride - pad + i, ox*stride - pad + j].
+// cols[(c*kh + i)*kw + j, s*plane + oy*Wo + ox] = input[b0 + s, c, oy*stride_h - pad_h + i*dil_h, ...] (zero outside).
 NORSE_HD inline float im2col_at(const float* input, const ConvDims& g, int64_t b0, int64_t bc, int64_t k) {
   const int64_t plane = g.out_h * g.out_w, width = bc * plane;
   const int64_t row = k / width, col = k % width;
   const int64_t c = row / (g.kh * g.kw), i = (row / g.kw) % g.kh, j = row % g.kw;
   const int64_t s = col / plane, oy = (col % plane) / g.out_w, ox = col % g.out_w;
-  const int64_t y = oy * g.stride - g.padding + i, x = ox * g.stride - g.padding + j;
+  const int64_t y = oy * g.stride_h - g.pad_h + i * g.dil_h, x = ox * g.stride_w - g.pad_w + j * g.dil_w;
   return (y >= 0 && y < g.height && x >= 0 && x < g.width)
              ? input[(((b0 + s) * g.channels + c) * g.height + y) * g.width + x]
              : 0.0f;
@@ -140,14 +140,14 @@ NORSE_HD inline float col2im_at(const float* cols, const ConvDims& g, int64_t bc
   const int64_t c = (k / (g.width * g.height)) % g.channels, s = k / (g.width * g.height * g.channels);
   float acc = 0.0f;
   for (int64_t i = 0; i < g.kh; ++i) {
-    const int64_t ty = y + g.padding - i;
-    if (ty < 0 || ty % g.stride != 0) continue;
-    const int64_t oy = ty / g.stride;
+    const int64_t ty = y + g.pad_h - i * g.dil_h;
+    if (ty < 0 || ty % g.stride_h != 0) continue;
+    const int64_t oy = ty / g.stride_h;
     if (oy >= g.out_h) continue;
     for (int64_t j = 0; j < g.kw; ++j) {
-      const int64_t tx = x + g.padding - j;
-      if (tx < 0 || tx % g.stride != 0) continue;
-      const int64_t ox = tx / g.stride;
+      const int64_t tx = x + g.pad_w - j * g.dil_w;
+      if (tx < 0 || tx % g.stride_w != 0) continue;
+      const int64_t ox = tx / g.stride_w;
       if (ox >= g.out_w) continue;
       acc += cols[((c * g.kh + i) * g.kw + j) * width + s * plane + oy * g.out_w + ox];
     }

@@ -54,7 +54,7 @@ std::vector<NamedParameter> Linear::named_parameters() {
 
 Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, Generator& init, int64_t stride,
                int64_t padding, bool with_bias)
-    : options{stride, padding} {
+    : options{stride, padding, 1, 1} {
   NORSE_CHECK(in_channels > 0 && out_channels > 0 && kernel_size > 0, InvalidArgument, "Conv2d",
               "channels and kernel_size must be > 0, got ", in_channels, ", ", out_channels, ", ", kernel_size);
   const int64_t fan_in = in_channels * kernel_size * kernel_size;

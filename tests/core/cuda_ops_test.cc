@@ -181,7 +181,8 @@ TEST_CASE("CUDA ops: matmul", "[cuda][ops]") {
 TEST_CASE("CUDA ops: conv2d and its gradients, pooling", "[cuda][ops]") {
   NORSE_REQUIRE_GPU();
   std::mt19937 rng(5);
-  for (const Conv2dOptions& o : {Conv2dOptions{1, 0}, Conv2dOptions{2, 1}, Conv2dOptions{1, 2}}) {
+  for (const Conv2dOptions& o : {Conv2dOptions{1, 0}, Conv2dOptions{2, 1}, Conv2dOptions{1, 2},
+                                 Conv2dOptions{Size2(2, 1), Size2(0, 1), Size2(2, 1), 1}}) {
     const Tensor x = random_tensor({3, 4, 11, 10}, rng), w = random_tensor({5, 4, 3, 3}, rng);
     const Tensor bias = random_tensor({5}, rng);
     compare("conv2d", [&o](const std::vector<Tensor>& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w, bias}, 1e-4f,

@@ -129,6 +129,77 @@ TEST_CASE("gradients of conv2d (input, weight, bias) for stride and padding", "[
   check_gradients([](const Vars& v) { return conv2d(v[0], v[1], Variable(), {}); }, {x, w});
 }
 
+TEST_CASE("gradients of conv2d with per-axis stride and padding, dilation and groups", "[ops][grad]") {
+  Generator g(17);
+  const Tensor x = randn({2, 4, 7, 6}, g), b = randn({6}, g);
+  const Tensor w2 = randn({6, 2, 3, 2}, g);  // groups = 2: 4 input channels, 2 per group
+  const Tensor w1 = randn({6, 4, 2, 3}, g);  // groups = 1
+  Conv2dOptions o;
+  o.stride = {2, 1};
+  o.padding = {1, 2};
+  o.dilation = {2, 1};
+  check_gradients([o](const Vars& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w1, b});
+  o.groups = 2;
+  check_gradients([o](const Vars& v) { return conv2d(v[0], v[1], v[2], o); }, {x, w2, b});
+}
+
+// torch.nn.functional.conv2d by its definition, one output element at a time (double sums).
+static Tensor direct_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOptions& o) {
+  const int64_t B = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t O = w.size(0), Cg = w.size(1), kh = w.size(2), kw = w.size(3);
+  const int64_t Ho = (H + 2 * o.padding.h - o.dilation.h * (kh - 1) - 1) / o.stride.h + 1;
+  const int64_t Wo = (W + 2 * o.padding.w - o.dilation.w * (kw - 1) - 1) / o.stride.w + 1;
+  const int64_t Og = O / o.groups;
+  std::vector<float> out(static_cast<size_t>(B * O * Ho * Wo));
+  const std::vector<float> xv = x.to_vector(), wv = w.to_vector(), bv = b.to_vector();
+  for (int64_t n = 0; n < B; ++n)
+    for (int64_t oc = 0; oc < O; ++oc)
+      for (int64_t oy = 0; oy < Ho; ++oy)
+        for (int64_t ox = 0; ox < Wo; ++ox) {
+          double acc = bv[static_cast<size_t>(oc)];
+          for (int64_t c = 0; c < Cg; ++c)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                const int64_t y = oy * o.stride.h - o.padding.h + i * o.dilation.h;
+                const int64_t xx = ox * o.stride.w - o.padding.w + j * o.dilation.w;
+                if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+                const int64_t ic = (oc / Og) * Cg + c;
+                acc += static_cast<double>(xv[static_cast<size_t>(((n * C + ic) * H + y) * W + xx)]) *
+                       wv[static_cast<size_t>(((oc * Cg + c) * kh + i) * kw + j)];
+              }
+          out[static_cast<size_t>(((n * O + oc) * Ho + oy) * Wo + ox)] = static_cast<float>(acc);
+        }
+  return from_vector(out, {B, O, Ho, Wo});
+}
+
+TEST_CASE("conv2d values equal the definition for every option combination", "[ops][values]") {
+  Generator g(18);
+  const Tensor x = randn({2, 4, 9, 8}, g), b = randn({4}, g);
+  for (int64_t groups : {1, 2, 4}) {
+    const Tensor w = randn({4, 4 / groups, 3, 2}, g);
+    for (const Size2 stride : {Size2(1), Size2(2, 1), Size2(1, 3)}) {
+      for (const Size2 padding : {Size2(0), Size2(1, 2)}) {
+        for (const Size2 dilation : {Size2(1), Size2(2, 3)}) {
+          Conv2dOptions o;
+          o.stride = stride;
+          o.padding = padding;
+          o.dilation = dilation;
+          o.groups = groups;
+          CAPTURE(groups, stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w);
+          const Tensor got = conv2d(x, w, b, o), want = direct_conv2d(x, w, b, o);
+          REQUIRE(got.shape() == want.shape());
+          const std::vector<float> gv = got.to_vector(), wv = want.to_vector();
+          for (size_t k = 0; k < gv.size(); ++k) REQUIRE(gv[k] == Approx(wv[k]).margin(1e-5));
+        }
+      }
+    }
+  }
+  Conv2dOptions bad;
+  bad.groups = 3;
+  REQUIRE_THROWS_WITH(conv2d(x, randn({3, 1, 3, 3}, g), Tensor(), bad),
+                      Catch::Contains("groups must be >= 1 and divide the input channels 4"));
+}
+
 TEST_CASE("gradients of pooling", "[ops][grad]") {
   // Distinct values spaced by more than the FD step, so the arg-max of every window is stable.
   Tensor x = mul(arange(0, 2 * 3 * 5 * 5), 0.1f);
