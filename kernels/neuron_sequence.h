@@ -45,6 +45,7 @@ struct NeuronParams {
   float alpha = 100.0f;
   Surrogate method = Surrogate::kSuper;
   typename Model::Options options{};
+  bool allow_unstable_euler = false;  // skip the dt * tau_inv <= 2 check (models/neuron_param.h)
 };
 
 struct NeuronForwardArgs {

@@ -46,6 +46,7 @@ class AvgPool2d : public Layer {
   explicit AvgPool2d(int64_t kernel_size, int64_t stride = 0, int64_t padding = 0)
       : options_{kernel_size, stride, padding} {}
   Variable forward(const Variable& input) override { return avg_pool2d(input, options_); }
+  const Pool2dOptions& options() const { return options_; }
 
  private:
   Pool2dOptions options_;
@@ -68,6 +69,8 @@ class Flatten : public Layer {
  public:
   explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1) : start_(start_dim), end_(end_dim) {}
   Variable forward(const Variable& input) override;
+  int64_t start_dim() const { return start_; }
+  int64_t end_dim() const { return end_; }
 
  private:
   int64_t start_, end_;
@@ -88,6 +91,7 @@ class Lift : public Layer {
   Variable forward(const Variable& input) override;
   std::vector<NamedParameter> named_parameters() override { return layer_->named_parameters(); }
   void train(bool on = true) override;
+  Layer& layer() { return *layer_; }
 
  private:
   std::shared_ptr<Layer> layer_;

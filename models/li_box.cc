@@ -17,6 +17,7 @@ SequenceResult li_box_sequence(const Variable& input, const State& initial, cons
   };
   kernels::NeuronParams<kernels::LIBoxModel> config;
   config.dt = dt;
+  config.allow_unstable_euler = params.allow_unstable_euler;
 
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIBoxModel>(
       "li_box_sequence", input, states, {params.tau_mem_inv, params.v_leak}, {"tau_mem_inv", "v_leak"}, {"v"}, config, record_states, gen);

@@ -21,7 +21,7 @@ namespace li_box {
 struct Params {
   Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
   Variable v_leak{scalar_tensor(0.0f)};
-
+  bool allow_unstable_euler = false;  // accept dt * tau_mem_inv > 2 (NIR graphs made for a smaller dt)
 };
 
 struct State {

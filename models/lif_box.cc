@@ -17,6 +17,7 @@ SequenceResult lif_box_sequence(const Variable& input, const State& initial, con
   };
   kernels::NeuronParams<kernels::LIFBoxModel> config;
   config.dt = dt;
+  config.allow_unstable_euler = params.allow_unstable_euler;
   config.alpha = params.alpha;
   config.method = params.method;
   config.options.reset_subtract = params.reset_subtract;

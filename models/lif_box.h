@@ -26,6 +26,7 @@ struct Params {
   Surrogate method = Surrogate::kSuper;
   float alpha = 100.0f;
   bool reset_subtract = false;  // true: Norse's reset_subtract (v - v_th), false: reset_value (v_reset)
+  bool allow_unstable_euler = false;  // accept dt * tau_mem_inv > 2 (NIR graphs made for a smaller dt)
 };
 
 struct State {

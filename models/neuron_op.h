@@ -59,7 +59,7 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   NORSE_CHECK(!is_stochastic(config.method) || gen != nullptr, InvalidArgument, op, "method '",
               surrogate_name(config.method), "' is stochastic and needs a Generator");
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt);
+  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt, config.allow_unstable_euler);
   for (int s = 0; s < kS; ++s) {
     NORSE_CHECK(states[static_cast<size_t>(s)].defined(), InvalidArgument, op, "state field '", state_names[static_cast<size_t>(s)],
                 "' is undefined");

@@ -11,7 +11,8 @@ bool is_inverse_time_constant(const char* name) {
   return n.rfind("tau_", 0) == 0 && n.size() > 8 && n.compare(n.size() - 4, 4, "_inv") == 0;
 }
 
-void check_neuron_param(const char* op, const char* name, const Variable& param, const Shape& neuron_shape, float dt) {
+void check_neuron_param(const char* op, const char* name, const Variable& param, const Shape& neuron_shape, float dt,
+                        bool allow_unstable_euler) {
   NORSE_CHECK(param.defined(), InvalidArgument, op, "parameter '", name, "' is undefined");
   const Shape& s = param.shape();
   bool suffix = s.size() <= neuron_shape.size();
@@ -31,7 +32,7 @@ void check_neuron_param(const char* op, const char* name, const Variable& param,
     NORSE_CHECK(rate >= 0.0f, InvalidArgument, op, "parameter '", name,
                 "' is an inverse time constant (1/s) and must be >= 0, got ", rate, " at flat index ", k,
                 " (a negative value makes the decay grow without bound)");
-    NORSE_CHECK(!(dt > 0.0f) || static_cast<double>(dt) * rate <= kMaxEulerRate, InvalidArgument, op, "parameter '",
+    NORSE_CHECK(allow_unstable_euler || !(dt > 0.0f) || static_cast<double>(dt) * rate <= kMaxEulerRate, InvalidArgument, op, "parameter '",
                 name, "' = ", rate, " (flat index ", k, ") with dt = ", dt, " gives dt * ", name, " = ",
                 static_cast<double>(dt) * rate, " > ", kMaxEulerRate,
                 ": the Euler step x += dt * ", name, " * (...) diverges; use a smaller dt");

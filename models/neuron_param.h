@@ -23,9 +23,11 @@ bool is_inverse_time_constant(const char* name);
 // Throws InvalidArgument unless `param` is finite and its shape is [] or a suffix of
 // `neuron_shape` (e.g. [N] for per-neuron values of a [B, N] state); for an inverse time
 // constant (is_inverse_time_constant) also unless every value is >= 0 and, when dt > 0,
-// dt * value <= kMaxEulerRate. Messages name `op`, the parameter, the value and the rule.
+// dt * value <= kMaxEulerRate (unless allow_unstable_euler: a caller reproducing a reference that
+// runs such parameters, e.g. a NIR graph made for a smaller dt). Messages name `op`, the parameter,
+// the value and the rule.
 void check_neuron_param(const char* op, const char* name, const Variable& param,
-                        const Shape& neuron_shape, float dt);
+                        const Shape& neuron_shape, float dt, bool allow_unstable_euler = false);
 
 // The contiguous value of a parameter, kept alive by the caller, and its kernel view.
 // A parameter's value, contiguous, on the device whose loop reads it (ref() points there).

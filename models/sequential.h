@@ -30,12 +30,13 @@ class SequentialState : public Module {
                    std::vector<Variable>* layer_outputs = nullptr);
 
   size_t size() const { return layers_.size(); }
+  // Layer k (for inspection: NIR export, plots); dynamic_cast it to the concrete type.
+  Module& module(size_t k);
   std::vector<NamedParameter> named_parameters() override;
   void train(bool on = true) override;
 
  private:
   using Entry = std::variant<std::shared_ptr<Layer>, std::shared_ptr<StatefulLayer>>;
-  Module& module(size_t k);
   std::vector<Entry> layers_;
 };
 

@@ -17,6 +17,7 @@ packages=(
   libcli11-dev       # CLI11: command-line flags of the tasks
   zlib1g-dev         # gzip-compressed MNIST IDX files
   libcairo2-dev      # Cairo: the plot module draws PNG and SVG pictures with it
+  libhdf5-dev        # HDF5: NIR graph files (nir/)
   clang              # clang 14: builds the libFuzzer targets (tools/fuzz.sh)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes
 )
