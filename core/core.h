@@ -7,6 +7,7 @@
 #include "core/generator.h"
 #include "core/ops.h"
 #include "core/parallel.h"
+#include "core/npy.h"
 #include "core/safetensors.h"
 #include "core/tensor.h"
 #include "core/tensor_ops.h"
