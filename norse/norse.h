@@ -1,6 +1,6 @@
 // norse-cpp's umbrella header: everything an embedding program needs (tensors and the tape,
 // every neuron model in every flavour, layers and SequentialState, encoders and decoders,
-// optimizers, plasticity, plots, the version).
+// optimizers, plasticity, plots, NIR graphs, the version).
 //
 //   #include "norse/norse.h"
 //
@@ -44,6 +44,8 @@
 #include "models/receptive_field.h"
 #include "models/regularization.h"
 #include "models/sequential.h"
+#include "nir/graph.h"
+#include "nir/network.h"
 #include "norse/version.h"
 #include "plasticity/correlation_sensor.h"
 #include "plasticity/stdp.h"

@@ -58,10 +58,10 @@ chmod -R u+w,go+rX "$prefix/include/norse"
 # pkg-config. A static archive: its dependencies go into Libs (pkg-config --libs, no --static).
 if [ "$with_cuda" = yes ]; then
   # The CUDA backend registers itself from static initialisers: the whole archive is linked.
-  libs="-L\${libdir} -Wl,--whole-archive -lnorse -Wl,--no-whole-archive -fopenmp -lcairo -lpthread"
+  libs="-L\${libdir} -Wl,--whole-archive -lnorse -Wl,--no-whole-archive -fopenmp -lcairo -lhdf5_serial -lpthread"
   libs="$libs -L$cuda_path/lib64 -Wl,-rpath,$cuda_path/lib64 -lcublas -lcudart"
 else
-  libs="-L\${libdir} -lnorse -fopenmp -lcairo -lpthread"
+  libs="-L\${libdir} -lnorse -fopenmp -lcairo -lhdf5_serial -lpthread"
 fi
 cat > "$prefix/lib/pkgconfig/norse.pc" <<EOF
 # norse-cpp $version, installed by tools/install.sh. Relocatable: the prefix is found from this
@@ -87,7 +87,7 @@ cat > "$prefix/lib/cmake/norse/norseConfig.cmake" <<EOF
 #   find_package(norse REQUIRED)
 #   target_link_libraries(app PRIVATE norse::norse)
 #
-# norse::norse carries the include folder, C++17, OpenMP, Cairo (the plots) and threads (and, in a CUDA build, the
+# norse::norse carries the include folder, C++17, OpenMP, Cairo (the plots), HDF5 (NIR files) and threads (and, in a CUDA build, the
 # CUDA runtime and cuBLAS). norse_WITH_CUDA says whether the library holds the CUDA backend.
 cmake_minimum_required(VERSION 3.16)
 get_filename_component(_norse_prefix "\${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
@@ -108,13 +108,13 @@ if(NOT TARGET norse::norse)
     add_library(norse::norse INTERFACE IMPORTED)
     set_target_properties(norse::norse PROPERTIES
       INTERFACE_LINK_LIBRARIES
-        "-Wl,--whole-archive;\${_norse_prefix}/lib/libnorse.a;-Wl,--no-whole-archive;CUDA::cublas;CUDA::cudart;OpenMP::OpenMP_CXX;cairo;Threads::Threads")
+        "-Wl,--whole-archive;\${_norse_prefix}/lib/libnorse.a;-Wl,--no-whole-archive;CUDA::cublas;CUDA::cudart;OpenMP::OpenMP_CXX;cairo;hdf5_serial;Threads::Threads")
   else()
     add_library(norse::norse STATIC IMPORTED)
     set_target_properties(norse::norse PROPERTIES
       IMPORTED_LOCATION "\${_norse_prefix}/lib/libnorse.a"
       IMPORTED_LINK_INTERFACE_LANGUAGES CXX
-      INTERFACE_LINK_LIBRARIES "OpenMP::OpenMP_CXX;cairo;Threads::Threads")
+      INTERFACE_LINK_LIBRARIES "OpenMP::OpenMP_CXX;cairo;hdf5_serial;Threads::Threads")
   endif()
   set_target_properties(norse::norse PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "\${_norse_prefix}/include/norse"
