@@ -39,8 +39,9 @@ int main(int argc, char** argv) {
   int threads = 0;
   CLI::App app{"norse-cpp MNIST task: trains a spiking network on MNIST and reports its test accuracy."};
   app.set_version_flag("--version", norse::tasks::version_line());
-  app.add_option("--model", config.network.model, "network: conv (Norse's ConvNet4) or fc")
-      ->check(CLI::IsMember({"conv", "fc"}))
+  app.add_option("--model", config.network.model,
+                 "network: conv (Norse's ConvNet4), fc, or conv_box / fc_box (NIR's neurons: --export_nir)")
+      ->check(CLI::IsMember({"conv", "fc", "conv_box", "fc_box"}))
       ->capture_default_str();
   app.add_option("--epochs", config.epochs, "training epochs")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--batch_size", config.batch_size, "samples per batch")->check(CLI::PositiveNumber)->capture_default_str();
@@ -62,6 +63,9 @@ int main(int argc, char** argv) {
   app.add_option("--device", config.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
+  app.add_option("--export_nir", config.export_nir,
+                 "after training, write the network as a NIR graph here (--model=conv_box or fc_box)")
+      ->transform([](const std::string& p) { return norse::tasks::user_path(p); });
   app.add_flag("--resume", config.resume, "continue from the checkpoint in --output_dir");
   app.add_flag("--plots,!--no_plots", config.plots,
                "draw training curves, each layer's spikes and rates for one test digit, the read-out and the first "
@@ -129,6 +133,7 @@ int main(int argc, char** argv) {
     std::printf("metrics: %s/metrics.csv, checkpoint: %s/checkpoint.safetensors\n", config.output_dir.c_str(),
                 config.output_dir.c_str());
     for (const std::string& f : result.plots) std::printf("plot: %s\n", f.c_str());
+    if (!result.nir_export.empty()) std::printf("%s\n", result.nir_export.c_str());
     std::printf("test_accuracy=%.4f\n", result.test_accuracy);
     return 0;
   } catch (const norse::Error& e) {

@@ -10,13 +10,9 @@ namespace {
 // Normalize((0.1307,), (0.3081,))).
 constexpr float kMnistMean = 0.1307f, kMnistStd = 0.3081f;
 
-// Spikes [T, B, 784] of the constant-current LIF encoder for images [B, 28, 28]: the current is
-// input_scale * (pixel - mean) / std.
+// Spikes [T, B, 784] of the constant-current LIF encoder for images [B, 28, 28].
 Variable encode_images(const Tensor& images, const NetworkOptions& o) {
-  const int64_t batch = images.size(0);
-  const Tensor normalised = mul(add(images.reshape({batch, 784}), -kMnistMean), 1.0f / kMnistStd);
-  const Tensor current = mul(normalised, o.input_scale);
-  return encode::constant_current_lif_encode(Variable(current), o.time_steps);
+  return encode::constant_current_lif_encode(Variable(input_current(images, o)), o.time_steps);
 }
 
 void record(Activity* activity, const char* name, const Variable& spikes) {
@@ -122,13 +118,108 @@ class FcNet : public Network {
   nn::LIFLayer lif1_;
 };
 
+// The NIR-exportable networks (--model=conv_box / fc_box): one nn::SequentialState of sequence
+// modules whose every layer is a NIR node (nir::to_graph), so the trained network moves to any
+// NIR tool and back bit for bit. Neurons without a synaptic current (LIFBox, LIBox read-out) and
+// average pooling, as NIR's LIF, LI and AvgPool2d; the encoder is a LIFBox layer driven by the
+// constant current (Norse's encoder parameters), so the graph's input is the current itself.
+// A layer's initial weights and bias times `factor`. LIFBox and LIBox have no synaptic current,
+// which in Norse's LIF and LI multiplies the steady-state drive by 1 / (dt * tau_syn_inv) = 5:
+// the box networks start with 5x the weights, and conv2 with ConvNet4's extra factor 10 too, so
+// every layer gets ConvNet4's drive while staying one NIR node.
+template <class L>
+std::shared_ptr<L> scaled(std::shared_ptr<L> layer, float factor) {
+  layer->weight = Variable(mul(layer->weight.value(), factor), true);
+  if (layer->bias.defined()) layer->bias = Variable(mul(layer->bias.value(), factor), true);
+  return layer;
+}
+constexpr float kSynapseGain = 5.0f;
+
+class BoxNet : public Network {
+ public:
+  BoxNet(const NetworkOptions& o, Generator& init) : options_(o), conv_(o.model == "conv_box") {
+    lif_box::Params encoder;  // Norse's ConstantCurrentLIFEncoder: tau_mem_inv 100, v_th 1
+    net_.add(std::make_shared<nn::LIFBox>(encoder));
+    lif_box::Params hidden;
+    hidden.v_th = Variable(scalar_tensor(conv_ ? 0.7f : 1.0f));  // ConvNet4's threshold in the conv layers
+    if (conv_) {
+      first_conv_ = scaled(std::make_shared<nn::Conv2d>(1, 32, 5, init), kSynapseGain);
+      net_.add(std::make_shared<nn::Lift>(first_conv_))
+          .add(std::make_shared<nn::LIFBox>(hidden))
+          .add(std::make_shared<nn::Lift>(std::make_shared<nn::AvgPool2d>(2)))
+          .add(std::make_shared<nn::Lift>(scaled(std::make_shared<nn::Conv2d>(32, 64, 5, init), 10 * kSynapseGain)))
+          .add(std::make_shared<nn::LIFBox>(hidden))
+          .add(std::make_shared<nn::Lift>(std::make_shared<nn::AvgPool2d>(2)))
+          .add(std::make_shared<nn::Lift>(std::make_shared<nn::Flatten>()))
+          .add(std::make_shared<nn::Lift>(scaled(std::make_shared<nn::Linear>(4 * 4 * 64, 1024, init), kSynapseGain)))
+          .add(std::make_shared<nn::LIFBox>(lif_box::Params{}))
+          .add(std::make_shared<nn::Lift>(scaled(std::make_shared<nn::Linear>(1024, 10, init), kSynapseGain)));
+    } else {
+      first_fc_ = scaled(std::make_shared<nn::Linear>(784, o.hidden, init), kSynapseGain);
+      net_.add(std::make_shared<nn::Lift>(first_fc_))
+          .add(std::make_shared<nn::LIFBox>(hidden))
+          .add(std::make_shared<nn::Lift>(scaled(std::make_shared<nn::Linear>(o.hidden, 10, init), kSynapseGain)));
+    }
+    net_.add(std::make_shared<nn::LIBox>(li_box::Params{}));
+  }
+
+  Variable forward(const Tensor& images, Activity* activity) override {
+    const Tensor current = input_current(images, options_);  // [B, 784]
+    const int64_t t = options_.time_steps, b = images.size(0);
+    Shape per_step = {1, b, 784};
+    if (conv_) per_step = {1, b, 1, 28, 28};
+    Shape repeated = per_step;
+    repeated[0] = t;
+    const Variable x = Variable(add(zeros(repeated, current.device()), current.reshape(per_step)));
+    std::vector<nn::LayerState> states;
+    std::vector<Variable> outputs;
+    const Variable v = net_.forward(x, states, activity ? &outputs : nullptr);
+    if (activity) {
+      const char* names[] = {"encoder", "conv1 LIF", "conv2 LIF", "fc1 LIF"};
+      size_t spiking = 0;
+      for (size_t k = 0; k + 1 < outputs.size(); ++k) {
+        if (dynamic_cast<nn::LIFBox*>(&net_.module(k)) == nullptr) continue;
+        const char* name = conv_ ? names[spiking] : (spiking == 0 ? "encoder" : "fc1 LIF");
+        const int64_t tb = outputs[k].size(0) * outputs[k].size(1);
+        activity->spikes.emplace_back(name, outputs[k].value().reshape({t, b, outputs[k].numel() / tb}));
+        ++spiking;
+      }
+      activity->readout_v = v.value();
+    }
+    return decode(v);
+  }
+  Tensor first_layer_kernels() const override {
+    if (conv_) return first_conv_->weight.value();
+    const int64_t k = std::min<int64_t>(16, first_fc_->weight.size(0));
+    return first_fc_->weight.value().slice(0, 0, k).contiguous().reshape({k, 1, 28, 28});
+  }
+  std::vector<nn::NamedParameter> named_parameters() override { return net_.named_parameters(); }
+  nn::SequentialState* sequential() override { return &net_; }
+  Shape input_shape() const override { return conv_ ? Shape{1, 28, 28} : Shape{784}; }
+
+ private:
+  NetworkOptions options_;
+  bool conv_;
+  nn::SequentialState net_;
+  std::shared_ptr<nn::Conv2d> first_conv_;
+  std::shared_ptr<nn::Linear> first_fc_;
+};
+
 }  // namespace
+
+Tensor input_current(const Tensor& images, const NetworkOptions& o) {
+  const int64_t batch = images.size(0);
+  const Tensor normalised = mul(add(images.reshape({batch, 784}), -kMnistMean), 1.0f / kMnistStd);
+  return mul(normalised, o.input_scale);
+}
 
 std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& init) {
   NORSE_CHECK(options.time_steps >= 1, InvalidArgument, "mnist", "--time_steps must be >= 1, got ", options.time_steps);
   if (options.model == "conv") return std::make_unique<ConvNet>(options, init);
   if (options.model == "fc") return std::make_unique<FcNet>(options, init);
-  throw InvalidArgument(str_cat("mnist: unknown --model '", options.model, "'; valid models are: conv, fc"));
+  if (options.model == "conv_box" || options.model == "fc_box") return std::make_unique<BoxNet>(options, init);
+  throw InvalidArgument(
+      str_cat("mnist: unknown --model '", options.model, "'; valid models are: conv, fc, conv_box, fc_box"));
 }
 
 }  // namespace mnist

@@ -10,6 +10,10 @@
 //     -> max over time of the read-out voltage -> log_softmax
 //   fc (a small fully connected SNN, --model=fc):
 //     encoder -> Linear(784, hidden) -> LIF -> relu -> LILinearCell(hidden, 10) -> max over time
+//   conv_box, fc_box (exportable to NIR, --export_nir): the same layers with NIR's neurons, one
+//     nn::SequentialState: LIFBox encoder -> [Conv2d(1, 32, 5) -> LIFBox (v_th 0.7) -> AvgPool(2)
+//     -> Conv2d(32, 64, 5) -> LIFBox (v_th 0.7) -> AvgPool(2) -> Flatten -> Linear(1024, 1024)
+//     -> LIFBox] or [Linear(784, hidden) -> LIFBox] -> Linear(., 10) -> LIBox -> max over time.
 //
 // LIF layers use Norse's LIFParameters (SuperSpike, alpha 100; v_th 0.7 where Norse sets it).
 // The relu on the last spikes keeps Norse's gradient (0 where no spike).
@@ -24,6 +28,7 @@
 #include "models/encoders.h"
 #include "models/layers.h"
 #include "models/neuron_layers.h"
+#include "models/sequential.h"
 
 namespace norse {
 namespace mnist {
@@ -42,14 +47,23 @@ class Network : public nn::Module {
   Variable forward(const Tensor& images) { return forward(images, nullptr); }
   // The first layer's weights as images [C_out, 1, h, w] (conv1's kernels; fc: 784-input rows).
   virtual Tensor first_layer_kernels() const = 0;
+  // The network as one SequentialState of NIR-exportable modules over [T, B, *input_shape()]
+  // (the encoder's current, input_current), or nullptr when it has layers NIR cannot hold.
+  virtual nn::SequentialState* sequential() { return nullptr; }
+  virtual Shape input_shape() const { return {784}; }
 };
 
+
 struct NetworkOptions {
-  std::string model = "conv";  // "conv" or "fc"
+  std::string model = "conv";  // "conv", "fc", or the NIR-exportable "conv_box", "fc_box"
   int64_t time_steps = 16;
   float input_scale = 6.0f;    // the MNIST task's default: enough drive for spikes within 16 steps
   int64_t hidden = 128;         // fc only
 };
+
+// The encoder's input current for images [B, 28, 28] in [0, 1]: input_scale * (pixel - mean) / std,
+// [B, 784] (Norse's normalisation).
+Tensor input_current(const Tensor& images, const NetworkOptions& o);
 
 std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& init);
 

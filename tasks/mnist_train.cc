@@ -1,5 +1,7 @@
 #include "tasks/mnist_train.h"
 
+#include "tasks/nir_export.h"
+
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -116,6 +118,10 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   const optim::CosineAnnealingLR cosine(c.learning_rate, c.epochs, c.learning_rate * 0.01f);
   Generator init(c.seed);
   std::unique_ptr<Network> net = make_network(c.network, init);  // initialised on the host: same weights on any device
+  NORSE_CHECK(c.export_nir.empty() || net->sequential() != nullptr, InvalidArgument, "mnist",
+              "--export_nir needs --model=conv_box or fc_box: --model=", c.network.model,
+              " has layers NIR cannot hold (Norse's LIF with a synaptic current, max pooling, the LI read-out with "
+              "its synaptic current)");
   net->to(device);
   optim::AdamOptions adam_options;
   adam_options.lr = c.learning_rate;
@@ -190,6 +196,25 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   }
   if (!result.epochs.empty()) result.test_accuracy = result.epochs.back().test_accuracy;
   if (c.plots && !c.output_dir.empty()) result.plots = write_plots(*net, result, test_set, c.output_dir, device);
+  if (!c.export_nir.empty()) {
+    // Checked on the first 8 test digits: the graph's read-out voltages against the network's.
+    NoGradGuard no_grad;
+    std::vector<int64_t> first(static_cast<size_t>(std::min<int64_t>(8, test_set.images.size(0))));
+    for (size_t k = 0; k < first.size(); ++k) first[k] = static_cast<int64_t>(k);
+    const Tensor images = gather(test_set, first, 0, static_cast<int64_t>(first.size())).first.to(device);
+    Activity activity;
+    net->forward(images, &activity);
+    const int64_t t = c.network.time_steps, b = images.size(0);
+    Shape step = net->input_shape();
+    step.insert(step.begin(), b);
+    step.insert(step.begin(), 1);
+    Shape steps = step;
+    steps[0] = t;
+    const Tensor current = add(zeros(steps, device), input_current(images, c.network).reshape(step));
+    result.nir_export =
+        tasks::export_nir_checked(*net->sequential(), net->input_shape(), current, activity.readout_v, c.export_nir)
+            .line();
+  }
   return result;
 }
 

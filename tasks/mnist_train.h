@@ -38,6 +38,9 @@ struct TrainConfig {
   // layer's spikes and rates for one test digit, the read-out voltages, the first layer's
   // weights.
   bool plots = true;
+  // After training, the network as a NIR graph at this path (--model=conv_box / fc_box), checked
+  // by re-importing it and running it on test digits.
+  std::string export_nir;
 };
 
 struct EpochMetrics {
@@ -63,6 +66,7 @@ struct TrainResult {
   double test_accuracy = 0.0;         // after the last epoch
   int64_t resumed_from_epoch = 0;     // 0: started fresh
   std::vector<std::string> plots;     // the files written (config.plots)
+  std::string nir_export;             // the --export_nir report line
 };
 
 TrainResult train(const TrainConfig& config, const data::Dataset& train_set, const data::Dataset& test_set,
