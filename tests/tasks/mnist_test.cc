@@ -112,3 +112,21 @@ TEST_CASE("MNIST task input errors", "[mnist][errors]") {
   REQUIRE_THROWS_AS(mnist::train(c, train_set(), test_set()), DeviceError);
   REQUIRE_THROWS_WITH(mnist::train(c, train_set(), test_set()), Catch::Contains("--config=cuda"));
 }
+
+TEST_CASE("MNIST --export_nir: a box network is written as NIR and reproduces itself; others are refused", "[mnist][nir]") {
+  mnist::TrainConfig c = small_config(tmp("export"));
+  c.network.model = "fc_box";
+  c.epochs = 1;
+  c.train_limit = 128;
+  c.test_limit = 64;
+  c.plots = false;
+  c.export_nir = tmp("mnist_fc_box.nir");
+  const mnist::TrainResult r = mnist::train(c, train_set(), test_set());
+  CAPTURE(r.nir_export);
+  REQUIRE_THAT(r.nir_export, Catch::Contains("(7 nodes)") && Catch::Contains("equals the network's bit for bit"));
+  REQUIRE(std::ifstream(c.export_nir).good());
+  c.network.model = "fc";
+  c.output_dir = tmp("export_fc");
+  REQUIRE_THROWS_WITH(mnist::train(c, train_set(), test_set()),
+                      Catch::Contains("--export_nir needs --model=conv_box or fc_box"));
+}
