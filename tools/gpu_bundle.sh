@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
          //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
          //tests/models:lif_cuda_model_test //tests/models:neuron_modules_cuda_test //tests/tasks:tasks_cuda_test
-         //tests/conformance:conformance_cuda
+         //tests/conformance:conformance_cuda //tests/nir:nir_reference_cuda
          //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark //kernels:recurrent_cuda_benchmark
          //tasks:mnist)
 # Static links (tests are otherwise linked against one shared object per library).
@@ -31,8 +31,20 @@ done
 cuda_lib="${CUDA_PATH:-/usr/local/cuda}/lib64"
 cp -L "$cuda_lib"/libcudart.so.* gpu_bundle/lib/ 2>/dev/null || true
 cp -L "$(gcc -print-file-name=libgomp.so.1)" gpu_bundle/lib/
+# Other shared libraries the binaries need that a bare GPU machine may lack (libhdf5 and its
+# dependencies, for nir/): everything ldd resolves except the C runtime, the driver and cuBLAS
+# (which run.sh finds on the machine).
+for bin in gpu_bundle/*.gz; do
+  gunzip -c "$bin" > gpu_bundle/.probe && chmod +x gpu_bundle/.probe
+  ldd gpu_bundle/.probe | awk '$3 ~ /^\// {print $3}' |
+    grep -Ev '/(ld-linux|libc|libm|libdl|libpthread|librt|libcuda|libnvidia|libcublas|libcublasLt|libstdc\+\+|libgcc_s)[.-]' |
+    while read -r lib; do cp -Ln "$lib" gpu_bundle/lib/ 2>/dev/null || true; done
+done
+rm -f gpu_bundle/.probe
 mkdir -p gpu_bundle/conformance/fixtures
 cp tests/conformance/fixtures/*.json tests/conformance/fixtures/README.md gpu_bundle/conformance/fixtures/
+mkdir -p gpu_bundle/nir
+cp tests/nir/reference/* gpu_bundle/nir/
 mkdir -p gpu_bundle/tasks/data/mnist
 cp tasks/data/mnist/*.gz gpu_bundle/tasks/data/mnist/
 cat > gpu_bundle/run.sh <<'RUN'
@@ -54,13 +66,14 @@ done
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
 for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron_cuda_test recurrent_cuda_test \
-           lif_cuda_model_test neuron_modules_cuda_test tasks_cuda_test conformance_cuda lif_cuda_benchmark neuron_cuda_benchmark \
-           recurrent_cuda_benchmark mnist; do
+           lif_cuda_model_test neuron_modules_cuda_test tasks_cuda_test conformance_cuda nir_reference_cuda lif_cuda_benchmark \
+           neuron_cuda_benchmark recurrent_cuda_benchmark mnist; do
   echo "== $bin"
   # tasks_cuda_test reads tasks/data/mnist relative to its working directory; conformance_cuda
   # takes the fixtures' anchor (fixtures/ beside it) and --device=cuda.
   args=()
   [ "$bin" = conformance_cuda ] && args=("$here/conformance/fixtures/README.md" --device=cuda)
+  [ "$bin" = nir_reference_cuda ] && args=("$here/nir/README.md" --device=cuda)
   # The main job (README's Quick start settings) trained on the GPU; NORSE_GPU_MNIST_TIMEOUT bounds it.
   [ "$bin" = mnist ] && args=(--device=cuda --output_dir "$out/mnist_run")
   # A hung kernel must not eat the lease: each binary gets at most NORSE_GPU_TIMEOUT seconds.

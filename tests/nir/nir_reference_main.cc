@@ -30,6 +30,7 @@
 #include "models/layers.h"
 #include "models/neuron_modules.h"
 #include "nir/network.h"
+#include "tests/testing/gpu.h"
 
 namespace {
 
@@ -98,7 +99,13 @@ struct Trace {
   Tensor output;
   std::map<std::string, std::map<std::string, Tensor>> nodes;
 };
-Trace run(norse::nir::Network& net, const Tensor& input) {
+norse::Device& case_device() {
+  static norse::Device d = norse::Device::kCPU;
+  return d;
+}
+
+Trace run(norse::nir::Network& net, const Tensor& input_host) {
+  const Tensor input = input_host.to(case_device());
   norse::nir::Network::State state;
   std::vector<Variable> outs;
   std::map<std::string, std::map<std::string, std::vector<Variable>>> per_node;
@@ -114,9 +121,9 @@ Trace run(norse::nir::Network& net, const Tensor& input) {
     }
   }
   Trace tr;
-  tr.output = norse::stack(outs, 0).value();
+  tr.output = norse::stack(outs, 0).value().to(norse::Device::kCPU);
   for (auto& [name, fields] : per_node) {
-    for (auto& [field, steps] : fields) tr.nodes[name][field] = norse::stack(steps, 0).value();
+    for (auto& [field, steps] : fields) tr.nodes[name][field] = norse::stack(steps, 0).value().to(norse::Device::kCPU);
   }
   return tr;
 }
@@ -160,6 +167,7 @@ std::string check_export(const std::string& graph_path, const Json& c, const Ten
   const norse::nir::Graph file = norse::nir::read_file(graph_path);
   norse::nir::ImportOptions o;
   o.dt = static_cast<float>(c.at("dt").get<double>());
+  o.device = case_device();
   // The network Norse exported: LIFBox/LIBox/IAF cells and torch layers, rebuilt from the file.
   norse::nn::SequentialState seq;
   std::vector<std::string> chain;
@@ -287,11 +295,25 @@ std::string default_dir(const char* anchor) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir;
+  std::string dir, anchor = "tests/nir/reference/README.md";
+  for (int k = 1; k < argc; ++k) {
+    if (std::string(argv[k]) == "--device=cuda") {
+      std::string reason;
+      if (!norse::testing::gpu_available(&reason)) {
+        std::printf("SKIPPED NIR reference cases on cuda: no CUDA device: %s\nNORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n",
+                    reason.c_str());
+        return 0;
+      }
+      case_device() = norse::Device::kCUDA;
+      std::printf("NIR reference cases on cuda (%s)\n", norse::testing::gpu_kind());
+    } else {
+      anchor = argv[k];
+    }
+  }
   if (const char* env = std::getenv("NORSE_NIR_DIR"); env != nullptr && env[0] != '\0') {
     dir = env;
   } else {
-    dir = default_dir(argc > 1 ? argv[1] : "tests/nir/reference/README.md");
+    dir = default_dir(anchor.c_str());
   }
   std::printf("NIR reference cases: %s\n", dir.c_str());
   std::vector<std::string> cases;
@@ -316,6 +338,7 @@ int main(int argc, char** argv) {
       o.reset_subtract = c.value("reset_method", "reset_value") == "reset_subtract";
       o.norse_compat = true;
       o.allow_unstable_euler = true;
+      o.device = case_device();
       bool unstable = false;
       for (const Json& note : c.value("notes", Json::array())) {
         unstable = unstable || note.get<std::string>().find("unstable") != std::string::npos;
