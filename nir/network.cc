@@ -619,6 +619,7 @@ class Exporter {
   // Adds `layer`, whose output per sample has shape `out` (input `in`), as node "_<k>".
   void add(nn::Module& layer, const Shape& in, const Shape& out, const std::string& what) {
     if (auto* lift = dynamic_cast<nn::Lift*>(&layer)) return add(lift->layer(), in, out, what);
+    if (auto* r = dynamic_cast<nn::RecurrentBase<nn::neuron::IAF>*>(&layer)) return add_recurrent_iaf(*r, out);
     Node node;
     if (auto* lin = dynamic_cast<nn::Linear*>(&layer)) {
       node.type = lin->bias.defined() ? "Affine" : "Linear";
@@ -681,11 +682,40 @@ class Exporter {
                                     "CubaLIF anyway, and that file does not reproduce the network); use LIFBox"));
     } else {
       throw InvalidArgument(str_cat("nir::to_graph: ", what, ": this module has no NIR node (supported: Linear, Conv2d, "
-                                    "Flatten, AvgPool2d, Lift, LIFBox, LIBox, IAF cells and sequences)"));
+                                    "Flatten, AvgPool2d, Lift, LIFBox, LIBox, IAF cells and sequences, IAF "
+                                    "recurrent cells and sequences)"));
     }
     const std::string name = "_" + std::to_string(count_++);
     graph.nodes.emplace(name, std::move(node));
     graph.edges.emplace_back(last_, name);
+    last_ = name;
+  }
+
+  // IAFRecurrent(Cell) as NIR's recurrent pattern: _k_in (Linear: input_weights) -> _k (IF) ->
+  // _k_rec (Linear: recurrent_weights, the diagonal zeroed without autapses) -> _k. The importer
+  // runs the loop edge one step late, which is the recurrent cell's z_prev.
+  void add_recurrent_iaf(nn::RecurrentBase<nn::neuron::IAF>& r, const Shape& out) {
+    const std::string name = "_" + std::to_string(count_++);
+    Tensor rec = r.recurrent_weights.value().to(Device::kCPU).contiguous();
+    if (!r.autapses) {
+      rec = rec.clone();
+      for (int64_t k = 0; k < rec.size(0); ++k) rec.data()[k * rec.size(0) + k] = 0.0f;
+    }
+    Node in, neuron, loop;
+    in.type = loop.type = "Linear";
+    in.fields["weight"] = Array::from_tensor(r.input_weights.value());
+    loop.fields["weight"] = Array::from_tensor(rec);
+    neuron.type = "IF";
+    neuron.fields["r"] = constant(out, 1.0f);
+    neuron.fields["v_threshold"] = per_neuron(r.params.v_th, out);
+    neuron.fields["v_reset"] = per_neuron(r.params.v_reset, out);
+    graph.nodes.emplace(name + "_in", std::move(in));
+    graph.nodes.emplace(name, std::move(neuron));
+    graph.nodes.emplace(name + "_rec", std::move(loop));
+    graph.edges.emplace_back(last_, name + "_in");
+    graph.edges.emplace_back(name + "_in", name);
+    graph.edges.emplace_back(name, name + "_rec");
+    graph.edges.emplace_back(name + "_rec", name);
     last_ = name;
   }
 
@@ -719,6 +749,7 @@ bool is_sequence_module(nn::Module& m) {
   return dynamic_cast<nn::Lift*>(&m) != nullptr || dynamic_cast<nn::Sequence<nn::neuron::LIFBox>*>(&m) != nullptr ||
          dynamic_cast<nn::Sequence<nn::neuron::LIBox>*>(&m) != nullptr ||
          dynamic_cast<nn::Sequence<nn::neuron::IAF>*>(&m) != nullptr ||
+         dynamic_cast<nn::Recurrent<nn::neuron::IAF>*>(&m) != nullptr ||
          dynamic_cast<nn::Sequence<nn::neuron::LIF>*>(&m) != nullptr;
 }
 

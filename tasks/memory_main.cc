@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   int threads = 0;
   CLI::App app{"norse-cpp memory task: trains a recurrent spiking network to store and recall a bit."};
   app.set_version_flag("--version", norse::tasks::version_line());
-  app.add_option("--model", c.network.neuron_model, "recurrent neurons: lsnn, lif or lsnnlif (half each)")
-      ->check(CLI::IsMember({"lsnn", "lif", "lsnnlif"}))
+  app.add_option("--model", c.network.neuron_model, "recurrent neurons: lsnn, lif, lsnnlif (half each) or iaf_box (NIR's neurons: --export_nir)")
+      ->check(CLI::IsMember({"lsnn", "lif", "lsnnlif", "iaf_box"}))
       ->capture_default_str();
   app.add_option("--hidden", c.network.hidden, "recurrent neurons (0: the input width, as Norse's task)")
       ->check(CLI::NonNegativeNumber)
@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   app.add_option("--device", c.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
+  app.add_option("--export_nir", c.export_nir, "after training, write the network as a NIR graph here (--model=iaf_box)")
+      ->transform([](const std::string& p) { return norse::tasks::user_path(p); });
   app.add_flag("--resume", c.resume, "continue from the checkpoint in --output_dir");
   app.add_flag("--plots,!--no_plots", c.plots,
                "draw accuracy curves and one test episode's spikes and read-out with STORE/RECALL marked into "
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
     std::printf("test: %lld recall periods on fresh sequences with %lld repetition(s), as trained\n",
                 static_cast<long long>(r.test_recalls), static_cast<long long>(c.data.seq_repetitions));
     for (const std::string& f : r.plots) std::printf("plot: %s\n", f.c_str());
+    if (!r.nir_export.empty()) std::printf("%s\n", r.nir_export.c_str());
     std::printf("recall_accuracy=%.4f\n", r.recall_accuracy);
     return 0;
   } catch (const norse::Error& e) {

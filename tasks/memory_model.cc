@@ -25,8 +25,8 @@ lif::Params memory_lif_params(const NetworkOptions& o) {
 MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& options, Generator& init)
     : options_(options), input_features_(input_features), hidden_(options.hidden > 0 ? options.hidden : input_features) {
   const std::string& m = options.neuron_model;
-  NORSE_CHECK(m == "lsnn" || m == "lif" || m == "lsnnlif", InvalidArgument, "MemoryNetwork",
-              "argument 'neuron_model' must be lsnn, lif or lsnnlif, got ", m);
+  NORSE_CHECK(m == "lsnn" || m == "lif" || m == "lsnnlif" || m == "iaf_box", InvalidArgument, "MemoryNetwork",
+              "argument 'neuron_model' must be lsnn, lif, lsnnlif or iaf_box, got ", m);
   NORSE_CHECK(std::isfinite(options.v_th) && std::isfinite(options.beta) && std::isfinite(options.tau_adapt) &&
                   options.tau_adapt > 0.0f,
               InvalidArgument, "MemoryNetwork", "v_th, beta must be finite and tau_adapt finite and > 0, got v_th = ",
@@ -44,6 +44,20 @@ MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& optio
     lsnn_ = std::make_unique<nn::LSNNRecurrent>(input_features, m == "lsnn" ? hidden_ : hidden_ / 2, init,
                                                   memory_lsnn_params(options), false, options.dt);
   }
+  if (m == "iaf_box") {
+    // NIR's neurons only (--export_nir): IAF recurrent, then Linear and an LIBox read-out.
+    iaf::Params p;
+    p.v_th = Variable(scalar_tensor(options.v_th));
+    // LIBox has no synaptic current, which in LILinearCell multiplies the steady drive by
+    // 1 / (dt * tau_syn_inv) = 5: the read-out starts with 5x the weights.
+    auto readout = std::make_shared<nn::Linear>(hidden_, 2, init, false);
+    readout->weight = Variable(mul(readout->weight.value(), 5.0f), true);
+    box_ = std::make_unique<nn::SequentialState>();
+    box_->add(std::make_shared<nn::IAFRecurrent>(input_features, hidden_, init, p, false, options.dt))
+        .add(std::make_shared<nn::Lift>(readout))
+        .add(std::make_shared<nn::LIBox>(li_box::Params{}, options.dt));
+    return;
+  }
   readout_ = std::make_unique<nn::LILinearCell>(hidden_, 2, init, li::Params{}, options.dt);
 }
 
@@ -51,6 +65,12 @@ NetworkOutput MemoryNetwork::forward(const Tensor& input) {
   NORSE_CHECK(input.dim() == 3 && input.size(2) == input_features_, ShapeError, "MemoryNetwork",
               "argument 'input' must be [T, B, ", input_features_, "], got ", shape_to_string(input.shape()));
   const Variable x(input);
+  if (box_) {
+    std::vector<nn::LayerState> states;  // every sequence starts at the default state
+    std::vector<Variable> outputs;
+    const Variable readout = box_->forward(x, states, &outputs);
+    return {readout, outputs[0]};
+  }
   std::vector<Variable> populations;
   for (nn::StatefulLayer* layer : std::initializer_list<nn::StatefulLayer*>{lif_.get(), lsnn_.get()}) {
     nn::LayerState state;  // every sequence starts at the default state
@@ -62,6 +82,7 @@ NetworkOutput MemoryNetwork::forward(const Tensor& input) {
 }
 
 std::vector<nn::NamedParameter> MemoryNetwork::named_parameters() {
+  if (box_) return box_->named_parameters();
   std::vector<nn::NamedParameter> out;
   if (lif_) {
     for (auto& [name, p] : lif_->named_parameters()) out.emplace_back("lif." + name, p);

@@ -9,6 +9,8 @@
 //   lif      LIFRecurrentCell(in, hidden): v_th 0.5
 //   lsnnlif  Norse's LSNNLIFNet: hidden / 2 LIF and hidden / 2 LSNN neurons, each population
 //            recurrent within itself, both fed the input; output [LIF | LSNN]
+//   iaf_box  NIR's neurons only, for --export_nir: IAFRecurrent(in, hidden) (v_th 0.5), then
+//            Linear(hidden, 2) and an LIBox read-out (one nn::SequentialState)
 //   autapses off, SuperSpike (alpha 100). This task's defaults differ from Norse's in four
 //   places (README, "The memory task"): 100 recurrent neurons (Norse: the input width, 20),
 //   periods of 50 steps (200), the cross-entropy loss, and a rate target of 0.01 spikes per
@@ -30,14 +32,16 @@
 
 #include "models/lif_recurrent.h"
 #include "models/lsnn_recurrent.h"
+#include "models/layers.h"
 #include "models/neuron_layers.h"
+#include "models/sequential.h"
 #include "tasks/memory_data.h"
 
 namespace norse {
 namespace memory {
 
 struct NetworkOptions {
-  std::string neuron_model = "lsnn";  // "lsnn", "lif" or "lsnnlif"
+  std::string neuron_model = "lsnn";  // "lsnn", "lif", "lsnnlif" or "iaf_box" (NIR's neurons)
   int64_t hidden = 100;               // recurrent neurons; 0: the input width (Norse's task: 20)
   float dt = 1e-3f;
   float v_th = 0.5f;                  // threshold of both neuron kinds (Norse's task: 0.5)
@@ -56,6 +60,9 @@ class MemoryNetwork : public nn::Module {
   NetworkOutput forward(const Tensor& input);
   std::vector<nn::NamedParameter> named_parameters() override;
   int64_t hidden() const { return hidden_; }
+  // The network as one SequentialState of NIR-exportable modules over [T, B, input_features]
+  // (iaf_box), or nullptr.
+  nn::SequentialState* sequential() { return box_.get(); }
 
  private:
   NetworkOptions options_;
@@ -63,6 +70,7 @@ class MemoryNetwork : public nn::Module {
   std::unique_ptr<nn::LSNNRecurrent> lsnn_;
   std::unique_ptr<nn::LIFRecurrent> lif_;
   std::unique_ptr<nn::LILinearCell> readout_;
+  std::unique_ptr<nn::SequentialState> box_;  // iaf_box
 };
 
 struct LossOptions {

@@ -1,5 +1,7 @@
 #include "tasks/memory_train.h"
 
+#include "tasks/nir_export.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -129,6 +131,9 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
   const Device device = device_from_name(c.device, "--device");
   Generator init(c.seed);
   MemoryNetwork net(c.data.input_features(), c.network, init);  // initialised on the host: same weights on any device
+  NORSE_CHECK(c.export_nir.empty() || net.sequential() != nullptr, InvalidArgument, "memory",
+              "--export_nir needs --model=iaf_box: --model=", c.network.neuron_model,
+              " has neurons NIR cannot hold (LSNN's adaptive threshold; LIF's and the LI read-out's synaptic current)");
   net.to(device);
   const StoreRecallDataset train_set(c.samples, c.data, split_seed(c.seed, 0));
   const StoreRecallDataset val_set(std::max<int64_t>(1, c.samples / 2), c.data, split_seed(c.seed, 1));
@@ -205,6 +210,17 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
   result.recall_accuracy_long = long_test.accuracy;
   result.test_long_recalls = long_test.recalls;
   if (c.plots && !c.output_dir.empty()) result.plots = write_plots(net, result, test_set, c.output_dir, device);
+  if (!c.export_nir.empty()) {
+    // Checked on 8 test sequences: the graph's read-out voltages against the network's.
+    NoGradGuard no_grad;
+    net.train(false);
+    const StoreRecallBatch batch = test_set.batch(0, std::min<int64_t>(8, test_set.size()), 0);
+    const Tensor input = batch.input.to(device);
+    const Tensor readout = net.forward(input).readout.value();
+    result.nir_export = tasks::export_nir_checked(*net.sequential(), {c.data.input_features()}, input, readout,
+                                                  c.export_nir)
+                            .line();
+  }
   return result;
 }
 

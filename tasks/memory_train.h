@@ -38,6 +38,9 @@ struct TrainConfig {
   // Pictures in output_dir after training (tasks/memory_plots.cc): accuracy curves, one test
   // episode's spikes and read-out voltages with the STORE and RECALL periods marked.
   bool plots = true;
+  // After training, the network as a NIR graph at this path (--model=iaf_box), checked by
+  // re-importing it and running it on test sequences.
+  std::string export_nir;
 };
 
 struct EpochMetrics {
@@ -64,6 +67,7 @@ struct TrainResult {
   double recall_accuracy_long = 0.0; // on Norse's test sequences: twice the repetitions
   int64_t test_long_recalls = 0;
   std::vector<std::string> plots;    // the files written (config.plots)
+  std::string nir_export;            // the --export_nir report line
 };
 
 TrainResult train(const TrainConfig& config, const std::function<void(const Progress&)>& progress = {});

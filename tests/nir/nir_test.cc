@@ -162,6 +162,51 @@ TEST_CASE("export then import reproduces a network bit for bit", "[nir][export]"
     std::vector<nn::LayerState> states;
     REQUIRE(values(run_steps(imported, x)) == values(net.forward(Variable(x), states)));
   }
+  SECTION("IAF recurrent (cell and sequence): a Linear into IF with a Linear loop") {
+    iaf::Params p;
+    p.v_th = Variable(scalar_tensor(0.4f));
+    for (bool sequence : {false, true}) {
+      CAPTURE(sequence);
+      nn::SequentialState net;
+      std::shared_ptr<nn::StatefulLayer> rec;
+      if (sequence) {
+        rec = std::make_shared<nn::IAFRecurrent>(6, 20, init, p);
+        net.add(rec).add(std::make_shared<nn::Lift>(std::make_shared<nn::Linear>(20, 3, init, false)))
+            .add(std::make_shared<nn::LIBox>(li_box::Params{}, 1e-3f));
+      } else {
+        rec = std::make_shared<nn::IAFRecurrentCell>(6, 20, init, p);
+        net.add(rec).add(std::make_shared<nn::Linear>(20, 3, init, false))
+            .add(std::make_shared<nn::LIBoxCell>(li_box::Params{}, 1e-3f));
+      }
+      const nir::Graph g = nir::to_graph(net, {6});
+      REQUIRE(g.nodes.at("_0_in").type == "Linear");
+      REQUIRE(g.nodes.at("_0").type == "IF");
+      REQUIRE(g.nodes.at("_0_rec").type == "Linear");
+      REQUIRE(g.nodes.at("_0_rec").fields.at("weight").values[0] == 0.0);  // no autapses: zero diagonal
+      const std::string path = temp_path("export_recurrent.nir");
+      nir::write_file(g, path);
+      nir::Network imported(nir::read_file(path), nir::ImportOptions{});
+      REQUIRE(imported.recurrent_edges() == std::vector<std::pair<std::string, std::string>>{{"_0_rec", "_0"}});
+      Generator data(6);
+      const Tensor x = mul(rand({50, 4, 6}, data), 2.0f);
+      std::vector<float> want;
+      if (sequence) {
+        std::vector<nn::LayerState> states;
+        want = values(net.forward(Variable(x), states));
+      } else {
+        std::vector<nn::LayerState> states;
+        for (int64_t t = 0; t < 50; ++t) {
+          const std::vector<float> y = values(net.forward(Variable(x.select(0, t)), states));
+          want.insert(want.end(), y.begin(), y.end());
+        }
+      }
+      const std::vector<float> got = values(run_steps(imported, x));
+      REQUIRE(got == want);
+      float activity = 0;
+      for (float v : want) activity += std::abs(v);
+      REQUIRE(activity > 0.0f);
+    }
+  }
   SECTION("what NIR cannot hold is refused with the reason") {
     nn::SequentialState lif;
     lif.add(std::make_shared<nn::LIFCell>());

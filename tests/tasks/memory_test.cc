@@ -262,3 +262,17 @@ TEST_CASE("memory smoke run, checkpoints, and --resume equal to an uninterrupted
   part.network.neuron_model = "lif";
   REQUIRE_THROWS_WITH(train(part), Catch::Contains("neuron_model") && Catch::Contains("lsnn") && Catch::Contains("lif"));
 }
+
+TEST_CASE("memory --export_nir: iaf_box is written as NIR and reproduces itself; others are refused", "[memory][nir]") {
+  TrainConfig c = smoke_config(tmp("memory_export"));
+  c.network.neuron_model = "iaf_box";
+  c.epochs = 2;
+  c.plots = false;
+  c.export_nir = tmp("memory_iaf_box.nir");
+  const TrainResult r = train(c);
+  CAPTURE(r.nir_export);
+  REQUIRE_THAT(r.nir_export, Catch::Contains("(7 nodes)") && Catch::Contains("equals the network's bit for bit"));
+  c.network.neuron_model = "lsnn";
+  c.output_dir = tmp("memory_export_lsnn");
+  REQUIRE_THROWS_WITH(train(c), Catch::Contains("--export_nir needs --model=iaf_box"));
+}
