@@ -1,5 +1,6 @@
 #include "nir/graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -69,6 +70,15 @@ NodeSpec node_spec(const std::string& type) {
 
 namespace {
 
+std::string str_join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+std::string optional_list(const NodeSpec& spec) {
+  return spec.optional.empty() ? std::string() : "; optional: " + str_join(spec.optional);
+}
+
 bool is_neuron(const std::string& type) {
   return type == "LIF" || type == "CubaLIF" || type == "LI" || type == "CubaLI" || type == "IF" || type == "I" ||
          type == "Scale" || type == "Threshold" || type == "Delay";
@@ -89,6 +99,21 @@ void validate_node(const std::string& name, const Node& node, const std::string&
   for (const std::string& field : spec.required) {
     NORSE_CHECK(node.fields.count(field) || node.text_fields.count(field), IoError, at, "missing field '", field,
                 "'");
+  }
+  // A field the type does not define would be dropped silently: refuse it (metadata and type
+  // annotations, which carry no semantics, excepted).
+  if (!spec.required.empty()) {
+    auto known = [&](const std::string& f) {
+      return std::find(spec.required.begin(), spec.required.end(), f) != spec.required.end() ||
+             std::find(spec.optional.begin(), spec.optional.end(), f) != spec.optional.end() ||
+             f.rfind("metadata", 0) == 0 || f.rfind("input_type", 0) == 0 || f.rfind("output_type", 0) == 0;
+    };
+    auto check_known = [&](const std::string& f) {
+      NORSE_CHECK(known(f), IoError, at, "field '", f, "' is not a field of NIR's ", node.type,
+                  " (the library cannot honour it; known: ", str_join(spec.required), optional_list(spec), ")");
+    };
+    for (const auto& entry : node.fields) check_known(entry.first);
+    for (const auto& entry : node.text_fields) check_known(entry.first);
   }
   for (const auto& [field, array] : node.fields) {
     for (double v : array.values) {

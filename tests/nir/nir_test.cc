@@ -430,6 +430,12 @@ TEST_CASE("bad files are errors that say what is wrong and where", "[nir][errors
     REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}),
                         Contains("node 'c1' (Conv1d)") && Contains("'Conv1d' is not supported"));
   }
+  SECTION("a field the type does not define is refused, not dropped") {
+    nir::Graph g = small_graph();
+    g.nodes.at("fc").fields["delay"] = floats({1}, {1});
+    REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}),
+                        Contains("node 'fc' (Affine)") && Contains("field 'delay' is not a field of NIR's Affine"));
+  }
   SECTION("a non-positive time constant") {
     nir::Graph g = chain({1}, {1}, {{"li", node("LI", {{"tau", floats({0}, {1})}, {"r", floats({1}, {1})},
                                                        {"v_leak", floats({0}, {1})}})}});
