@@ -223,6 +223,27 @@ TEST_CASE("export then import reproduces a network bit for bit", "[nir][export]"
   }
 }
 
+TEST_CASE("an imported graph written back (after training) keeps its structure and values", "[nir][export]") {
+  nir::Graph g = chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})},
+                                                         {"bias", floats({0.1f}, {1})}})},
+                                  {"li", node("LI", {{"tau", floats({0.01f}, {1})},
+                                                     {"r", floats({1}, {1})},
+                                                     {"v_leak", floats({0}, {1})}})}});
+  g.nodes.at("fc").fields.at("weight").dtype = nir::DType::kFloat64;
+  nir::Network net(g, nir::ImportOptions{});
+  *net.named_parameters()[0].second = Variable(from_vector({2.0f, 3.0f}, {1, 2}), true);  // "trained"
+  const nir::Graph back = net.to_graph();
+  REQUIRE(back.nodes.at("fc").fields.at("weight").dtype == nir::DType::kFloat64);
+  REQUIRE(back.nodes.at("fc").fields.at("weight").values == std::vector<double>{2.0, 3.0});
+  REQUIRE(back.nodes.at("li").fields.at("tau").values == g.nodes.at("li").fields.at("tau").values);
+  REQUIRE(back.edges == g.edges);
+  const std::string path = temp_path("rewritten.nir");
+  nir::write_file(back, path);
+  nir::Network again(nir::read_file(path), nir::ImportOptions{});
+  const Tensor x = ones({4, 1, 2});
+  REQUIRE(values(run_steps(again, x)) == values(run_steps(net, x)));
+}
+
 TEST_CASE("an imported network trains: its weights are named parameters with gradients", "[nir][train]") {
   nir::Graph g = chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})},
                                                          {"bias", floats({0.1f}, {1})}})},
