@@ -296,6 +296,19 @@ TEST_CASE("NIR semantics by default, Norse's on request", "[nir][semantics]") {
     REQUIRE(nir_net.forward(Variable(ones({4, 2, 3})), a).shape() == Shape({4, 6}));
     REQUIRE(norse_net.forward(Variable(ones({4, 2, 3})), b).shape() == Shape({24}));
   }
+  SECTION("Norse's Flatten at batch 1 drops the batch: the layers after it run on [features]") {
+    // As cnn_sinabs.nir under Norse: Flatten(0, -1) -> Affine -> IF on a batch of one.
+    const nir::Graph g =
+        chain({2, 3}, {2}, {{"flat", node("Flatten", {{"start_dim", nir::Array::ints({0}, true)},
+                                                     {"end_dim", nir::Array::ints({-1}, true)}})},
+                            {"fc", node("Affine", {{"weight", floats({1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1}, {2, 6})},
+                                                   {"bias", floats({0, 0}, {2})}})},
+                            {"if", node("IF", {{"r", floats({1, 1}, {2})}, {"v_threshold", floats({1, 1}, {2})}})}});
+    nir::Network norse_net(g, norse_like);
+    const Variable y = run_steps(norse_net, ones({3, 1, 2, 3}));
+    REQUIRE(y.shape() == Shape({3, 2}));  // Norse's [T, 2]: no batch dimension
+    REQUIRE(values(y) == std::vector<float>{1, 0, 1, 0, 1, 0});
+  }
   SECTION("a recurrent edge delivers the previous step's value, zero at the first") {
     // input -> IF -> w (x 2, Scale) -> IF: the IF sees x[t] + 2 z[t-1].
     nir::Graph g = chain({1}, {1}, {{"if", node("IF", {{"r", floats({1}, {1})}, {"v_threshold", floats({0.5f}, {1})}})}});
