@@ -7,6 +7,7 @@
 
 #include "models/layers.h"
 #include "models/neuron_modules.h"
+#include "models/recurrent_op.h"
 #include "models/threshold.h"
 
 namespace norse {
@@ -64,12 +65,11 @@ class IntegratorCell : public nn::StatefulLayer {
 // State: the last max(steps) inputs, newest first.
 class DelayCell : public nn::StatefulLayer {
  public:
-  DelayCell(std::vector<int64_t> steps, Shape shape, Device device) : steps_(std::move(steps)), shape_(std::move(shape)) {
-    std::set<int64_t> distinct(steps_.begin(), steps_.end());
-    for (int64_t d : distinct) {
-      std::vector<float> m(steps_.size());
-      for (size_t k = 0; k < m.size(); ++k) m[k] = steps_[k] == d ? 1.0f : 0.0f;
-      masks_.emplace_back(d, Variable(from_vector(m, steps_.size() == 1 ? Shape{} : shape_).to(device)));
+  DelayCell(const std::vector<int64_t>& steps, const Shape& shape, Device device) {
+    for (int64_t d : std::set<int64_t>(steps.begin(), steps.end())) {
+      std::vector<float> m(steps.size());
+      for (size_t k = 0; k < m.size(); ++k) m[k] = steps[k] == d ? 1.0f : 0.0f;
+      masks_.emplace_back(d, Variable(from_vector(m, steps.size() == 1 ? Shape{} : shape).to(device)));
       max_ = std::max(max_, d);
     }
   }
@@ -90,9 +90,7 @@ class DelayCell : public nn::StatefulLayer {
   }
 
  private:
-  std::vector<int64_t> steps_;
-  Shape shape_;
-  std::vector<std::pair<int64_t, Variable>> masks_;
+  std::vector<std::pair<int64_t, Variable>> masks_;  // (delay in steps, which elements have it)
   int64_t max_ = 0;
 };
 
@@ -163,8 +161,7 @@ class StageBuilder {
   StageBuilder(const std::string& name, const Node& node, const ImportOptions& o)
       : node_(node), o_(o), f_(name, node, o.device) {}
 
-  std::vector<std::pair<std::shared_ptr<nn::Layer>, std::shared_ptr<nn::StatefulLayer>>> stages;
-  std::vector<std::string> state_names;
+  std::vector<detail::NodeStage> stages;
 
   void build() {
     const std::string& t = node_.type;
@@ -191,10 +188,9 @@ class StageBuilder {
   }
 
  private:
-  void layer(std::shared_ptr<nn::Layer> l) { stages.emplace_back(std::move(l), nullptr), state_names.emplace_back(); }
+  void layer(std::shared_ptr<nn::Layer> l) { stages.push_back({std::move(l), nullptr, ""}); }
   void cell(std::shared_ptr<nn::StatefulLayer> c, const std::string& state_name) {
-    stages.emplace_back(nullptr, std::move(c));
-    state_names.push_back(state_name);
+    stages.push_back({nullptr, std::move(c), state_name});
   }
   // A multiplication by `field` where it is used and not all ones (x * 1 = x exactly).
   void scale_by(const std::string& field, bool used) {
@@ -384,6 +380,20 @@ Network::Network(const Graph& graph, const ImportOptions& options) : options_(op
               "nir::Network: the graph must have one Input and one Output node, got ", inputs.size(), " Input and ",
               outputs.size(), " Output nodes");
 
+  // Every node's modules; a node has state when one of them is a cell.
+  std::map<std::string, NodeEntry> entries;
+  for (const auto& [name, node] : graph_.nodes) {
+    StageBuilder b(name, node, options_);
+    b.build();
+    entries[name] = NodeEntry{name, node.type, std::move(b.stages), {}};
+  }
+  auto has_state = [&](const std::string& name) {
+    for (const detail::NodeStage& s : entries.at(name).stages) {
+      if (s.cell) return true;
+    }
+    return false;
+  };
+
   // Depth-first from the Input node, successors in edge order; post-order reversed is the
   // evaluation order, and an edge into a node still on the walk's stack closes a cycle.
   std::map<std::string, std::vector<std::pair<size_t, std::string>>> successors;
@@ -398,15 +408,13 @@ Network::Network(const Graph& graph, const ImportOptions& options) : options_(op
       if (mark[next] == 1) {
         recurrent.insert(edge);
         // The cycle next -> ... -> n -> next needs a node with state to hold the value for a step.
-        bool has_state = false;
+        bool stateful = false;
         std::string path;
         for (auto it = std::find(stack.begin(), stack.end(), next); it != stack.end(); ++it) {
-          const std::string& t = graph_.nodes.at(*it).type;
-          has_state = has_state || t == "LIF" || t == "CubaLIF" || t == "LI" || t == "CubaLI" || t == "IF" ||
-                      t == "I" || t == "Delay";
+          stateful = stateful || has_state(*it);
           path += *it + " -> ";
         }
-        NORSE_CHECK(has_state, InvalidArgument, "nir::Network", "the cycle ", path, next,
+        NORSE_CHECK(stateful, InvalidArgument, "nir::Network", "the cycle ", path, next,
                     " has no node with state (LIF, CubaLIF, LI, CubaLI, IF, I, Delay) to break it");
       } else if (mark[next] == 0) {
         visit(next);
@@ -420,20 +428,10 @@ Network::Network(const Graph& graph, const ImportOptions& options) : options_(op
   for (const auto& [name, node] : graph_.nodes) {
     if (mark[name] == 0) visit(name);  // nodes the input does not reach (constant sources)
   }
-  for (auto it = post_order.rbegin(); it != post_order.rend(); ++it) {
-    const Node& node = graph_.nodes.at(*it);
-    StageBuilder b(*it, node, options_);
-    b.build();
-    NodeEntry e;
-    e.name = *it;
-    e.type = node.type;
-    for (size_t s = 0; s < b.stages.size(); ++s) e.stages.push_back({b.stages[s].first, b.stages[s].second, b.state_names[s]});
-    nodes_.push_back(std::move(e));
-  }
+  for (auto it = post_order.rbegin(); it != post_order.rend(); ++it) nodes_.push_back(std::move(entries.at(*it)));
   for (size_t k = 0; k < graph_.edges.size(); ++k) {
     const int from = index_of(graph_.edges[k].first), to = index_of(graph_.edges[k].second);
-    // Recurrent sources are stored as -(index + 1).
-    nodes_[static_cast<size_t>(to)].inputs.push_back(recurrent.count(k) ? -(from + 1) : from);
+    nodes_[static_cast<size_t>(to)].inputs.push_back({from, recurrent.count(k) > 0});
   }
   input_ = index_of(inputs[0]);
   output_ = index_of(outputs[0]);
@@ -456,8 +454,8 @@ Variable Network::forward(const Variable& input, State& state, std::map<std::str
     if (static_cast<int>(k) == input_) {
       x = input;
     } else {
-      for (int src : n.inputs) {
-        const Variable v = src >= 0 ? out[static_cast<size_t>(src)] : state.previous[static_cast<size_t>(-src - 1)];
+      for (const Source& src : n.inputs) {
+        const Variable v = (src.previous_step ? state.previous : out)[static_cast<size_t>(src.node)];
         if (!v.defined()) continue;  // a recurrent edge at the first step: zero
         x = x.defined() ? add(x, v) : v;
       }
@@ -469,9 +467,9 @@ Variable Network::forward(const Variable& input, State& state, std::map<std::str
     }
     out[k] = x;
   }
-  for (size_t k = 0; k < nodes_.size(); ++k) {
-    for (int src : nodes_[k].inputs) {
-      if (src < 0) state.previous[static_cast<size_t>(-src - 1)] = out[static_cast<size_t>(-src - 1)];
+  for (const NodeEntry& n : nodes_) {
+    for (const Source& src : n.inputs) {
+      if (src.previous_step) state.previous[static_cast<size_t>(src.node)] = out[static_cast<size_t>(src.node)];
     }
   }
   if (node_outputs != nullptr) {
@@ -517,8 +515,8 @@ const std::string& Network::node_type(const std::string& name) const {
 std::vector<std::pair<std::string, std::string>> Network::recurrent_edges() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const NodeEntry& n : nodes_) {
-    for (int src : n.inputs) {
-      if (src < 0) out.emplace_back(nodes_[static_cast<size_t>(-src - 1)].name, n.name);
+    for (const Source& src : n.inputs) {
+      if (src.previous_step) out.emplace_back(nodes_[static_cast<size_t>(src.node)].name, n.name);
     }
   }
   return out;
@@ -527,7 +525,7 @@ std::vector<std::pair<std::string, std::string>> Network::recurrent_edges() cons
 std::vector<nn::NamedParameter> Network::named_parameters() {
   std::vector<nn::NamedParameter> out;
   for (NodeEntry& n : nodes_) {
-    for (Stage& s : n.stages) {
+    for (detail::NodeStage& s : n.stages) {
       nn::Module* m = s.layer ? static_cast<nn::Module*>(s.layer.get()) : s.cell.get();
       for (auto& [pname, var] : m->named_parameters()) out.emplace_back(n.name + "." + pname, var);
     }
@@ -540,8 +538,9 @@ Graph Network::to_graph() const {
   g.version.clear();
   for (const NodeEntry& n : nodes_) {
     Node& node = g.nodes.at(n.name);
-    if (node.type == kIdentity) continue;
-    for (const Stage& s : n.stages) {
+    NORSE_CHECK(node.type != kIdentity, InvalidArgument, "nir::Network::to_graph", "node '", n.name,
+                "' came from a nested graph; writing nested graphs back is not supported (write the original graph)");
+    for (const detail::NodeStage& s : n.stages) {
       auto keep_dtype = [&](const char* field, const Tensor& value) {
         Array a = Array::from_tensor(value);
         const auto it = node.fields.find(field);
@@ -559,12 +558,6 @@ Graph Network::to_graph() const {
         if (node.fields.at("bias").numel() == conv->bias.value().numel()) keep_dtype("bias", conv->bias.value());
       }
     }
-    // Nested graphs' Input / Output nodes were renamed; the flattened file keeps them as Identity
-    // in memory only.
-  }
-  for (auto& [name, node] : g.nodes) {
-    NORSE_CHECK(node.type != kIdentity, InvalidArgument, "nir::Network::to_graph", "node '", name,
-                "' came from a nested graph; writing nested graphs back is not supported (write the original graph)");
   }
   return g;
 }
@@ -612,6 +605,16 @@ Array constant(const Shape& shape, float value) {
   return a;
 }
 
+// NIR's IF node of IAF neurons of shape `out` (the cell, the sequence and the recurrent flavours).
+Node if_node(const iaf::Params& p, const Shape& out) {
+  Node node;
+  node.type = "IF";
+  node.fields["r"] = constant(out, 1.0f);
+  node.fields["v_threshold"] = per_neuron(p.v_th, out);
+  node.fields["v_reset"] = per_neuron(p.v_reset, out);
+  return node;
+}
+
 class Exporter {
  public:
   explicit Exporter(float* dt) : dt_out_(dt) {}
@@ -640,7 +643,7 @@ class Exporter {
       const int64_t rank = static_cast<int64_t>(in.size()) + 1;  // with the batch dimension
       const int64_t s = flat->start_dim() < 0 ? flat->start_dim() + rank : flat->start_dim();
       const int64_t e = flat->end_dim();
-      NORSE_CHECK(s >= 1, InvalidArgument, "nir::to_graph", "", what,
+      NORSE_CHECK(s >= 1, InvalidArgument, "nir::to_graph", what,
                   ": Flatten over the batch dimension (start_dim 0) has no NIR equivalent");
       node.type = "Flatten";
       node.fields["start_dim"] = Array::ints({s - 1}, true);
@@ -654,7 +657,7 @@ class Exporter {
       node.fields["stride"] = Array::ints({stride, stride});
       node.fields["padding"] = Array::ints({p.padding, p.padding});
     } else if (auto* c = dynamic_cast<nn::NeuronModule<nn::neuron::LIFBox>*>(&layer)) {
-      NORSE_CHECK(!c->params.reset_subtract, InvalidArgument, "nir::to_graph", "", what,
+      NORSE_CHECK(!c->params.reset_subtract, InvalidArgument, "nir::to_graph", what,
                   ": LIFBox with reset_subtract has no NIR equivalent (NIR's LIF resets to v_reset)");
       use_dt(c->dt, what);
       node.type = "LIF";
@@ -670,10 +673,7 @@ class Exporter {
       node.fields["r"] = constant(out, 1.0f);
       node.fields["v_leak"] = per_neuron(c->params.v_leak, out);
     } else if (auto* c = dynamic_cast<nn::NeuronModule<nn::neuron::IAF>*>(&layer)) {
-      node.type = "IF";
-      node.fields["r"] = constant(out, 1.0f);
-      node.fields["v_threshold"] = per_neuron(c->params.v_th, out);
-      node.fields["v_reset"] = per_neuron(c->params.v_reset, out);
+      node = if_node(c->params, out);
     } else if (dynamic_cast<nn::NeuronModule<nn::neuron::LIF>*>(&layer) != nullptr) {
       throw InvalidArgument(str_cat("nir::to_graph: ", what,
                                     ": LIF (with a synaptic current) has no exact NIR equivalent: NIR's CubaLIF "
@@ -696,21 +696,13 @@ class Exporter {
   // runs the loop edge one step late, which is the recurrent cell's z_prev.
   void add_recurrent_iaf(nn::RecurrentBase<nn::neuron::IAF>& r, const Shape& out) {
     const std::string name = "_" + std::to_string(count_++);
-    Tensor rec = r.recurrent_weights.value().to(Device::kCPU).contiguous();
-    if (!r.autapses) {
-      rec = rec.clone();
-      for (int64_t k = 0; k < rec.size(0); ++k) rec.data()[k * rec.size(0) + k] = 0.0f;
-    }
-    Node in, neuron, loop;
+    Node in, loop;
     in.type = loop.type = "Linear";
     in.fields["weight"] = Array::from_tensor(r.input_weights.value());
-    loop.fields["weight"] = Array::from_tensor(rec);
-    neuron.type = "IF";
-    neuron.fields["r"] = constant(out, 1.0f);
-    neuron.fields["v_threshold"] = per_neuron(r.params.v_th, out);
-    neuron.fields["v_reset"] = per_neuron(r.params.v_reset, out);
+    NoGradGuard no_grad;
+    loop.fields["weight"] = Array::from_tensor(norse::detail::apply_autapses(r.recurrent_weights, r.autapses).value());
     graph.nodes.emplace(name + "_in", std::move(in));
-    graph.nodes.emplace(name, std::move(neuron));
+    graph.nodes.emplace(name, if_node(r.params, out));
     graph.nodes.emplace(name + "_rec", std::move(loop));
     graph.edges.emplace_back(last_, name + "_in");
     graph.edges.emplace_back(name + "_in", name);
@@ -735,7 +727,7 @@ class Exporter {
 
  private:
   void use_dt(float dt, const std::string& what) {
-    NORSE_CHECK(dt_ == 0.0f || dt_ == dt, InvalidArgument, "nir::to_graph", "", what, " has dt = ", dt,
+    NORSE_CHECK(dt_ == 0.0f || dt_ == dt, InvalidArgument, "nir::to_graph", what, " has dt = ", dt,
                 " but an earlier neuron module has dt = ", dt_, " (NIR importers run one dt for the whole graph)");
     dt_ = dt;
   }

@@ -54,6 +54,15 @@ struct ImportOptions {
   Device device = Device::kCPU;
 };
 
+namespace detail {
+// One module of a node's chain (CubaLIF: w_in, synapse, r, membrane): stateless or a cell.
+struct NodeStage {
+  std::shared_ptr<nn::Layer> layer;         // stateless
+  std::shared_ptr<nn::StatefulLayer> cell;  // or stateful
+  std::string state_name;                   // what node_state calls this cell's v ("v", "i_syn")
+};
+}  // namespace detail
+
 class Network : public nn::Module {
  public:
   Network(const Graph& graph, const ImportOptions& options);
@@ -91,16 +100,15 @@ class Network : public nn::Module {
   float dt() const { return options_.dt; }
 
  private:
-  struct Stage {
-    std::shared_ptr<nn::Layer> layer;         // stateless
-    std::shared_ptr<nn::StatefulLayer> cell;  // or stateful
-    std::string state_name;                   // what node_state calls this cell's v ("v", "i_syn")
+  // An incoming edge: the source node's value of this step, or of the previous one (recurrent).
+  struct Source {
+    int node;
+    bool previous_step;
   };
   struct NodeEntry {
     std::string name, type;
-    std::vector<Stage> stages;
-    std::vector<int> inputs;            // same-step sources (node indices), in edge order
-    std::vector<int> recurrent_inputs;  // previous-step sources
+    std::vector<detail::NodeStage> stages;
+    std::vector<Source> inputs;  // in edge order
   };
   int index_of(const std::string& name) const;
 

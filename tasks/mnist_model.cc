@@ -10,6 +10,14 @@ namespace {
 // Normalize((0.1307,), (0.3081,))).
 constexpr float kMnistMean = 0.1307f, kMnistStd = 0.3081f;
 
+// The encoder's input current for images [B, 28, 28] in [0, 1]: input_scale * (pixel - mean) / std,
+// [B, 784] (Norse's normalisation).
+Tensor input_current(const Tensor& images, const NetworkOptions& o) {
+  const int64_t batch = images.size(0);
+  const Tensor normalised = mul(add(images.reshape({batch, 784}), -kMnistMean), 1.0f / kMnistStd);
+  return mul(normalised, o.input_scale);
+}
+
 // Spikes [T, B, 784] of the constant-current LIF encoder for images [B, 28, 28].
 Variable encode_images(const Tensor& images, const NetworkOptions& o) {
   return encode::constant_current_lif_encode(Variable(input_current(images, o)), o.time_steps);
@@ -164,13 +172,8 @@ class BoxNet : public Network {
   }
 
   Variable forward(const Tensor& images, Activity* activity) override {
-    const Tensor current = input_current(images, options_);  // [B, 784]
     const int64_t t = options_.time_steps, b = images.size(0);
-    Shape per_step = {1, b, 784};
-    if (conv_) per_step = {1, b, 1, 28, 28};
-    Shape repeated = per_step;
-    repeated[0] = t;
-    const Variable x = Variable(add(zeros(repeated, current.device()), current.reshape(per_step)));
+    const Variable x(sequence_current(images, options_, input_shape()));
     std::vector<nn::LayerState> states;
     std::vector<Variable> outputs;
     const Variable v = net_.forward(x, states, activity ? &outputs : nullptr);
@@ -207,10 +210,13 @@ class BoxNet : public Network {
 
 }  // namespace
 
-Tensor input_current(const Tensor& images, const NetworkOptions& o) {
-  const int64_t batch = images.size(0);
-  const Tensor normalised = mul(add(images.reshape({batch, 784}), -kMnistMean), 1.0f / kMnistStd);
-  return mul(normalised, o.input_scale);
+Tensor sequence_current(const Tensor& images, const NetworkOptions& o, const Shape& sample_shape) {
+  Shape step = sample_shape;
+  step.insert(step.begin(), images.size(0));
+  step.insert(step.begin(), 1);
+  Shape steps = step;
+  steps[0] = o.time_steps;
+  return add(zeros(steps, images.device()), input_current(images, o).reshape(step));
 }
 
 std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& init) {

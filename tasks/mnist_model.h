@@ -48,7 +48,7 @@ class Network : public nn::Module {
   // The first layer's weights as images [C_out, 1, h, w] (conv1's kernels; fc: 784-input rows).
   virtual Tensor first_layer_kernels() const = 0;
   // The network as one SequentialState of NIR-exportable modules over [T, B, *input_shape()]
-  // (the encoder's current, input_current), or nullptr when it has layers NIR cannot hold.
+  // (the encoder's current, sequence_current), or nullptr when it has layers NIR cannot hold.
   virtual nn::SequentialState* sequential() { return nullptr; }
   virtual Shape input_shape() const { return {784}; }
 };
@@ -61,9 +61,9 @@ struct NetworkOptions {
   int64_t hidden = 128;         // fc only
 };
 
-// The encoder's input current for images [B, 28, 28] in [0, 1]: input_scale * (pixel - mean) / std,
-// [B, 784] (Norse's normalisation).
-Tensor input_current(const Tensor& images, const NetworkOptions& o);
+// The encoder's input current for images [B, 28, 28] in [0, 1] (input_scale * (pixel - mean) / std,
+// Norse's normalisation), the same at every step: [T, B, *sample_shape] (the box networks' input).
+Tensor sequence_current(const Tensor& images, const NetworkOptions& o, const Shape& sample_shape);
 
 std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& init);
 

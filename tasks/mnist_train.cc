@@ -204,13 +204,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     const Tensor images = gather(test_set, first, 0, static_cast<int64_t>(first.size())).first.to(device);
     Activity activity;
     net->forward(images, &activity);
-    const int64_t t = c.network.time_steps, b = images.size(0);
-    Shape step = net->input_shape();
-    step.insert(step.begin(), b);
-    step.insert(step.begin(), 1);
-    Shape steps = step;
-    steps[0] = t;
-    const Tensor current = add(zeros(steps, device), input_current(images, c.network).reshape(step));
+    const Tensor current = sequence_current(images, c.network, net->input_shape());
     result.nir_export =
         tasks::export_nir_checked(*net->sequential(), net->input_shape(), current, activity.readout_v, c.export_nir)
             .line();

@@ -47,6 +47,15 @@ nir::Graph chain(const Shape& in, const Shape& out, std::vector<std::pair<std::s
   return g;
 }
 
+// input[2] -> fc: Affine(1x2) -> li: LI(tau 10 ms) -> output[1].
+nir::Graph affine_li_graph() {
+  return chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})},
+                                                 {"bias", floats({0.1f}, {1})}})},
+                          {"li", node("LI", {{"tau", floats({0.01f}, {1})},
+                                             {"r", floats({1}, {1})},
+                                             {"v_leak", floats({0}, {1})}})}});
+}
+
 std::vector<float> values(const Variable& v) { return v.value().contiguous().to_vector(); }
 
 // Runs `net` over [T, B, ...] one step at a time.
@@ -224,11 +233,7 @@ TEST_CASE("export then import reproduces a network bit for bit", "[nir][export]"
 }
 
 TEST_CASE("an imported graph written back (after training) keeps its structure and values", "[nir][export]") {
-  nir::Graph g = chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})},
-                                                         {"bias", floats({0.1f}, {1})}})},
-                                  {"li", node("LI", {{"tau", floats({0.01f}, {1})},
-                                                     {"r", floats({1}, {1})},
-                                                     {"v_leak", floats({0}, {1})}})}});
+  nir::Graph g = affine_li_graph();
   g.nodes.at("fc").fields.at("weight").dtype = nir::DType::kFloat64;
   nir::Network net(g, nir::ImportOptions{});
   *net.named_parameters()[0].second = Variable(from_vector({2.0f, 3.0f}, {1, 2}), true);  // "trained"
@@ -245,11 +250,7 @@ TEST_CASE("an imported graph written back (after training) keeps its structure a
 }
 
 TEST_CASE("an imported network trains: its weights are named parameters with gradients", "[nir][train]") {
-  nir::Graph g = chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})},
-                                                         {"bias", floats({0.1f}, {1})}})},
-                                  {"li", node("LI", {{"tau", floats({0.01f}, {1})},
-                                                     {"r", floats({1}, {1})},
-                                                     {"v_leak", floats({0}, {1})}})}});
+  nir::Graph g = affine_li_graph();
   nir::Network net(g, nir::ImportOptions{});
   const auto params = net.named_parameters();
   REQUIRE(params.size() == 2);
