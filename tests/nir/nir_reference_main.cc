@@ -161,10 +161,9 @@ void check_run(const Trace& tr, const Json& ref, double rtol, const std::string&
 
 // The export check: the imported network's modules in a SequentialState, exported by nir::to_graph,
 // must give Norse's file's node types, fields, shapes and dtypes and, re-imported, Norse's outputs.
-// Returns "" when the network is not a chain of single modules (then there is nothing to rebuild).
-std::string check_export(const std::string& graph_path, const Json& c, const Tensor& input,
+// Returns "" when checked, else why the check does not apply (a node that is not a single module).
+std::string check_export(const norse::nir::Graph& file, const Json& c, const Tensor& input,
                          std::vector<std::string>& errors) {
-  const norse::nir::Graph file = norse::nir::read_file(graph_path);
   norse::nir::ImportOptions o;
   o.dt = static_cast<float>(c.at("dt").get<double>());
   o.device = case_device();
@@ -344,12 +343,13 @@ int main(int argc, char** argv) {
         unstable = unstable || note.get<std::string>().find("unstable") != std::string::npos;
       }
       const double rtol = unstable ? 1e-3 : 1e-4;
-      norse::nir::Network net(norse::nir::read_file(graph_path), o);
+      const norse::nir::Graph graph = norse::nir::read_file(graph_path);
+      norse::nir::Network net(graph, o);
       const Tensor input = json_tensor(c.at("input"));
       const Trace tr = run(net, input);
       const bool is_export = c.value("direction", "import") == "export";
       check_run(tr, is_export ? c.at("reimport") : c, rtol, is_export ? "reimport: " : "", errors);
-      if (is_export) export_note = check_export(graph_path, c, input, errors);
+      if (is_export) export_note = check_export(graph, c, input, errors);
     } catch (const std::exception& e) {
       errors.push_back(std::string("error: ") + e.what());
     }
