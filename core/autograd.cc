@@ -23,6 +23,7 @@ namespace {
 
 thread_local bool t_grad_mode = true;
 thread_local bool t_anomaly_mode = false;
+thread_local const GradReadyFn* t_grad_ready = nullptr;
 std::atomic<int64_t> g_live_nodes{0};
 
 const VariableImpl& checked(const std::shared_ptr<VariableImpl>& impl, const char* op) {
@@ -81,6 +82,10 @@ AnomalyModeGuard::~AnomalyModeGuard() { t_anomaly_mode = previous_; }
 bool grad_mode_enabled() { return t_grad_mode; }
 NoGradGuard::NoGradGuard() : previous_(t_grad_mode) { t_grad_mode = false; }
 NoGradGuard::~NoGradGuard() { t_grad_mode = previous_; }
+GradReadyScope::GradReadyScope(GradReadyFn on_ready) : on_ready_(std::move(on_ready)), previous_(t_grad_ready) {
+  t_grad_ready = &on_ready_;
+}
+GradReadyScope::~GradReadyScope() { t_grad_ready = previous_; }
 
 // ---------------------------------------------------------------------------------------------
 // Node
@@ -234,6 +239,7 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
               roots.size(), " roots but ", grad_outputs.size(), " gradients");
   std::unordered_map<Node*, std::vector<Tensor>> buffers;
   std::vector<Node*> starts;
+  std::vector<std::shared_ptr<VariableImpl>> root_leaves;
   for (size_t r = 0; r < roots.size(); ++r) {
     const Variable& root = roots[r];
     NORSE_CHECK(root.defined(), InvalidArgument, "backward", "root ", r, " is undefined");
@@ -243,6 +249,7 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
     check_shape("backward", "grad_output", root.shape(), grad_outputs[r].shape());
     if (root.is_leaf()) {  // d root / d root = 1: the gradient is grad_output itself
       accumulate_leaf(*root.impl_, grad_outputs[r]);
+      root_leaves.push_back(root.impl_);
       continue;
     }
     Node* node = root.grad_fn().get();
@@ -272,10 +279,37 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
     }
   }
 
+  // Gradient-ready reports: a leaf is final once every node on the tape that feeds it is swept.
+  const GradReadyFn* on_ready = t_grad_ready;
+  std::unordered_map<VariableImpl*, int64_t> feeders;
+  const auto report = [&](const std::shared_ptr<VariableImpl>& leaf) {
+    Variable v;
+    v.impl_ = leaf;
+    (*on_ready)(v);
+  };
+  const auto swept = [&](Node* node) {
+    for (const Node::Edge& edge : node->inputs_) {
+      if (edge.leaf && --feeders[edge.leaf.get()] == 0) report(edge.leaf);
+    }
+  };
+  if (on_ready != nullptr) {
+    for (Node* node : post_order) {
+      for (const Node::Edge& edge : node->inputs_) {
+        if (edge.leaf) ++feeders[edge.leaf.get()];
+      }
+    }
+    for (const auto& leaf : root_leaves) {
+      if (feeders.count(leaf.get()) == 0) report(leaf);
+    }
+  }
+
   for (size_t k = post_order.size(); k-- > 0;) {
     Node* node = post_order[k];
     auto found = buffers.find(node);
-    if (found == buffers.end()) continue;  // no gradient reached this node
+    if (found == buffers.end()) {  // no gradient reached this node
+      if (on_ready != nullptr) swept(node);
+      continue;
+    }
     NORSE_CHECK(node->backward_ != nullptr, AutogradError, "backward", "node '", node->name_,
                 "' was already freed by an earlier backward(); pass retain_graph=true to the "
                 "first call, or detach() values carried between iterations");
@@ -314,6 +348,7 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
         accumulate_leaf(*edge.leaf, input_grads[i]);
       }
     }
+    if (on_ready != nullptr) swept(node);
   }
 }
 

@@ -81,6 +81,8 @@ class Variable {
   // The node that produced this Variable (null for leaves and constants).
   const std::shared_ptr<Node>& grad_fn() const;
   int output_index() const;
+  // What copies of one Variable share (a key for maps from parameters to anything).
+  const void* identity() const { return impl_.get(); }
 
  private:
   friend void backward(const std::vector<Variable>&, const std::vector<Tensor>&, bool);
@@ -124,6 +126,24 @@ class NoGradGuard {
 
  private:
   bool previous_;
+};
+
+// Gradient-ready notification on this thread, for work that can start as soon as a parameter's
+// gradient is final (data-parallel training all-reduces gradients while backward goes on):
+// while a scope is alive, backward() calls `on_ready(leaf)` once per leaf that requires grad,
+// right after the sweep has passed the last node that feeds it. Leaves the sweep does not reach
+// are not reported. Scopes nest; the innermost is called.
+using GradReadyFn = std::function<void(const Variable& leaf)>;
+class GradReadyScope {
+ public:
+  explicit GradReadyScope(GradReadyFn on_ready);
+  ~GradReadyScope();
+  GradReadyScope(const GradReadyScope&) = delete;
+  GradReadyScope& operator=(const GradReadyScope&) = delete;
+
+ private:
+  GradReadyFn on_ready_;
+  const GradReadyFn* previous_;
 };
 
 // Anomaly detection on this thread (like PyTorch's detect_anomaly): while a guard is alive,

@@ -158,3 +158,36 @@ TEST_CASE("custom ops: user-defined forward and backward", "[autograd][custom]")
   });
   REQUIRE_THROWS_WITH(sum(bad).backward(), Catch::Contains("op 'bad_op' returned a gradient of shape [2]"));
 }
+
+TEST_CASE("GradReadyScope reports each leaf once, when its gradient is final", "[autograd]") {
+  // Two layers: w2 is used last in forward, so backward finishes it first; w1 feeds two nodes
+  // (a shared use), so it is final only after both are swept. `unused` is never reached.
+  Variable x(from_vector({1, 2}, {2}));
+  Variable w1(from_vector({0.5f, -1}, {2}), true);
+  Variable w2(from_vector({3, 4}, {2}), true);
+  Variable unused(from_vector({7}, {1}), true);
+  Variable h = x * w1 + w1 * w1;
+  Variable loss = sum(h * w2);
+  std::vector<std::string> order;
+  std::vector<Tensor> seen;
+  {
+    GradReadyScope scope([&](const Variable& leaf) {
+      order.push_back(leaf.identity() == w1.identity() ? "w1" : leaf.identity() == w2.identity() ? "w2" : "other");
+      seen.push_back(leaf.grad().clone());  // what the gradient is when reported
+    });
+    loss.backward();
+  }
+  REQUIRE(order == std::vector<std::string>{"w2", "w1"});
+  NORSE_REQUIRE_CLOSE(seen[0], w2.grad());
+  NORSE_REQUIRE_CLOSE(seen[1], w1.grad());  // both uses already summed: x + 2 w1, times w2
+  NORSE_REQUIRE_CLOSE(w1.grad(), from_vector({3 * (1 + 1.0f), 4 * (2 - 2.0f)}, {2}));
+  REQUIRE_FALSE(unused.grad().defined());
+  // Outside the scope nothing is reported.
+  order.clear();
+  sum(w1 * w2).backward();
+  REQUIRE(order.empty());
+  // A leaf root is reported too.
+  GradReadyScope scope([&](const Variable&) { order.push_back("root"); });
+  Variable(from_vector({1}, {1}), true).backward(from_vector({1}, {1}));
+  REQUIRE(order == std::vector<std::string>{"root"});
+}
