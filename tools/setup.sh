@@ -18,6 +18,8 @@ packages=(
   zlib1g-dev         # gzip-compressed MNIST IDX files
   libcairo2-dev      # Cairo: the plot module draws PNG and SVG pictures with it
   libhdf5-dev        # HDF5: NIR graph files (nir/)
+  libopenmpi-dev     # Open MPI: data-parallel training across processes (distributed/)
+  openmpi-bin        # mpirun: the data-parallel tests run two ranks with it
   clang              # clang 14: builds the libFuzzer targets (tools/fuzz.sh)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes
 )

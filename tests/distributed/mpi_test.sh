@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Data-parallel training under `mpirun -np 2` (README's CI flags: --allow-run-as-root for root
+# runs, --oversubscribe for machines with fewer cores than ranks):
+#   1. dp_mpi_check's checks: equal to one process, ranks identical, deterministic, no-overlap;
+#   2. rank failures: a rank that throws, one killed by SIGKILL, one that hangs (with
+#      NORSE_DIST_TIMEOUT=5): mpirun must end non-zero within 60 s and the output name rank 1.
+# Each part is one case; SKIPPED with the reason where mpirun or MPI support is missing.
+set -uo pipefail
+check=$1
+mpi_found=$2  # "1" when the build found MPI
+passed=0 failed=0 skipped=0
+summary() { echo "NORSE_TEST_SUMMARY passed=$passed failed=$failed skipped=$skipped"; }
+trap summary EXIT
+pass() { echo "PASSED $1"; passed=$((passed + 1)); }
+fail() { echo "FAILED $1"; failed=$((failed + 1)); }
+
+cases=(equality throw kill hang)
+if [ "$mpi_found" != 1 ]; then
+  for c in "${cases[@]}"; do echo "SKIPPED $c: this build found no MPI (install libopenmpi-dev)"; skipped=$((skipped + 1)); done
+  exit 0
+fi
+mpirun=$(command -v mpirun || true)
+if [ -z "$mpirun" ]; then
+  for c in "${cases[@]}"; do echo "SKIPPED $c: no mpirun on PATH (install openmpi-bin)"; skipped=$((skipped + 1)); done
+  exit 0
+fi
+
+# Open MPI in a container: shared memory without ptrace-based single copy; no host network
+# interfaces needed for two ranks on one machine.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_btl=self,vader
+export OMPI_MCA_rmaps_base_oversubscribe=1
+# Two ranks on two cores: one thread each.
+export OMP_NUM_THREADS=1
+run_mpi() { timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$check" "$@"; }
+
+out=$(run_mpi 2>&1)
+status=$?
+echo "$out"
+if [ $status -eq 0 ] && grep -q "dp_mpi_check: all checks passed" <<<"$out" &&
+   [ "$(grep -c '^CHECK .*: ok' <<<"$out")" -eq 4 ]; then
+  pass "equality: mpirun -np 2 equals one process, deterministic, ranks identical"
+else
+  fail "equality: exit $status (see the output above)"
+fi
+
+# What must name rank 1 in each mode (not the failing rank's own "failing on purpose" line):
+#   throw: the rank catches the error, prints it and calls MPI_Abort, which mpirun reports;
+#   kill:  mpirun's own report of the process it lost;
+#   hang:  rank 0's all-reduce times out and names the rank whose arrival it never saw.
+declare -A names=(
+  [throw]="MPI_ABORT was invoked on rank 1"
+  [kill]="process rank 1 .*exited on signal 9"
+  [hang]="rank 0 of 2: .* rank\\(s\\) 1 did not arrive"
+)
+for mode in throw kill hang; do
+  start=$(date +%s)
+  out=$(NORSE_DIST_TIMEOUT=5 timeout 60 "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$check" \
+        --fail=$mode --fail_rank=1 --fail_step=2 2>&1)
+  status=$?
+  took=$(( $(date +%s) - start ))
+  echo "--- --fail=$mode: exit $status after ${took} s"
+  echo "$out" | tail -n 12
+  if [ $status -eq 124 ]; then
+    fail "$mode: the job hung (killed by timeout after 60 s)"
+  elif [ $status -eq 0 ]; then
+    fail "$mode: the job exited 0 although rank 1 failed"
+  elif ! grep -Eq "${names[$mode]}" <<<"$out"; then
+    fail "$mode: no line matches '${names[$mode]}' (naming rank 1)"
+  else
+    pass "$mode: every rank exited (status $status) in ${took} s, rank 1 named"
+  fi
+done
