@@ -31,11 +31,16 @@ void save_checkpoint(const std::string& path, const std::vector<nn::NamedParamet
 CheckpointContents load_checkpoint(const std::string& path, const char* who, const std::vector<nn::NamedParameter>& params,
                                    optim::Optimizer& optimizer, const RunIdentity& identity) {
   const SafetensorsFile f = load_safetensors(path);
+  // Identity entries added after checkpoints without them were written, with the value those runs
+  // had: "ranks" (data-parallel processes) came with distributed training; earlier runs had one.
+  static const std::map<std::string, std::string> kImplied = {{"ranks", "1"}};
   for (const auto& [key, value] : identity) {
     auto it = f.metadata.find(key);
-    NORSE_CHECK(it != f.metadata.end() && it->second == value, InvalidArgument, who, "checkpoint ", path,
-                " was written with ", key, " = ", it == f.metadata.end() ? std::string("(missing)") : it->second,
-                ", this run has ", value, "; use the same settings or another --output_dir");
+    const auto implied = kImplied.find(key);
+    const bool missing = it == f.metadata.end();
+    const std::string written = !missing ? it->second : implied != kImplied.end() ? implied->second : "(missing)";
+    NORSE_CHECK(written == value, InvalidArgument, who, "checkpoint ", path, " was written with ", key, " = ",
+                written, ", this run has ", value, "; use the same settings or another --output_dir");
   }
   for (const char* key : kReserved) {
     NORSE_CHECK(f.metadata.count(key) == 1, IoError, who, "checkpoint ", path, " lacks the metadata entry '", key, "'");

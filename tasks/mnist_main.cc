@@ -6,6 +6,9 @@
 // Trains Norse's spiking ConvNet (or --model=fc) on the bundled MNIST subset (or --data_dir),
 // prints progress, per-epoch train loss and test accuracy, writes metrics.csv and a checkpoint
 // per epoch to --output_dir, and ends with the line `test_accuracy=<value>`.
+//
+//   mpirun -np 2 bazel-bin/tasks/mnist [flags]     # data-parallel: the same flags, --batch_size
+//                                                  # is the global batch; rank 0 prints and writes
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,6 +20,7 @@
 #include "core/core.h"
 #include "tasks/idx.h"
 #include "tasks/mnist_train.h"
+#include "tasks/ranks.h"
 #include "tasks/run_util.h"
 
 namespace {
@@ -59,7 +63,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", config.seed, "seed of initialisation and shuffling")->capture_default_str();
   app.add_option("--data_dir", data_dir, "folder with the MNIST IDX files (default: the bundled 8000/2000 subset)");
   app.add_option("--output_dir", output_dir, "where checkpoint.safetensors and metrics.csv go")->capture_default_str();
-  app.add_option("--threads", threads, "CPU threads (0: all)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads per rank (0: the cores, divided among the ranks on this machine)")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--device", config.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
@@ -77,18 +81,24 @@ int main(int argc, char** argv) {
   app.add_option("--test_limit", config.test_limit, "evaluate on the first N test digits (0: all)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  try {
-    if (threads > 0) norse::set_num_threads(threads);
+  const std::unique_ptr<norse::tasks::Ranks> ranks = norse::tasks::make_ranks("mnist", config.device == "cuda", threads);
+  if (!ranks) return 1;
+  return ranks->run("mnist", [&]() -> int {
+    const bool root = ranks->root();
     config.output_dir = norse::tasks::user_path(output_dir);
     const std::string dir = data_dir.empty() ? default_data_dir() : norse::tasks::user_path(data_dir);
     const norse::data::Dataset train_set = norse::data::load_mnist(dir, "train");
     const norse::data::Dataset test_set = norse::data::load_mnist(dir, "t10k");
+    if (!root) {  // only rank 0 prints; the others train and evaluate their shards
+      norse::mnist::train(config, train_set, test_set, {}, ranks->communicator());
+      return 0;
+    }
     std::printf("MNIST from %s: %lld train, %lld test digits; model=%s time_steps=%lld batch_size=%lld lr=%g seed=%llu "
-                "threads=%d device=%s\n",
+                "threads=%d device=%s ranks=%d\n",
                 dir.c_str(), static_cast<long long>(train_set.images.size(0)), static_cast<long long>(test_set.images.size(0)),
                 config.network.model.c_str(), static_cast<long long>(config.network.time_steps),
                 static_cast<long long>(config.batch_size), config.learning_rate,
-                static_cast<unsigned long long>(config.seed), norse::num_threads(), config.device.c_str());
+                static_cast<unsigned long long>(config.seed), norse::num_threads(), config.device.c_str(), ranks->size());
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     int64_t last_decile = -1;
     auto progress = [&](const norse::mnist::Progress& p) {
@@ -120,7 +130,8 @@ int main(int argc, char** argv) {
         }
       }
     };
-    const norse::mnist::TrainResult result = norse::mnist::train(config, train_set, test_set, progress);
+    const norse::mnist::TrainResult result =
+        norse::mnist::train(config, train_set, test_set, progress, ranks->communicator());
     if (tty) std::printf("\n");
     if (result.resumed_from_epoch > 0) {
       std::printf("resumed from %s after epoch %lld\n", (config.output_dir + "/checkpoint.safetensors").c_str(),
@@ -136,8 +147,5 @@ int main(int argc, char** argv) {
     if (!result.nir_export.empty()) std::printf("%s\n", result.nir_export.c_str());
     std::printf("test_accuracy=%.4f\n", result.test_accuracy);
     return 0;
-  } catch (const norse::Error& e) {
-    std::fprintf(stderr, "mnist: %s\n", e.what());
-    return 1;
-  }
+  });
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/philox.h"
+#include "distributed/data_parallel.h"
 #include "tasks/checkpoint.h"
 #include "models/optim.h"
 
@@ -51,8 +52,9 @@ int64_t limited(int64_t size, int64_t limit) { return limit > 0 ? std::min(size,
 std::string checkpoint_path(const TrainConfig& c) { return c.output_dir + "/checkpoint.safetensors"; }
 
 // The settings a checkpoint must agree with to be resumed.
-tasks::RunIdentity run_identity(const TrainConfig& c) {
-  return {{"model", c.network.model},
+tasks::RunIdentity run_identity(const TrainConfig& c, int ranks) {
+  return {{"ranks", std::to_string(ranks)},
+          {"model", c.network.model},
           {"time_steps", std::to_string(c.network.time_steps)},
           {"input_scale", std::to_string(c.network.input_scale)},
           {"hidden", std::to_string(c.network.hidden)},
@@ -93,23 +95,29 @@ std::vector<EpochMetrics> parse_metrics(const std::string& json) {
 
 }  // namespace
 
-double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit, Device device) {
+double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit, Device device,
+                dist::Communicator* comm) {
   NoGradGuard no_grad;
   const int64_t n = limited(test_set.images.size(0), limit);
+  const dist::Shard part = comm != nullptr ? dist::shard(0, n, comm->rank(), comm->size()) : dist::Shard{0, n};
   std::vector<int64_t> order(static_cast<size_t>(n));
   for (int64_t k = 0; k < n; ++k) order[static_cast<size_t>(k)] = k;
-  int64_t correct = 0;
-  for (int64_t begin = 0; begin < n; begin += batch_size) {
-    const int64_t end = std::min(n, begin + batch_size);
+  double correct = 0;
+  for (int64_t begin = part.begin; begin < part.end; begin += batch_size) {
+    const int64_t end = std::min(part.end, begin + batch_size);
     const auto [images, labels] = gather(test_set, order, begin, end);
     const Tensor predicted = max(net.forward(images.to(device)).value(), 1).indices;
-    correct += static_cast<int64_t>(sum(eq(predicted, labels.to(device))).item());
+    correct += sum(eq(predicted, labels.to(device))).item();
   }
-  return n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+  if (comm != nullptr) comm->allreduce_sum(&correct, 1, "mnist: test accuracy");
+  return n > 0 ? correct / static_cast<double>(n) : 0.0;
 }
 
 TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const data::Dataset& test_set,
-                  const std::function<void(const Progress&)>& progress) {
+                  const std::function<void(const Progress&)>& progress, dist::Communicator* comm) {
+  const int ranks = comm != nullptr ? comm->size() : 1;
+  const bool root = comm == nullptr || comm->rank() == 0;
+  if (ranks == 1) comm = nullptr;
   NORSE_CHECK(c.epochs >= 1, InvalidArgument, "mnist", "--epochs must be >= 1, got ", c.epochs);
   NORSE_CHECK(c.batch_size >= 1, InvalidArgument, "mnist", "--batch_size must be >= 1, got ", c.batch_size);
   NORSE_CHECK(c.lr_schedule == "cosine" || c.lr_schedule == "constant", InvalidArgument, "mnist",
@@ -129,11 +137,14 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   TrainResult result;
   int64_t start_epoch = 0;
   if (const auto saved = tasks::prepare_output_dir(c.output_dir, c.resume, "mnist --resume", net->named_parameters(),
-                                                   adam, run_identity(c))) {
+                                                   adam, run_identity(c, ranks))) {
     result.epochs = parse_metrics(saved->metrics_json);
     start_epoch = saved->completed;
     result.resumed_from_epoch = start_epoch;
   }
+  // Rank 0's parameters (equal anyway: same seed, same checkpoint) on every rank.
+  std::unique_ptr<dist::DataParallel> parallel;
+  if (comm != nullptr) parallel = std::make_unique<dist::DataParallel>(*comm, net->named_parameters());
   const int64_t n = limited(train_set.images.size(0), c.train_limit);
   const AnomalyModeGuard anomaly(c.detect_anomaly);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
@@ -145,14 +156,25 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     net->train(true);
     for (int64_t begin = 0; begin < n; begin += c.batch_size) {
       const int64_t end = std::min(n, begin + c.batch_size);
-      const auto [images, labels] = gather(train_set, order, begin, end);
+      // This rank's part of the global batch (all of it in one process).
+      const dist::Shard part = comm != nullptr ? dist::shard(begin, end, comm->rank(), ranks) : dist::Shard{begin, end};
       adam.zero_grad();
-      const Variable loss = nll_loss(net->forward(images.to(device)), labels);
-      loss.backward();
-      adam.check_finite(loss, str_cat("mnist: epoch ", epoch + 1, ", batch ", batches + 1, " (samples ", begin, "-",
-                                      end - 1, " of the epoch's order)"));
+      float l = 0.0f;
+      if (part.count() == 0) {
+        l = parallel->backward_without_data(end - begin);
+      } else {
+        const auto [images, labels] = gather(train_set, order, part.begin, part.end);
+        const Variable loss = nll_loss(net->forward(images.to(device)), labels);
+        if (parallel) {
+          l = parallel->backward(loss, part.count(), end - begin);
+        } else {
+          loss.backward();
+          l = loss.item();
+        }
+        adam.check_finite(loss, str_cat("mnist: epoch ", epoch + 1, ", batch ", batches + 1, " (samples ", begin, "-",
+                                        end - 1, " of the epoch's order)"));
+      }
       adam.step();
-      const float l = loss.item();
       result.batch_losses.push_back(l);
       loss_sum += l;
       ++batches;
@@ -173,14 +195,14 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     EpochMetrics m;
     m.epoch = epoch + 1;
     m.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(batches, 1));
-    m.test_accuracy = evaluate(*net, test_set, c.batch_size, c.test_limit, device);
+    m.test_accuracy = evaluate(*net, test_set, c.batch_size, c.test_limit, device, comm);
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     result.epochs.push_back(m);
-    if (!c.output_dir.empty()) {
+    if (!c.output_dir.empty() && root) {
       tasks::CheckpointContents contents;
       contents.completed = m.epoch;
       contents.metrics_json = metrics_json(result.epochs);
-      tasks::save_checkpoint(checkpoint_path(c), net->named_parameters(), adam, run_identity(c), contents);
+      tasks::save_checkpoint(checkpoint_path(c), net->named_parameters(), adam, run_identity(c, ranks), contents);
       tasks::write_file_atomically(c.output_dir + "/metrics.csv", metrics_csv(result.epochs));
     }
     if (progress) {
@@ -195,8 +217,8 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     }
   }
   if (!result.epochs.empty()) result.test_accuracy = result.epochs.back().test_accuracy;
-  if (c.plots && !c.output_dir.empty()) result.plots = write_plots(*net, result, test_set, c.output_dir, device);
-  if (!c.export_nir.empty()) {
+  if (c.plots && !c.output_dir.empty() && root) result.plots = write_plots(*net, result, test_set, c.output_dir, device);
+  if (!c.export_nir.empty() && root) {
     // Checked on the first 8 test digits: the graph's read-out voltages against the network's.
     NoGradGuard no_grad;
     std::vector<int64_t> first(static_cast<size_t>(std::min<int64_t>(8, test_set.images.size(0))));

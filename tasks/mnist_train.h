@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "distributed/communicator.h"
 #include "tasks/idx.h"
 #include "tasks/mnist_model.h"
 
@@ -69,16 +70,22 @@ struct TrainResult {
   std::string nir_export;             // the --export_nir report line
 };
 
+// With `comm` of more than one rank (mpirun), trains data-parallel: each global batch of
+// --batch_size digits is split over the ranks (dist::shard), gradients are averaged by
+// dist::DataParallel, the test set is evaluated in shards; every rank returns the same result.
+// Only rank 0 writes the checkpoint, metrics, plots and NIR export (--resume: every rank reads
+// the checkpoint; it records the rank count and must be resumed with the same).
 TrainResult train(const TrainConfig& config, const data::Dataset& train_set, const data::Dataset& test_set,
-                  const std::function<void(const Progress&)>& progress = {});
+                  const std::function<void(const Progress&)>& progress = {}, dist::Communicator* comm = nullptr);
 
 // Draws the plots of a trained network into `output_dir`; returns the files written.
 std::vector<std::string> write_plots(Network& net, const TrainResult& result, const data::Dataset& test_set,
                                      const std::string& output_dir, Device device);
 
 // Fraction of correctly classified digits (argmax of the log-probabilities).
+// With `comm` of several ranks each evaluates its contiguous part and the counts are summed.
 double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size, int64_t limit = 0,
-                Device device = Device::kCPU);
+                Device device = Device::kCPU, dist::Communicator* comm = nullptr);
 
 }  // namespace mnist
 }  // namespace norse
