@@ -35,6 +35,12 @@ fi
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OMPI_MCA_btl=self,vader
 export OMPI_MCA_rmaps_base_oversubscribe=1
+# Under --config=asan: address and UB errors still fail, but LeakSanitizer is off for the MPI
+# processes. Open MPI leaks at exit by design (component and op tables), from plugins it has
+# dlclose()d and libraries without frame pointers, so the reports carry stacks like
+# "calloc <- <unknown module>" that no suppression can match. distributed_test checks the
+# layer's own code for leaks without MPI.
+if [ -n "${ASAN_OPTIONS:-}" ]; then export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"; fi
 # Two ranks on two cores: one thread each.
 export OMP_NUM_THREADS=1
 run_mpi_binary() { timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$@"; }
@@ -51,11 +57,13 @@ else
 fi
 
 # What must name rank 1 in each mode (not the failing rank's own "failing on purpose" line):
-#   throw: the rank catches the error, prints it and calls MPI_Abort, which mpirun reports;
+#   throw: the rank catches the error, prints it with its rank and calls MPI_Abort, which mpirun
+#          reports (under ASan mpirun's report can be lost: "show_help.c ... unpack", so the
+#          rank's own error line counts too);
 #   kill:  mpirun's own report of the process it lost;
 #   hang:  rank 0's all-reduce times out and names the rank whose arrival it never saw.
 declare -A names=(
-  [throw]="MPI_ABORT was invoked on rank 1"
+  [throw]="MPI_ABORT was invoked on rank 1|^rank 1: error: .*aborting every rank"
   [kill]="process rank 1 .*exited on signal 9"
   [hang]="rank 0 of 2: .* rank\\(s\\) 1 did not arrive"
 )

@@ -49,6 +49,13 @@ CUDA_BACKEND_DEPS = select({
     "//conditions:default": [],
 })
 
+# NCCL for data-parallel training on cuda tensors (//distributed:nccl): for programs that train
+# across ranks (the tasks, //:norse_lib), linked under --config=cuda.
+DISTRIBUTED_CUDA_DEPS = select({
+    "//third_party/cuda:enabled": ["//distributed:nccl"],
+    "//conditions:default": [],
+})
+
 def norse_cuda_library(name, cu_srcs, hdrs = [], cu_deps = [], deps = [], **kwargs):
     """cu_srcs: .cu files; cu_deps: header files (labels) the .cu files include."""
     # ".lo": Bazel's suffix for an always-linked static library, so static links take the whole
