@@ -15,6 +15,7 @@
 
 #include "core/core.h"
 #include "tasks/memory_train.h"
+#include "tasks/ranks.h"
 #include "tasks/run_util.h"
 
 int main(int argc, char** argv) {
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
   app.add_option("--eval_every", c.eval_every, "epochs between validation checks")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--seed", c.seed, "seed of initialisation and data")->capture_default_str();
   app.add_option("--output_dir", output_dir, "where checkpoint.safetensors and metrics.csv go")->capture_default_str();
-  app.add_option("--threads", threads, "CPU threads (0: all)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads per rank (0: the cores, divided among the ranks on this machine)")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--device", c.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
@@ -79,17 +80,23 @@ int main(int argc, char** argv) {
                "non-finite loss or gradient)");
   CLI11_PARSE(app, argc, argv);
 
-  try {
-    if (threads > 0) norse::set_num_threads(threads);
+  const std::unique_ptr<norse::tasks::Ranks> ranks = norse::tasks::make_ranks("memory", c.device == "cuda", threads);
+  if (!ranks) return 1;
+  return ranks->run("memory", [&]() -> int {
     c.output_dir = norse::tasks::user_path(output_dir);
+    if (!ranks->root()) {  // only rank 0 prints; the others train and evaluate their shards
+      norse::memory::train(c, {}, ranks->communicator());
+      return 0;
+    }
     std::printf("memory task: model=%s hidden=%lld samples=%lld batch_size=%lld epochs=%lld lr=%g "
-                "seq_length=%lld seq_periods=%lld seq_repetitions=%lld (T=%lld steps) loss=%s seed=%llu threads=%d device=%s\n",
+                "seq_length=%lld seq_periods=%lld seq_repetitions=%lld (T=%lld steps) loss=%s seed=%llu threads=%d device=%s ranks=%d\n",
                 c.network.neuron_model.c_str(),
                 static_cast<long long>(c.network.hidden > 0 ? c.network.hidden : c.data.input_features()),
                 static_cast<long long>(c.samples), static_cast<long long>(c.batch_size), static_cast<long long>(c.epochs),
                 c.learning_rate, static_cast<long long>(c.data.seq_length), static_cast<long long>(c.data.seq_periods),
                 static_cast<long long>(c.data.seq_repetitions), static_cast<long long>(c.data.time_steps()),
-                c.loss.loss.c_str(), static_cast<unsigned long long>(c.seed), norse::num_threads(), c.device.c_str());
+                c.loss.loss.c_str(), static_cast<unsigned long long>(c.seed), norse::num_threads(), c.device.c_str(),
+                ranks->size());
     std::fflush(stdout);
     auto progress = [&](const norse::memory::Progress& p) {
       const auto& m = p.metrics;
@@ -100,7 +107,7 @@ int main(int argc, char** argv) {
                   norse::tasks::format_duration(p.eta_seconds).c_str());
       std::fflush(stdout);
     };
-    const norse::memory::TrainResult r = norse::memory::train(c, progress);
+    const norse::memory::TrainResult r = norse::memory::train(c, progress, ranks->communicator());
     if (r.resumed_from_epoch > 0) {
       std::printf("resumed from %s/checkpoint.safetensors after epoch %lld\n", c.output_dir.c_str(),
                   static_cast<long long>(r.resumed_from_epoch));
@@ -116,8 +123,5 @@ int main(int argc, char** argv) {
     if (!r.nir_export.empty()) std::printf("%s\n", r.nir_export.c_str());
     std::printf("recall_accuracy=%.4f\n", r.recall_accuracy);
     return 0;
-  } catch (const norse::Error& e) {
-    std::fprintf(stderr, "memory: %s\n", e.what());
-    return 1;
-  }
+  });
 }

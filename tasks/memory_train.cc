@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "distributed/data_parallel.h"
 #include "models/optim.h"
 #include "tasks/checkpoint.h"
 
@@ -27,8 +28,9 @@ std::string to_string(float x) {
   return buf;
 }
 
-tasks::RunIdentity run_identity(const TrainConfig& c) {
+tasks::RunIdentity run_identity(const TrainConfig& c, int ranks) {
   return {{"task", "memory"},
+          {"ranks", std::to_string(ranks)},
           {"neuron_model", c.network.neuron_model},
           {"hidden", std::to_string(c.network.hidden)},
           {"v_th", to_string(c.network.v_th)},
@@ -103,31 +105,37 @@ void check_config(const TrainConfig& c) {
 }  // namespace
 
 Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const LossOptions& loss, int64_t batch_size,
-                    int64_t epoch, Device device) {
+                    int64_t epoch, Device device, dist::Communicator* comm) {
   NoGradGuard no_grad;
   const bool was_training = net.is_training();
   net.train(false);
-  Evaluation e;
-  int64_t correct = 0;
-  double loss_sum = 0.0;
-  int64_t batches = 0;
-  for (int64_t begin = 0; begin < data.size(); begin += batch_size) {
-    const int64_t end = std::min(data.size(), begin + batch_size);
+  const dist::Shard part = comm != nullptr ? dist::shard(0, data.size(), comm->rank(), comm->size())
+                                           : dist::Shard{0, data.size()};
+  double sums[4] = {0, 0, 0, 0};  // correct, recalls, task loss, batches
+  for (int64_t begin = part.begin; begin < part.end; begin += batch_size) {
+    const int64_t end = std::min(part.end, begin + batch_size);
     const StoreRecallBatch batch = data.batch(begin, end, epoch);
     const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, data.options(), loss);
-    correct += r.correct;
-    e.recalls += r.recalls;
-    loss_sum += r.task;
-    ++batches;
+    sums[0] += static_cast<double>(r.correct);
+    sums[1] += static_cast<double>(r.recalls);
+    sums[2] += r.task;
+    sums[3] += 1;
   }
+  if (comm != nullptr) comm->allreduce_sum(sums, 4, "memory: evaluation");
   net.train(was_training);
-  e.accuracy = e.recalls > 0 ? static_cast<double>(correct) / static_cast<double>(e.recalls) : 0.0;
-  e.loss = batches > 0 ? loss_sum / static_cast<double>(batches) : 0.0;
+  Evaluation e;
+  e.recalls = static_cast<int64_t>(sums[1]);
+  e.accuracy = sums[1] > 0 ? sums[0] / sums[1] : 0.0;
+  e.loss = sums[3] > 0 ? sums[2] / sums[3] : 0.0;
   return e;
 }
 
-TrainResult train(const TrainConfig& c, const std::function<void(const Progress&)>& progress) {
+TrainResult train(const TrainConfig& c, const std::function<void(const Progress&)>& progress,
+                  dist::Communicator* comm) {
   check_config(c);
+  const int ranks = comm != nullptr ? comm->size() : 1;
+  const bool root = comm == nullptr || comm->rank() == 0;
+  if (ranks == 1) comm = nullptr;
   const Device device = device_from_name(c.device, "--device");
   Generator init(c.seed);
   MemoryNetwork net(c.data.input_features(), c.network, init);  // initialised on the host: same weights on any device
@@ -150,11 +158,13 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
   TrainResult result;
   int64_t start_epoch = 0;
   if (const auto saved = tasks::prepare_output_dir(c.output_dir, c.resume, "memory --resume", net.named_parameters(),
-                                                   adam, run_identity(c))) {
+                                                   adam, run_identity(c, ranks))) {
     result.epochs = parse_metrics(saved->metrics_json);
     start_epoch = saved->completed;
     result.resumed_from_epoch = start_epoch;
   }
+  std::unique_ptr<dist::DataParallel> parallel;
+  if (comm != nullptr) parallel = std::make_unique<dist::DataParallel>(*comm, net.named_parameters());
   const auto run_start = Clock::now();
   const AnomalyModeGuard anomaly(c.detect_anomaly);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
@@ -166,31 +176,49 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
     int64_t batches = 0, correct = 0, recalls = 0;
     for (int64_t begin = 0; begin < train_set.size(); begin += c.batch_size) {
       const int64_t end = std::min(train_set.size(), begin + c.batch_size);
-      const StoreRecallBatch batch = train_set.batch(begin, end, epoch);
+      // This rank's part of the global batch (all of it in one process).
+      const dist::Shard part = comm != nullptr ? dist::shard(begin, end, comm->rank(), ranks) : dist::Shard{begin, end};
+      const double share = static_cast<double>(part.count()) / static_cast<double>(end - begin);
       adam.zero_grad();
-      const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, c.data, c.loss);
-      r.total.backward();
-      adam.check_finite(r.total, str_cat("memory: epoch ", epoch + 1, ", batch ", batches + 1));
+      if (part.count() == 0) {
+        m.train_loss += parallel->backward_without_data(end - begin);
+      } else {
+        const StoreRecallBatch batch = train_set.batch(part.begin, part.end, epoch);
+        const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, c.data, c.loss);
+        if (parallel) {
+          m.train_loss += parallel->backward(r.total, part.count(), end - begin);
+        } else {
+          r.total.backward();
+          m.train_loss += r.total.item();
+        }
+        adam.check_finite(r.total, str_cat("memory: epoch ", epoch + 1, ", batch ", batches + 1));
+        m.spike_rate += r.spike_rate * share;
+        correct += r.correct;
+        recalls += r.recalls;
+      }
       adam.step();
-      m.train_loss += r.total.item();
-      m.spike_rate += r.spike_rate;
-      correct += r.correct;
-      recalls += r.recalls;
       ++batches;
+    }
+    if (comm != nullptr) {  // the epoch's counts over all ranks
+      double sums[3] = {m.spike_rate, static_cast<double>(correct), static_cast<double>(recalls)};
+      comm->allreduce_sum(sums, 3, "memory: epoch metrics");
+      m.spike_rate = sums[0];
+      correct = static_cast<int64_t>(sums[1]);
+      recalls = static_cast<int64_t>(sums[2]);
     }
     m.train_loss /= static_cast<double>(batches);
     m.spike_rate /= static_cast<double>(batches);
     m.train_accuracy = static_cast<double>(correct) / static_cast<double>(recalls);
     if ((epoch + 1) % c.eval_every == 0 || epoch + 1 == c.epochs) {
-      m.val_accuracy = evaluate(net, val_set, c.loss, c.batch_size, epoch, device).accuracy;
+      m.val_accuracy = evaluate(net, val_set, c.loss, c.batch_size, epoch, device, comm).accuracy;
     }
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     result.epochs.push_back(m);
-    if (!c.output_dir.empty()) {
+    if (!c.output_dir.empty() && root) {
       tasks::CheckpointContents contents;
       contents.completed = m.epoch;
       contents.metrics_json = metrics_json(result.epochs);
-      tasks::save_checkpoint(checkpoint_path(c), net.named_parameters(), adam, run_identity(c), contents);
+      tasks::save_checkpoint(checkpoint_path(c), net.named_parameters(), adam, run_identity(c, ranks), contents);
       tasks::write_file_atomically(c.output_dir + "/metrics.csv", metrics_csv(result.epochs));
     }
     if (progress) {
@@ -203,14 +231,14 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       progress(p);
     }
   }
-  const Evaluation test = evaluate(net, test_set, c.loss, c.batch_size, 0, device);
+  const Evaluation test = evaluate(net, test_set, c.loss, c.batch_size, 0, device, comm);
   result.recall_accuracy = test.accuracy;
   result.test_recalls = test.recalls;
-  const Evaluation long_test = evaluate(net, long_test_set, c.loss, c.batch_size, 0, device);
+  const Evaluation long_test = evaluate(net, long_test_set, c.loss, c.batch_size, 0, device, comm);
   result.recall_accuracy_long = long_test.accuracy;
   result.test_long_recalls = long_test.recalls;
-  if (c.plots && !c.output_dir.empty()) result.plots = write_plots(net, result, test_set, c.output_dir, device);
-  if (!c.export_nir.empty()) {
+  if (c.plots && !c.output_dir.empty() && root) result.plots = write_plots(net, result, test_set, c.output_dir, device);
+  if (!c.export_nir.empty() && root) {
     // Checked on 8 test sequences: the graph's read-out voltages against the network's.
     NoGradGuard no_grad;
     net.train(false);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "distributed/communicator.h"
 #include "tasks/memory_data.h"
 #include "tasks/memory_model.h"
 
@@ -70,7 +71,13 @@ struct TrainResult {
   std::string nir_export;            // the --export_nir report line
 };
 
-TrainResult train(const TrainConfig& config, const std::function<void(const Progress&)>& progress = {});
+// With `comm` of more than one rank (mpirun), trains data-parallel: each global batch is split
+// over the ranks (dist::shard) and dist::DataParallel averages the gradients weighted by each
+// shard's share of the sequences. The spike-rate regulariser is then computed per shard (a
+// batch statistic, as BatchNorm's under PyTorch's DDP), so an N-rank run follows the one-process
+// run closely but not to float tolerance. Evaluation is sharded; rank 0 alone writes.
+TrainResult train(const TrainConfig& config, const std::function<void(const Progress&)>& progress = {},
+                  dist::Communicator* comm = nullptr);
 
 // Draws the plots of a trained network into `output_dir`; returns the files written.
 std::vector<std::string> write_plots(MemoryNetwork& net, const TrainResult& result, const StoreRecallDataset& test_set,
@@ -80,8 +87,9 @@ struct Evaluation {
   double accuracy = 0.0, loss = 0.0;
   int64_t recalls = 0;
 };
+// With `comm` of several ranks each evaluates its contiguous part and the sums are combined.
 Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const LossOptions& loss, int64_t batch_size,
-                    int64_t epoch = 0, Device device = Device::kCPU);
+                    int64_t epoch = 0, Device device = Device::kCPU, dist::Communicator* comm = nullptr);
 
 }  // namespace memory
 }  // namespace norse

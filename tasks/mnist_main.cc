@@ -143,6 +143,12 @@ int main(int argc, char** argv) {
     }
     std::printf("metrics: %s/metrics.csv, checkpoint: %s/checkpoint.safetensors\n", config.output_dir.c_str(),
                 config.output_dir.c_str());
+    if (ranks->size() > 1) {
+      std::printf("data-parallel: %d ranks, %lld bytes all-reduced per step, rank 0 waited %.1f s of %.1f s of "
+                  "training (%.1f%%) for the all-reduce after backward\n",
+                  ranks->size(), static_cast<long long>(result.allreduce_bytes_per_step), result.communication_seconds,
+                  result.train_seconds, 100.0 * result.communication_seconds / std::max(result.train_seconds, 1e-9));
+    }
     for (const std::string& f : result.plots) std::printf("plot: %s\n", f.c_str());
     if (!result.nir_export.empty()) std::printf("%s\n", result.nir_export.c_str());
     std::printf("test_accuracy=%.4f\n", result.test_accuracy);

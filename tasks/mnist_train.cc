@@ -144,7 +144,10 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
   }
   // Rank 0's parameters (equal anyway: same seed, same checkpoint) on every rank.
   std::unique_ptr<dist::DataParallel> parallel;
-  if (comm != nullptr) parallel = std::make_unique<dist::DataParallel>(*comm, net->named_parameters());
+  if (comm != nullptr) {
+    parallel = std::make_unique<dist::DataParallel>(*comm, net->named_parameters());
+    result.allreduce_bytes_per_step = parallel->bytes_per_step();
+  }
   const int64_t n = limited(train_set.images.size(0), c.train_limit);
   const AnomalyModeGuard anomaly(c.detect_anomaly);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
@@ -167,6 +170,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
         const Variable loss = nll_loss(net->forward(images.to(device)), labels);
         if (parallel) {
           l = parallel->backward(loss, part.count(), end - begin);
+          result.communication_seconds += parallel->last_step().wait + parallel->last_step().unpack;
         } else {
           loss.backward();
           l = loss.item();
@@ -192,6 +196,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
       }
     }
     net->train(false);
+    result.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     EpochMetrics m;
     m.epoch = epoch + 1;
     m.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(batches, 1));
