@@ -10,6 +10,8 @@
 #define NORSE_NORSE_H_
 
 #include "core/core.h"
+#include "distributed/communicator.h"
+#include "distributed/data_parallel.h"
 #include "kernels/lif_math.h"
 #include "kernels/surrogate.h"
 #include "models/coba_lif.h"

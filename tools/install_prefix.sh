@@ -63,6 +63,20 @@ if [ "$with_cuda" = yes ]; then
 else
   libs="-L\${libdir} -lnorse -fopenmp -lcairo -lhdf5_serial -lpthread"
 fi
+# MPI (data-parallel training, distributed/) when the build found it: the archive then calls MPI.
+with_mpi=no
+if nm "$from/libnorse.a" 2>/dev/null | grep -q " U MPI_Init_thread\$"; then
+  with_mpi=yes
+  mpi_link=$(mpicc --showme:link 2>/dev/null) ||
+    { echo "install: libnorse.a uses MPI but mpicc --showme:link failed (install libopenmpi-dev)" >&2; exit 1; }
+  libs="$libs $mpi_link"
+fi
+# NCCL (data-parallel training on cuda tensors) in a CUDA archive that holds it.
+with_nccl=no
+if [ "$with_cuda" = yes ] && nm "$from/libnorse.a" 2>/dev/null | grep -q " U ncclCommInitRank\$"; then
+  with_nccl=yes
+  libs="$libs -lnccl"
+fi
 cat > "$prefix/lib/pkgconfig/norse.pc" <<EOF
 # norse-cpp $version, installed by tools/install.sh. Relocatable: the prefix is found from this
 # file's own folder. C++17 is required (GCC 11+ and clang 16+ default to it).
@@ -71,6 +85,8 @@ libdir=\${prefix}/lib
 includedir=\${prefix}/include
 # yes when the library holds the CUDA backend (pkg-config --variable=cuda norse)
 cuda=$with_cuda
+# yes when it was built with MPI: data-parallel training across processes (--variable=mpi)
+mpi=$with_mpi
 
 Name: norse
 Description: Spiking neural networks in C++17: neuron models, surrogate-gradient training, plasticity
@@ -81,20 +97,30 @@ EOF
 
 cuda_flag=FALSE
 [ "$with_cuda" = yes ] && cuda_flag=TRUE
+mpi_flag=FALSE
+[ "$with_mpi" = yes ] && mpi_flag=TRUE
+extra_links=""
+[ "$with_mpi" = yes ] && extra_links=";MPI::MPI_C"
+[ "$with_nccl" = yes ] && extra_links="$extra_links;$cuda_path/lib64/libnccl.so"
 cat > "$prefix/lib/cmake/norse/norseConfig.cmake" <<EOF
 # norse-cpp $version, installed by tools/install.sh.
 #
 #   find_package(norse REQUIRED)
 #   target_link_libraries(app PRIVATE norse::norse)
 #
-# norse::norse carries the include folder, C++17, OpenMP, Cairo (the plots), HDF5 (NIR files) and threads (and, in a CUDA build, the
-# CUDA runtime and cuBLAS). norse_WITH_CUDA says whether the library holds the CUDA backend.
+# norse::norse carries the include folder, C++17, OpenMP, Cairo (the plots), HDF5 (NIR files),
+# threads, MPI where the build found it (data-parallel training; norse_WITH_MPI) and, in a CUDA
+# build, the CUDA runtime, cuBLAS and NCCL. norse_WITH_CUDA says whether it holds the CUDA backend.
 cmake_minimum_required(VERSION 3.16)
 get_filename_component(_norse_prefix "\${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
 include(CMakeFindDependencyMacro)
 find_dependency(OpenMP COMPONENTS CXX)
 find_dependency(Threads)
 set(norse_WITH_CUDA $cuda_flag)
+set(norse_WITH_MPI $mpi_flag)
+if(norse_WITH_MPI)
+  find_dependency(MPI COMPONENTS C)
+endif()
 if(norse_WITH_CUDA)
   if(NOT DEFINED CUDAToolkit_ROOT)
     set(CUDAToolkit_ROOT "$cuda_path")
@@ -108,13 +134,13 @@ if(NOT TARGET norse::norse)
     add_library(norse::norse INTERFACE IMPORTED)
     set_target_properties(norse::norse PROPERTIES
       INTERFACE_LINK_LIBRARIES
-        "-Wl,--whole-archive;\${_norse_prefix}/lib/libnorse.a;-Wl,--no-whole-archive;CUDA::cublas;CUDA::cudart;OpenMP::OpenMP_CXX;cairo;hdf5_serial;Threads::Threads")
+        "-Wl,--whole-archive;\${_norse_prefix}/lib/libnorse.a;-Wl,--no-whole-archive;CUDA::cublas;CUDA::cudart;OpenMP::OpenMP_CXX;cairo;hdf5_serial;Threads::Threads$extra_links")
   else()
     add_library(norse::norse STATIC IMPORTED)
     set_target_properties(norse::norse PROPERTIES
       IMPORTED_LOCATION "\${_norse_prefix}/lib/libnorse.a"
       IMPORTED_LINK_INTERFACE_LANGUAGES CXX
-      INTERFACE_LINK_LIBRARIES "OpenMP::OpenMP_CXX;cairo;hdf5_serial;Threads::Threads")
+      INTERFACE_LINK_LIBRARIES "OpenMP::OpenMP_CXX;cairo;hdf5_serial;Threads::Threads$extra_links")
   endif()
   set_target_properties(norse::norse PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "\${_norse_prefix}/include/norse"
