@@ -64,8 +64,10 @@ else
   libs="-L\${libdir} -lnorse -fopenmp -lcairo -lhdf5_serial -lpthread"
 fi
 # MPI (data-parallel training, distributed/) when the build found it: the archive then calls MPI.
+# (nm's output is read whole: grep -q stopping early would fail the pipe under pipefail.)
+undefined=$(nm "$from/libnorse.a" 2>/dev/null | grep " U " || true)
 with_mpi=no
-if nm "$from/libnorse.a" 2>/dev/null | grep -q " U MPI_Init_thread\$"; then
+if grep -q " U MPI_Init_thread\$" <<<"$undefined"; then
   with_mpi=yes
   mpi_link=$(mpicc --showme:link 2>/dev/null) ||
     { echo "install: libnorse.a uses MPI but mpicc --showme:link failed (install libopenmpi-dev)" >&2; exit 1; }
@@ -73,7 +75,7 @@ if nm "$from/libnorse.a" 2>/dev/null | grep -q " U MPI_Init_thread\$"; then
 fi
 # NCCL (data-parallel training on cuda tensors) in a CUDA archive that holds it.
 with_nccl=no
-if [ "$with_cuda" = yes ] && nm "$from/libnorse.a" 2>/dev/null | grep -q " U ncclCommInitRank\$"; then
+if [ "$with_cuda" = yes ] && grep -q " U ncclCommInitRank\$" <<<"$undefined"; then
   with_nccl=yes
   libs="$libs -lnccl"
 fi
@@ -100,7 +102,8 @@ cuda_flag=FALSE
 mpi_flag=FALSE
 [ "$with_mpi" = yes ] && mpi_flag=TRUE
 extra_links=""
-[ "$with_mpi" = yes ] && extra_links=";MPI::MPI_C"
+# MPI's own link flags (mpicc --showme:link), not FindMPI: its C component needs a C project.
+[ "$with_mpi" = yes ] && extra_links=";$(tr ' ' ';' <<<"$mpi_link")"
 [ "$with_nccl" = yes ] && extra_links="$extra_links;$cuda_path/lib64/libnccl.so"
 cat > "$prefix/lib/cmake/norse/norseConfig.cmake" <<EOF
 # norse-cpp $version, installed by tools/install.sh.
@@ -118,9 +121,6 @@ find_dependency(OpenMP COMPONENTS CXX)
 find_dependency(Threads)
 set(norse_WITH_CUDA $cuda_flag)
 set(norse_WITH_MPI $mpi_flag)
-if(norse_WITH_MPI)
-  find_dependency(MPI COMPONENTS C)
-endif()
 if(norse_WITH_CUDA)
   if(NOT DEFINED CUDAToolkit_ROOT)
     set(CUDAToolkit_ROOT "$cuda_path")
