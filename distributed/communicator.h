@@ -8,9 +8,13 @@
 //   - a single-process communicator (size 1) where no launcher started the program, so the
 //     same training code runs with or without mpirun.
 //
-// Reductions are deterministic: the sum is taken in rank order (MPI: a non-commutative
-// user-defined sum, which MPI must apply in rank order; NCCL: its ring, fixed for a fixed rank
-// count), so a run with N ranks gives the same bits every time and every rank the same bits.
+// Reductions are deterministic: the sum is taken in rank order, so a run with N ranks gives the
+// same bits every time and every rank the same bits. MPI: with two ranks MPI_SUM (a + b == b + a
+// exactly); with more, a user-defined sum declared non-commutative, which MPI must apply in rank
+// order whatever algorithm it picks. That sum is slow for large buffers (Open MPI then cannot
+// use its pipelined algorithms); NORSE_DIST_REDUCTION=mpi_sum trades the guarantee for MPI_SUM,
+// whose association is a fixed function of the message size and rank count in Open MPI but is
+// not promised by the MPI standard. NCCL: its ring, fixed for a fixed rank count.
 //
 // A collective that does not complete within the timeout (a rank died or hangs) throws
 // DistributedError naming, where it can, the ranks that did not arrive; the caller aborts the job
@@ -100,6 +104,9 @@ class World {
   bool finalize_ = false;
 };
 
+// Whether MPI reductions of more than two ranks use the rank-ordered sum (NORSE_DIST_REDUCTION:
+// "ordered", the default, or "mpi_sum"); throws InvalidArgument for another value.
+bool reduction_is_ordered();
 // Whether this build has MPI and NCCL.
 bool built_with_mpi();
 bool built_with_nccl();
@@ -124,6 +131,9 @@ using NcclFactory = std::shared_ptr<Communicator> (*)(int rank, int size, const 
                                                       int gpu);
 using NcclUniqueIdFn = std::vector<char> (*)();
 void register_nccl(NcclFactory factory, NcclUniqueIdFn unique_id);
+// The registered functions (null in a build without NCCL); for World and the NCCL test.
+NcclFactory nccl_factory();
+NcclUniqueIdFn nccl_unique_id();
 }  // namespace detail
 
 }  // namespace dist

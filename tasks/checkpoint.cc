@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "core/json_io.h"
@@ -74,7 +76,14 @@ std::optional<CheckpointContents> prepare_output_dir(const std::string& output_d
                                                      const std::vector<nn::NamedParameter>& params,
                                                      optim::Optimizer& optimizer, const RunIdentity& identity) {
   if (output_dir.empty()) return std::nullopt;
-  ::mkdir(output_dir.c_str(), 0755);
+  // Like mkdir -p: every missing folder on the way (two ranks may race here; EEXIST is fine).
+  for (size_t slash = output_dir.find('/', 1); ; slash = output_dir.find('/', slash + 1)) {
+    const std::string part = output_dir.substr(0, slash);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) {
+      throw IoError(str_cat(who, ": cannot create the output folder ", part, ": ", std::strerror(errno)));
+    }
+    if (slash == std::string::npos) break;
+  }
   const std::string path = output_dir + "/checkpoint.safetensors";
   struct stat st;
   if (!resume || ::stat(path.c_str(), &st) != 0) return std::nullopt;

@@ -119,6 +119,11 @@ int main(int argc, char** argv) {
                 r.recall_accuracy_long);
     std::printf("test: %lld recall periods on fresh sequences with %lld repetition(s), as trained\n",
                 static_cast<long long>(r.test_recalls), static_cast<long long>(c.data.seq_repetitions));
+    if (ranks->size() > 1) {
+      std::printf("%s\n", norse::tasks::data_parallel_line(ranks->size(), r.allreduce_bytes_per_step,
+                                                           r.communication_seconds, r.train_seconds)
+                               .c_str());
+    }
     for (const std::string& f : r.plots) std::printf("plot: %s\n", f.c_str());
     if (!r.nir_export.empty()) std::printf("%s\n", r.nir_export.c_str());
     std::printf("recall_accuracy=%.4f\n", r.recall_accuracy);

@@ -164,7 +164,10 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
     result.resumed_from_epoch = start_epoch;
   }
   std::unique_ptr<dist::DataParallel> parallel;
-  if (comm != nullptr) parallel = std::make_unique<dist::DataParallel>(*comm, net.named_parameters());
+  if (comm != nullptr) {
+    parallel = std::make_unique<dist::DataParallel>(*comm, net.named_parameters());
+    result.allreduce_bytes_per_step = parallel->bytes_per_step();
+  }
   const auto run_start = Clock::now();
   const AnomalyModeGuard anomaly(c.detect_anomaly);
   for (int64_t epoch = start_epoch; epoch < c.epochs; ++epoch) {
@@ -187,6 +190,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
         const LossResult r = memory_loss(net.forward(batch.input.to(device)), batch, c.data, c.loss);
         if (parallel) {
           m.train_loss += parallel->backward(r.total, part.count(), end - begin);
+          result.communication_seconds += parallel->last_step().wait + parallel->last_step().unpack;
         } else {
           r.total.backward();
           m.train_loss += r.total.item();
@@ -199,6 +203,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       adam.step();
       ++batches;
     }
+    result.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     if (comm != nullptr) {  // the epoch's counts over all ranks
       double sums[3] = {m.spike_rate, static_cast<double>(correct), static_cast<double>(recalls)};
       comm->allreduce_sum(sums, 3, "memory: epoch metrics");

@@ -69,6 +69,10 @@ struct TrainResult {
   int64_t test_long_recalls = 0;
   std::vector<std::string> plots;    // the files written (config.plots)
   std::string nir_export;            // the --export_nir report line
+  // Data-parallel runs: what one step all-reduces, and the seconds this rank spent training
+  // and, of those, waiting for the all-reduce after backward and copying the averages back.
+  int64_t allreduce_bytes_per_step = 0;
+  double train_seconds = 0.0, communication_seconds = 0.0;
 };
 
 // With `comm` of more than one rank (mpirun), trains data-parallel: each global batch is split

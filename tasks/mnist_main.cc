@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
       if (p.epoch_finished) {
         std::printf("%sepoch %lld/%lld done: train_loss=%.4f test_accuracy=%.4f\n", tty ? "\n" : "",
                     static_cast<long long>(p.epoch), static_cast<long long>(p.epochs), p.running_loss, p.test_accuracy);
+        if (!p.input_density.empty()) {
+          std::printf("  input spike density (non-zero fraction):");
+          for (const auto& [layer, d] : p.input_density) std::printf(" %s %.4f", layer.c_str(), d);
+          std::printf("\n");
+        }
         std::fflush(stdout);
         last_decile = -1;
         return;
@@ -144,10 +149,9 @@ int main(int argc, char** argv) {
     std::printf("metrics: %s/metrics.csv, checkpoint: %s/checkpoint.safetensors\n", config.output_dir.c_str(),
                 config.output_dir.c_str());
     if (ranks->size() > 1) {
-      std::printf("data-parallel: %d ranks, %lld bytes all-reduced per step, rank 0 waited %.1f s of %.1f s of "
-                  "training (%.1f%%) for the all-reduce after backward\n",
-                  ranks->size(), static_cast<long long>(result.allreduce_bytes_per_step), result.communication_seconds,
-                  result.train_seconds, 100.0 * result.communication_seconds / std::max(result.train_seconds, 1e-9));
+      std::printf("%s\n", norse::tasks::data_parallel_line(ranks->size(), result.allreduce_bytes_per_step,
+                                                           result.communication_seconds, result.train_seconds)
+                               .c_str());
     }
     for (const std::string& f : result.plots) std::printf("plot: %s\n", f.c_str());
     if (!result.nir_export.empty()) std::printf("%s\n", result.nir_export.c_str());

@@ -23,6 +23,10 @@ Variable encode_images(const Tensor& images, const NetworkOptions& o) {
   return encode::constant_current_lif_encode(Variable(input_current(images, o)), o.time_steps);
 }
 
+void record_input(Activity* activity, const char* layer, const Variable& input) {
+  if (activity) activity->layer_inputs.emplace_back(layer, input.value());
+}
+
 void record(Activity* activity, const char* name, const Variable& spikes) {
   if (activity) activity->spikes.emplace_back(name, spikes.value());
 }
@@ -57,20 +61,25 @@ class ConvNet : public Network {
     nn::LayerState s0, s1, s2, so;
     Variable z = reshape(encode_images(images, options_), {t, b, 1, 28, 28});
     record(activity, "encoder", z);
+    record_input(activity, "conv1", z);
     z = lif0_.forward(lift_conv1_.forward(z), s0);
     record(activity, "conv1 LIF", z);
     z = lift_pool_.forward(z);
+    record_input(activity, "conv2", z);
     z = lif1_.forward(mul(lift_conv2_.forward(z), 10.0f), s1);
     record(activity, "conv2 LIF", z);
     z = lift_pool_.forward(z);
     z = reshape(z, {t, b, 4 * 4 * 64});
+    record_input(activity, "fc1", z);
     z = relu(lif2_.forward(lift_fc1_.forward(z), s2));
     record(activity, "fc1 LIF", z);
+    record_input(activity, "out", z);
     const Variable v = out_.forward(z, so);
     if (activity) activity->readout_v = v.value();
     return decode(v);
   }
   Tensor first_layer_kernels() const override { return conv1_->weight.value(); }
+  std::vector<std::string> spike_input_layers() const override { return {"conv1", "conv2", "fc1", "out"}; }
 
   std::vector<nn::NamedParameter> named_parameters() override {
     std::vector<nn::NamedParameter> out;
@@ -99,12 +108,15 @@ class FcNet : public Network {
     nn::LayerState s1, so;
     const Variable x = encode_images(images, options_);
     record(activity, "encoder", x);
+    record_input(activity, "fc1", x);
     const Variable z = relu(lif1_.forward(lift_fc1_.forward(x), s1));
     record(activity, "fc1 LIF", z);
+    record_input(activity, "out", z);
     const Variable v = out_.forward(z, so);
     if (activity) activity->readout_v = v.value();
     return decode(v);
   }
+  std::vector<std::string> spike_input_layers() const override { return {"fc1", "out"}; }
   // The first 16 hidden neurons' input weights as 28 x 28 images.
   Tensor first_layer_kernels() const override {
     const int64_t k = std::min<int64_t>(16, fc1_->weight.size(0));
@@ -187,6 +199,20 @@ class BoxNet : public Network {
         activity->spikes.emplace_back(name, outputs[k].value().reshape({t, b, outputs[k].numel() / tb}));
         ++spiking;
       }
+      // The weight layers after the first (which reads the encoder's current, not spikes) read
+      // spikes, average-pooled spikes or flattened ones: module k's input is output k - 1.
+      const char* conv_layers[] = {"conv1", "conv2", "fc1", "out"};  // [0]: reads the current
+      const char* fc_layers[] = {"fc1", "out"};
+      size_t weight_layer = 0;
+      for (size_t k = 0; k < outputs.size(); ++k) {
+        auto* lift = dynamic_cast<nn::Lift*>(&net_.module(k));
+        if (lift == nullptr || lift->named_parameters().empty()) continue;
+        if (weight_layer > 0) {
+          activity->layer_inputs.emplace_back(conv_ ? conv_layers[weight_layer] : fc_layers[weight_layer],
+                                              outputs[k - 1].value());
+        }
+        ++weight_layer;
+      }
       activity->readout_v = v.value();
     }
     return decode(v);
@@ -198,6 +224,10 @@ class BoxNet : public Network {
   }
   std::vector<nn::NamedParameter> named_parameters() override { return net_.named_parameters(); }
   nn::SequentialState* sequential() override { return &net_; }
+  // The first weight layer reads the encoder's current, not spikes.
+  std::vector<std::string> spike_input_layers() const override {
+    return conv_ ? std::vector<std::string>{"conv2", "fc1", "out"} : std::vector<std::string>{"out"};
+  }
   Shape input_shape() const override { return conv_ ? Shape{1, 28, 28} : Shape{784}; }
 
  private:
@@ -226,6 +256,15 @@ std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& 
   if (options.model == "conv_box" || options.model == "fc_box") return std::make_unique<BoxNet>(options, init);
   throw InvalidArgument(
       str_cat("mnist: unknown --model '", options.model, "'; valid models are: conv, fc, conv_box, fc_box"));
+}
+
+std::vector<std::pair<std::string, double>> input_densities(const Activity& activity) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& [layer, input] : activity.layer_inputs) {
+    const double zero_entries = sum(eq(input, zeros(input.shape(), input.device()))).item();
+    out.emplace_back(layer, 1.0 - zero_entries / static_cast<double>(std::max<int64_t>(input.numel(), 1)));
+  }
+  return out;
 }
 
 }  // namespace mnist

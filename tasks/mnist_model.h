@@ -38,7 +38,14 @@ namespace mnist {
 struct Activity {
   std::vector<std::pair<std::string, Tensor>> spikes;
   Tensor readout_v;
+  // What each weight layer reads when it reads spikes ("conv1": the encoder's spikes, "conv2":
+  // max-pooled conv1 spikes, ..., "out": the last hidden layer's spikes), for the spike
+  // densities the task reports: the work an event-driven layer would do.
+  std::vector<std::pair<std::string, Tensor>> layer_inputs;
 };
+
+// The fraction of non-zero entries of each of `activity`'s layer inputs, in its order.
+std::vector<std::pair<std::string, double>> input_densities(const Activity& activity);
 
 class Network : public nn::Module {
  public:
@@ -50,6 +57,8 @@ class Network : public nn::Module {
   // The network as one SequentialState of NIR-exportable modules over [T, B, *input_shape()]
   // (the encoder's current, sequence_current), or nullptr when it has layers NIR cannot hold.
   virtual nn::SequentialState* sequential() { return nullptr; }
+  // The layers whose inputs forward() records in Activity::layer_inputs, in that order.
+  virtual std::vector<std::string> spike_input_layers() const = 0;
   virtual Shape input_shape() const { return {784}; }
 };
 

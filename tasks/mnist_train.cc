@@ -68,18 +68,40 @@ tasks::RunIdentity run_identity(const TrainConfig& c, int ranks) {
 std::string metrics_json(const std::vector<EpochMetrics>& epochs) {
   nlohmann::json j = nlohmann::json::array();
   for (const EpochMetrics& m : epochs) {
-    j.push_back({{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"test_accuracy", m.test_accuracy}, {"seconds", m.seconds}});
+    nlohmann::json density = nlohmann::json::array();
+    for (const auto& [layer, d] : m.input_density) density.push_back({layer, d});
+    j.push_back({{"epoch", m.epoch},
+                 {"train_loss", m.train_loss},
+                 {"test_accuracy", m.test_accuracy},
+                 {"seconds", m.seconds},
+                 {"input_density", density}});
   }
   return j.dump();
 }
 
+// One column per layer's input spike density ("density_conv1", ...), from the last epoch's
+// layers (every epoch of a run has the same; a run resumed from a checkpoint written before the
+// densities existed leaves its old epochs' cells empty).
 std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
-  std::string out = "epoch,train_loss,test_accuracy,seconds\n";
+  std::string out = "epoch,train_loss,test_accuracy,seconds";
+  const std::vector<std::pair<std::string, double>> none;
+  const auto& layers = epochs.empty() ? none : epochs.back().input_density;
+  for (const auto& [layer, d] : layers) out += ",density_" + layer;
+  out += "\n";
   char line[128];
   for (const EpochMetrics& m : epochs) {
-    std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%.1f\n", static_cast<long long>(m.epoch), m.train_loss,
+    std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%.1f", static_cast<long long>(m.epoch), m.train_loss,
                   m.test_accuracy, m.seconds);
     out += line;
+    for (size_t k = 0; k < layers.size(); ++k) {
+      if (k < m.input_density.size()) {
+        std::snprintf(line, sizeof(line), ",%.5f", m.input_density[k].second);
+        out += line;
+      } else {
+        out += ",";
+      }
+    }
+    out += "\n";
   }
   return out;
 }
@@ -87,8 +109,19 @@ std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
 std::vector<EpochMetrics> parse_metrics(const std::string& json) {
   std::vector<EpochMetrics> epochs;
   for (const auto& m : tasks::metrics_entries(json)) {
-    epochs.push_back({tasks::metric_int(m, "epoch"), tasks::metric_number(m, "train_loss"),
-                      tasks::metric_number(m, "test_accuracy"), tasks::metric_number(m, "seconds")});
+    EpochMetrics e{tasks::metric_int(m, "epoch"), tasks::metric_number(m, "train_loss"),
+                   tasks::metric_number(m, "test_accuracy"), tasks::metric_number(m, "seconds"), {}};
+    // Optional (checkpoints before the densities lack it): [[layer, density], ...].
+    if (m.contains("input_density")) {
+      const nlohmann::json& all = m.at("input_density");
+      NORSE_CHECK(all.is_array(), IoError, "checkpoint metadata 'metrics'", "field 'input_density' must be an array");
+      for (const nlohmann::json& pair : all) {
+        NORSE_CHECK(pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_number(), IoError,
+                    "checkpoint metadata 'metrics'", "field 'input_density' must hold [layer, number] pairs");
+        e.input_density.emplace_back(pair[0].get<std::string>(), pair[1].get<double>());
+      }
+    }
+    epochs.push_back(e);
   }
   return epochs;
 }
@@ -156,6 +189,9 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     const std::vector<int64_t> order = epoch_order(n, c.seed, epoch);
     double loss_sum = 0.0;
     int64_t batches = 0;
+    // Sums of each layer's input density x shard size, in Activity::layer_inputs' order.
+    std::vector<std::pair<std::string, double>> density;
+    for (const std::string& layer : net->spike_input_layers()) density.emplace_back(layer, 0.0);
     net->train(true);
     for (int64_t begin = 0; begin < n; begin += c.batch_size) {
       const int64_t end = std::min(n, begin + c.batch_size);
@@ -167,7 +203,14 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
         l = parallel->backward_without_data(end - begin);
       } else {
         const auto [images, labels] = gather(train_set, order, part.begin, part.end);
-        const Variable loss = nll_loss(net->forward(images.to(device)), labels);
+        Activity activity;
+        const Variable loss = nll_loss(net->forward(images.to(device), &activity), labels);
+        const auto batch_density = input_densities(activity);
+        NORSE_CHECK(batch_density.size() == density.size(), InvalidArgument, "mnist", "the network recorded ",
+                    batch_density.size(), " layer inputs, its spike_input_layers() names ", density.size());
+        for (size_t k = 0; k < density.size(); ++k) {
+          density[k].second += batch_density[k].second * static_cast<double>(part.count());
+        }
         if (parallel) {
           l = parallel->backward(loss, part.count(), end - begin);
           result.communication_seconds += parallel->last_step().wait + parallel->last_step().unpack;
@@ -199,6 +242,14 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     result.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     EpochMetrics m;
     m.epoch = epoch + 1;
+    if (comm != nullptr && !density.empty()) {  // the epoch's sums over all ranks
+      std::vector<double> sums;
+      for (const auto& [layer, d] : density) sums.push_back(d);
+      comm->allreduce_sum(sums.data(), static_cast<int64_t>(sums.size()), "mnist: spike densities");
+      for (size_t k = 0; k < density.size(); ++k) density[k].second = sums[k];
+    }
+    for (auto& [layer, d] : density) d /= static_cast<double>(std::max<int64_t>(n, 1));
+    m.input_density = density;
     m.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(batches, 1));
     m.test_accuracy = evaluate(*net, test_set, c.batch_size, c.test_limit, device, comm);
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -217,6 +268,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
       p.samples_done = p.samples_total = n;
       p.running_loss = m.train_loss;
       p.test_accuracy = m.test_accuracy;
+      p.input_density = m.input_density;
       p.epoch_finished = true;
       progress(p);
     }

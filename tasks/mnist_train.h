@@ -49,6 +49,10 @@ struct EpochMetrics {
   double train_loss = 0.0;
   double test_accuracy = 0.0;
   double seconds = 0.0;
+  // Per weight layer that reads spikes, the fraction of non-zero entries of its input over the
+  // epoch's training batches (Activity::layer_inputs): how much an event-driven layer would do,
+  // and a silent (near 0) or saturated (near 1) layer at a glance.
+  std::vector<std::pair<std::string, double>> input_density;
 };
 
 struct Progress {
@@ -57,8 +61,9 @@ struct Progress {
   double samples_per_second = 0.0;
   double eta_seconds = 0.0;
   double running_loss = 0.0;
-  bool epoch_finished = false;  // then running_loss is the epoch's mean loss and
-  double test_accuracy = 0.0;   // test_accuracy its evaluation
+  bool epoch_finished = false;  // then running_loss is the epoch's mean loss,
+  double test_accuracy = 0.0;   // test_accuracy its evaluation and
+  std::vector<std::pair<std::string, double>> input_density;  // its spike densities
 };
 
 struct TrainResult {

@@ -13,13 +13,14 @@ set -uo pipefail
 check=$1
 mpi_found=$2  # "1" when the build found MPI
 mnist_check=$3
+mnist=$4  # the task binary
 passed=0 failed=0 skipped=0
 summary() { echo "NORSE_TEST_SUMMARY passed=$passed failed=$failed skipped=$skipped"; }
 trap summary EXIT
 pass() { echo "PASSED $1"; passed=$((passed + 1)); }
 fail() { echo "FAILED $1"; failed=$((failed + 1)); }
 
-cases=(equality mnist_fc mnist_conv throw kill hang)
+cases=(equality equality_3_ranks mnist_fc mnist_conv resume throw kill hang)
 if [ "$mpi_found" != 1 ]; then
   for c in "${cases[@]}"; do echo "SKIPPED $c: this build found no MPI (install libopenmpi-dev)"; skipped=$((skipped + 1)); done
   exit 0
@@ -56,6 +57,25 @@ else
   fail "equality: exit $status (see the output above)"
 fi
 
+# --resume with the same rank count continues exactly; another rank count is refused.
+flags=(--model=fc --train_limit 256 --test_limit 64 --no_plots)
+dir=${TEST_TMPDIR:-/tmp}/mpi_resume
+rm -rf "$dir"
+whole=$(run_mpi_binary "$mnist" "${flags[@]}" --epochs 2 --output_dir "$dir/whole" 2>&1 | grep "^epoch 2:")
+run_mpi_binary "$mnist" "${flags[@]}" --epochs 1 --output_dir "$dir/split" > /dev/null 2>&1
+resumed=$(run_mpi_binary "$mnist" "${flags[@]}" --epochs 2 --output_dir "$dir/split" --resume 2>&1 | grep "^epoch 2:")
+other=$("$mnist" "${flags[@]}" --epochs 3 --output_dir "$dir/split" --resume 2>&1)
+other_status=$?
+echo "uninterrupted: $whole"
+echo "resumed:       $resumed"
+if [ -n "$whole" ] && [ "$whole" = "$resumed" ] && [ $other_status -ne 0 ] &&
+   grep -q "written with ranks = 2, this run has 1" <<<"$other"; then
+  pass "resume: -np 2 resumed equals -np 2 uninterrupted; one process refuses the 2-rank checkpoint"
+else
+  echo "$other" | tail -n 3
+  fail "resume (exit $other_status for the one-process resume)"
+fi
+
 # What must name rank 1 in each mode (not the failing rank's own "failing on purpose" line):
 #   throw: the rank catches the error, prints it with its rank and calls MPI_Abort, which mpirun
 #          reports (under ASan mpirun's report can be lost: "show_help.c ... unpack", so the
@@ -67,6 +87,17 @@ declare -A names=(
   [kill]="process rank 1 .*exited on signal 9"
   [hang]="rank 0 of 2: .* rank\\(s\\) 1 did not arrive"
 )
+# Three ranks: the rank-ordered user-defined sum (two ranks use MPI_SUM, exact for two).
+out=$(timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 3 "$check" 2>&1)
+status=$?
+echo "$out" | grep -E "^(CHECK|backend)"
+if [ $status -eq 0 ] && [ "$(grep -c '^CHECK .*: ok' <<<"$out")" -eq 4 ]; then
+  pass "equality_3_ranks: mpirun -np 3 (shards 3 + 2 + 2) equals one process, deterministic, ranks identical"
+else
+  echo "$out" | tail -n 20
+  fail "equality_3_ranks: exit $status"
+fi
+
 for spec in "fc 10" "conv 2"; do
   set -- $spec
   out=$(run_mpi_binary "$mnist_check" "$1" "$2" 2>&1)

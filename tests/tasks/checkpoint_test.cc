@@ -55,3 +55,21 @@ TEST_CASE("checkpoint metadata is validated on load", "[checkpoint][errors][reli
   save("1", std::string(100000, '[') + std::string(100000, ']'));
   REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity), Catch::Contains("nested deeper"));
 }
+
+TEST_CASE("prepare_output_dir creates missing parent folders and names one it cannot create", "[checkpoint]") {
+  Variable w(ones({3}), true);
+  std::vector<nn::NamedParameter> params = {{"w", &w}};
+  optim::SGD sgd(params, optim::SGDOptions{});
+  const std::string nested = tmp("out_parent/run/a");
+  REQUIRE_FALSE(tasks::prepare_output_dir(nested, false, "test", params, sgd, {}).has_value());
+  tasks::write_file_atomically(nested + "/probe.txt", "x");  // the folder exists
+  // A folder below a regular file cannot be created.
+  REQUIRE_THROWS_WITH(tasks::prepare_output_dir(nested + "/probe.txt/sub", false, "test", params, sgd, {}),
+                      Catch::Contains("cannot create the output folder") && Catch::Contains("probe.txt"));
+  // Checkpoints without a "ranks" entry were written by one process.
+  const std::string path = tmp("old.safetensors");
+  save_safetensors(path, {{"model.w", ones({3})}}, {{"completed", "1"}, {"metrics", "[]"}});
+  REQUIRE(tasks::load_checkpoint(path, "test", params, sgd, {{"ranks", "1"}}).completed == 1);
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, {{"ranks", "2"}}),
+                      Catch::Contains("ranks = 1, this run has 2"));
+}

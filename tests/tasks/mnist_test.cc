@@ -43,6 +43,14 @@ const data::Dataset& test_set() {
 }
 }  // namespace
 
+TEST_CASE("input_densities is the non-zero fraction of each recorded layer input", "[mnist]") {
+  mnist::Activity a;
+  a.layer_inputs.emplace_back("conv2", from_vector({0, 1, 0, 0, 0.25f, 0, 0, 0}, {2, 4}));
+  a.layer_inputs.emplace_back("out", zeros({3}));
+  const auto d = mnist::input_densities(a);
+  REQUIRE(d == std::vector<std::pair<std::string, double>>{{"conv2", 0.25}, {"out", 0.0}});
+}
+
 TEST_CASE("MNIST smoke run: the training loss falls on a few hundred digits", "[mnist]") {
   mnist::TrainConfig c = small_config(tmp("smoke"));
   c.epochs = 3;
@@ -51,6 +59,23 @@ TEST_CASE("MNIST smoke run: the training loss falls on a few hundred digits", "[
   CAPTURE(r.epochs[0].train_loss, r.epochs[2].train_loss, r.test_accuracy);
   REQUIRE(r.epochs[2].train_loss < r.epochs[0].train_loss - 0.1);
   REQUIRE(r.test_accuracy > 0.2);  // well above chance (0.1) after 36 small batches
+  // Every epoch reports its layers' input spike densities (fc: the encoder's spikes into fc1,
+  // fc1's into the read-out), strictly between silent and saturated, carried into metrics.csv
+  // and the checkpoint (the resumed run below reads them back).
+  for (const auto& e : r.epochs) {
+    REQUIRE(e.input_density.size() == 2);
+    REQUIRE(e.input_density[0].first == "fc1");
+    REQUIRE(e.input_density[1].first == "out");
+    for (const auto& [layer, d] : e.input_density) {
+      CAPTURE(layer, d);
+      REQUIRE(d > 0.0);
+      REQUIRE(d < 1.0);
+    }
+  }
+  std::ifstream csv(c.output_dir + "/metrics.csv");
+  std::string header;
+  std::getline(csv, header);
+  REQUIRE(header == "epoch,train_loss,test_accuracy,seconds,density_fc1,density_out");
   // The checkpoint and the metrics exist.
   const SafetensorsFile f = load_safetensors(c.output_dir + "/checkpoint.safetensors");
   REQUIRE(f.metadata.at("completed") == "3");
@@ -84,6 +109,7 @@ TEST_CASE("--resume continues exactly like an uninterrupted run", "[mnist][check
   REQUIRE(resumed.epochs.size() == 2);
   REQUIRE(resumed.test_accuracy == uninterrupted.test_accuracy);
   REQUIRE(resumed.epochs[1].train_loss == uninterrupted.epochs[1].train_loss);
+  REQUIRE(resumed.epochs[0].input_density == uninterrupted.epochs[0].input_density);  // read back
   const SafetensorsFile a = load_safetensors(whole.output_dir + "/checkpoint.safetensors");
   const SafetensorsFile b = load_safetensors(second.output_dir + "/checkpoint.safetensors");
   for (const auto& [name, t] : a.tensors) {
