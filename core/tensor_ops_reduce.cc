@@ -127,6 +127,36 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
     });
     return out;
   }
+  // The kept dims one block between reduced ones on a contiguous tensor, x viewed as
+  // [outer, rows, inner] (a conv bias gradient: [N, C, H, W] summed over N, H, W): summed in
+  // place, in the order the permuted copy below would take (outer-major, then inner), so the
+  // result is the same to the bit without copying x.
+  int64_t first_kept = rank, last_kept = -1;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!is_reduced[static_cast<size_t>(d)]) {
+      first_kept = std::min(first_kept, d);
+      last_kept = d;
+    }
+  }
+  bool middle_block = x.is_contiguous() && last_kept >= 0;
+  for (int64_t d = first_kept; middle_block && d <= last_kept; ++d) middle_block = !is_reduced[static_cast<size_t>(d)];
+  if (middle_block) {
+    int64_t outer = 1, inner = 1;
+    for (int64_t d = 0; d < first_kept; ++d) outer *= x.shape()[static_cast<size_t>(d)];
+    for (int64_t d = last_kept + 1; d < rank; ++d) inner *= x.shape()[static_cast<size_t>(d)];
+    const float* src = x.data();
+    parallel_for(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1)), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        double acc = 0.0;
+        for (int64_t o = 0; o < outer; ++o) {
+          const float* line = src + (o * rows + r) * inner;
+          for (int64_t i = 0; i < inner; ++i) acc += line[i];
+        }
+        dst[r] = static_cast<float>(acc);
+      }
+    });
+    return out;
+  }
   const Tensor arranged = x.permute(order).contiguous();
   const float* src = arranged.data();
   parallel_for(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1)),

@@ -82,6 +82,13 @@ TEST_CASE("reductions", "[ops][values]") {
   NORSE_REQUIRE_CLOSE(sum_to(t, {3, 1}), from_vector({60, 92, 124}, {3, 1}));
   NORSE_REQUIRE_CLOSE(sum_to(t, {4}), from_vector({60, 66, 72, 78}, {4}));
   REQUIRE(sum(zeros({0, 3})).item() == 0.0f);
+  // Kept dims between reduced ones (a conv bias gradient) are summed in place, bit for bit as
+  // the permuted copy that a non-contiguous input takes.
+  Generator g(7);
+  const Tensor x = randn({5, 7, 3, 4}, g);
+  REQUIRE(sum(x, {0, 2, 3}).to_vector() == sum(x.permute({1, 0, 2, 3}), {1, 2, 3}).to_vector());
+  REQUIRE(sum(x, {0, 3}, true).to_vector() == sum(x.permute({1, 2, 0, 3}), {2, 3}).to_vector());
+  NORSE_REQUIRE_CLOSE(sum(x, {0, 2, 3}), sum(sum(sum(x, {3}), {2}), {0}), 1e-5f);
 
   const Tensor m = from_vector({1, 7, 3, 9, 2, 9, 5, 0, -1}, {3, 3});
   const MaxResult r = max(m, 1);
