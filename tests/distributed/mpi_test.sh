@@ -61,9 +61,10 @@ fi
 flags=(--model=fc --train_limit 256 --test_limit 64 --no_plots)
 dir=${TEST_TMPDIR:-/tmp}/mpi_resume
 rm -rf "$dir"
-whole=$(run_mpi_binary "$mnist" "${flags[@]}" --epochs 2 --output_dir "$dir/whole" 2>&1 | grep "^epoch 2:")
+# The epoch lines without their wall time "(N s)", which differs from run to run.
+whole=$(run_mpi_binary "$mnist" "${flags[@]}" --epochs 2 --output_dir "$dir/whole" 2>&1 | grep "^epoch 2:" | sed -E 's/ \([0-9]+ s\)$//')
 run_mpi_binary "$mnist" "${flags[@]}" --epochs 1 --output_dir "$dir/split" > /dev/null 2>&1
-resumed=$(run_mpi_binary "$mnist" "${flags[@]}" --epochs 2 --output_dir "$dir/split" --resume 2>&1 | grep "^epoch 2:")
+resumed=$(run_mpi_binary "$mnist" "${flags[@]}" --epochs 2 --output_dir "$dir/split" --resume 2>&1 | grep "^epoch 2:" | sed -E 's/ \([0-9]+ s\)$//')
 other=$("$mnist" "${flags[@]}" --epochs 3 --output_dir "$dir/split" --resume 2>&1)
 other_status=$?
 echo "uninterrupted: $whole"
