@@ -77,6 +77,10 @@ Shard shard(int64_t begin, int64_t end, int rank, int size) {
   return {first, first + base + (rank < extra ? 1 : 0)};
 }
 
+Shard shard(int64_t begin, int64_t end, const Communicator* comm) {
+  return comm != nullptr ? shard(begin, end, comm->rank(), comm->size()) : Shard{begin, end};
+}
+
 bool built_with_nccl() { return g_nccl_factory != nullptr; }
 
 namespace detail {

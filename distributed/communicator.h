@@ -120,6 +120,8 @@ struct Shard {
   int64_t count() const { return end - begin; }
 };
 Shard shard(int64_t begin, int64_t end, int rank, int size);
+// This process's part of [begin, end) under `comm`; all of it without one (a one-process run).
+Shard shard(int64_t begin, int64_t end, const Communicator* comm);
 
 // The single-process communicator (size 1: every collective is the identity).
 std::shared_ptr<Communicator> local_communicator(Device device = Device::kCPU);

@@ -109,8 +109,7 @@ Evaluation evaluate(MemoryNetwork& net, const StoreRecallDataset& data, const Lo
   NoGradGuard no_grad;
   const bool was_training = net.is_training();
   net.train(false);
-  const dist::Shard part = comm != nullptr ? dist::shard(0, data.size(), comm->rank(), comm->size())
-                                           : dist::Shard{0, data.size()};
+  const dist::Shard part = dist::shard(0, data.size(), comm);
   double sums[4] = {0, 0, 0, 0};  // correct, recalls, task loss, batches
   for (int64_t begin = part.begin; begin < part.end; begin += batch_size) {
     const int64_t end = std::min(part.end, begin + batch_size);
@@ -180,7 +179,7 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
     for (int64_t begin = 0; begin < train_set.size(); begin += c.batch_size) {
       const int64_t end = std::min(train_set.size(), begin + c.batch_size);
       // This rank's part of the global batch (all of it in one process).
-      const dist::Shard part = comm != nullptr ? dist::shard(begin, end, comm->rank(), ranks) : dist::Shard{begin, end};
+      const dist::Shard part = dist::shard(begin, end, comm);
       const double share = static_cast<double>(part.count()) / static_cast<double>(end - begin);
       adam.zero_grad();
       if (part.count() == 0) {

@@ -132,7 +132,7 @@ double evaluate(Network& net, const data::Dataset& test_set, int64_t batch_size,
                 dist::Communicator* comm) {
   NoGradGuard no_grad;
   const int64_t n = limited(test_set.images.size(0), limit);
-  const dist::Shard part = comm != nullptr ? dist::shard(0, n, comm->rank(), comm->size()) : dist::Shard{0, n};
+  const dist::Shard part = dist::shard(0, n, comm);
   std::vector<int64_t> order(static_cast<size_t>(n));
   for (int64_t k = 0; k < n; ++k) order[static_cast<size_t>(k)] = k;
   double correct = 0;
@@ -196,7 +196,7 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     for (int64_t begin = 0; begin < n; begin += c.batch_size) {
       const int64_t end = std::min(n, begin + c.batch_size);
       // This rank's part of the global batch (all of it in one process).
-      const dist::Shard part = comm != nullptr ? dist::shard(begin, end, comm->rank(), ranks) : dist::Shard{begin, end};
+      const dist::Shard part = dist::shard(begin, end, comm);
       adam.zero_grad();
       float l = 0.0f;
       if (part.count() == 0) {
