@@ -33,9 +33,7 @@ const VariableImpl& checked(const std::shared_ptr<VariableImpl>& impl, const cha
 
 // Adds `g` into a gradient buffer. The first gradient is stored as is (it may alias another
 // buffer), later ones are added out of place, so no buffer is ever written through an alias.
-void accumulate_buffer(Tensor& buffer, const Tensor& g) {
-  buffer = buffer.defined() ? add(buffer, g) : g;
-}
+void accumulate_buffer(Tensor& buffer, const Tensor& g) { buffer = buffer.defined() ? add(buffer, g) : g; }
 
 // Adds `g` into a leaf's .grad, which the leaf owns exclusively (a fresh copy on first use).
 void accumulate_leaf(VariableImpl& leaf, const Tensor& g) {
@@ -90,8 +88,8 @@ GradReadyScope::~GradReadyScope() { t_grad_ready = previous_; }
 // ---------------------------------------------------------------------------------------------
 // Node
 
-Node::Node(const char* name, std::vector<Edge> inputs, std::vector<Shape> output_shapes,
-           BackwardFn backward, Device device)
+Node::Node(const char* name, std::vector<Edge> inputs, std::vector<Shape> output_shapes, BackwardFn backward,
+           Device device)
     : name_(name),
       inputs_(std::move(inputs)),
       output_shapes_(std::move(output_shapes)),
@@ -142,9 +140,7 @@ Tensor& Variable::mutable_grad() {
 }
 bool Variable::requires_grad() const { return impl_ != nullptr && impl_->requires_grad; }
 bool Variable::is_leaf() const { return checked(impl_, "Variable::is_leaf").grad_fn == nullptr; }
-const std::shared_ptr<Node>& Variable::grad_fn() const {
-  return checked(impl_, "Variable::grad_fn").grad_fn;
-}
+const std::shared_ptr<Node>& Variable::grad_fn() const { return checked(impl_, "Variable::grad_fn").grad_fn; }
 int Variable::output_index() const { return checked(impl_, "Variable::output_index").output_index; }
 
 Variable& Variable::set_requires_grad(bool requires_grad) {
@@ -164,8 +160,8 @@ Variable Variable::detach() const { return Variable(value(), false); }
 void Variable::backward(bool retain_graph) const {
   const Tensor& v = value();
   NORSE_CHECK(v.numel() == 1, AutogradError, "backward",
-              "backward() without a gradient needs a one-element output, got shape ",
-              shape_to_string(v.shape()), "; pass grad_output explicitly");
+              "backward() without a gradient needs a one-element output, got shape ", shape_to_string(v.shape()),
+              "; pass grad_output explicitly");
   norse::backward({*this}, {ones(v.shape(), v.device())}, retain_graph);
 }
 
@@ -176,8 +172,8 @@ void Variable::backward(const Tensor& grad_output, bool retain_graph) const {
 // ---------------------------------------------------------------------------------------------
 // Recording
 
-std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs,
-                                const std::vector<Variable>& inputs, BackwardFn backward_fn) {
+std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs, const std::vector<Variable>& inputs,
+                                BackwardFn backward_fn) {
   if (t_anomaly_mode) {
     for (size_t i = 0; i < outputs.size(); ++i) check_anomaly(name, "forward: output", i, outputs[i]);
   }
@@ -223,8 +219,7 @@ std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs,
   return result;
 }
 
-Variable record_op(const char* name, Tensor output, const std::vector<Variable>& inputs,
-                   BackwardFn backward_fn) {
+Variable record_op(const char* name, Tensor output, const std::vector<Variable>& inputs, BackwardFn backward_fn) {
   std::vector<Tensor> outputs;
   outputs.push_back(std::move(output));
   return std::move(record_op(name, std::move(outputs), inputs, std::move(backward_fn))[0]);
@@ -233,10 +228,9 @@ Variable record_op(const char* name, Tensor output, const std::vector<Variable>&
 // ---------------------------------------------------------------------------------------------
 // Backward: build the tape (topological order), then sweep it once.
 
-void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& grad_outputs,
-              bool retain_graph) {
-  NORSE_CHECK(roots.size() == grad_outputs.size(), InvalidArgument, "backward", "got ",
-              roots.size(), " roots but ", grad_outputs.size(), " gradients");
+void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& grad_outputs, bool retain_graph) {
+  NORSE_CHECK(roots.size() == grad_outputs.size(), InvalidArgument, "backward", "got ", roots.size(), " roots but ",
+              grad_outputs.size(), " gradients");
   std::unordered_map<Node*, std::vector<Tensor>> buffers;
   std::vector<Node*> starts;
   std::vector<std::shared_ptr<VariableImpl>> root_leaves;
@@ -323,23 +317,21 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& gra
     std::vector<Tensor> input_grads = node->backward_(grads, needs);
     grads.clear();
     if (!retain_graph) node->backward_ = nullptr;  // frees the saved tensors now
-    NORSE_CHECK(input_grads.size() == node->inputs_.size(), AutogradError, "backward", "op '",
-                node->name_, "' returned ", input_grads.size(), " gradients for ",
-                node->inputs_.size(), " inputs");
+    NORSE_CHECK(input_grads.size() == node->inputs_.size(), AutogradError, "backward", "op '", node->name_,
+                "' returned ", input_grads.size(), " gradients for ", node->inputs_.size(), " inputs");
     for (size_t i = 0; i < input_grads.size(); ++i) {
       const Node::Edge& edge = node->inputs_[i];
       if (!needs[i] || !input_grads[i].defined()) continue;
       if (t_anomaly_mode) check_anomaly(node->name_, "backward: the gradient for input", i, input_grads[i]);
-      const Shape& expected = edge.node ? edge.node->output_shapes_[static_cast<size_t>(edge.output_index)]
-                                        : edge.leaf->value.shape();
-      NORSE_CHECK(input_grads[i].shape() == expected, AutogradError, "backward", "op '",
-                  node->name_, "' returned a gradient of shape ",
-                  shape_to_string(input_grads[i].shape()), " for input ", i, " of shape ",
-                  shape_to_string(expected));
+      const Shape& expected =
+          edge.node ? edge.node->output_shapes_[static_cast<size_t>(edge.output_index)] : edge.leaf->value.shape();
+      NORSE_CHECK(input_grads[i].shape() == expected, AutogradError, "backward", "op '", node->name_,
+                  "' returned a gradient of shape ", shape_to_string(input_grads[i].shape()), " for input ", i,
+                  " of shape ", shape_to_string(expected));
       const Device want = edge.node ? edge.node->device_ : edge.leaf->value.device();
       NORSE_CHECK(input_grads[i].device() == want, AutogradError, "backward", "op '", node->name_,
-                  "' returned a gradient on ", device_name(input_grads[i].device()), " for input ", i,
-                  " on ", device_name(want));
+                  "' returned a gradient on ", device_name(input_grads[i].device()), " for input ", i, " on ",
+                  device_name(want));
       if (edge.node) {
         std::vector<Tensor>& buf = buffers[edge.node.get()];
         buf.resize(edge.node->output_shapes_.size());

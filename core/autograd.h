@@ -86,10 +86,9 @@ class Variable {
 
  private:
   friend void backward(const std::vector<Variable>&, const std::vector<Tensor>&, bool);
-  friend std::vector<Variable> record_op(const char*, std::vector<Tensor>,
-                                         const std::vector<Variable>&,
-                                         std::function<std::vector<Tensor>(
-                                             const std::vector<Tensor>&, const std::vector<bool>&)>);
+  friend std::vector<Variable> record_op(
+      const char*, std::vector<Tensor>, const std::vector<Variable>&,
+      std::function<std::vector<Tensor>(const std::vector<Tensor>&, const std::vector<bool>&)>);
   std::shared_ptr<VariableImpl> impl_;
 };
 
@@ -103,15 +102,13 @@ using BackwardFn = std::function<std::vector<Tensor>(const std::vector<Tensor>& 
 // use it). Wraps `outputs` in Variables and, if grad mode is on and any input requires grad,
 // records one node named `name` whose backward is `backward`. Inputs may be undefined
 // Variables (optional arguments); they get no gradient.
-std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs,
-                                const std::vector<Variable>& inputs, BackwardFn backward);
+std::vector<Variable> record_op(const char* name, std::vector<Tensor> outputs, const std::vector<Variable>& inputs,
+                                BackwardFn backward);
 // Single-output convenience form.
-Variable record_op(const char* name, Tensor output, const std::vector<Variable>& inputs,
-                   BackwardFn backward);
+Variable record_op(const char* name, Tensor output, const std::vector<Variable>& inputs, BackwardFn backward);
 
 // Runs backward from several roots at once (their gradients summed into one sweep).
-void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& grad_outputs,
-              bool retain_graph = false);
+void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& grad_outputs, bool retain_graph = false);
 
 // Whether ops record for autograd on this thread.
 bool grad_mode_enabled();
@@ -176,15 +173,15 @@ NonFiniteElement first_non_finite(const Tensor& t);
 class Node {
  public:
   struct Edge {
-    std::shared_ptr<Node> node;           // producer of this input, or null
-    int output_index = 0;                 // which output of `node`
-    std::shared_ptr<VariableImpl> leaf;   // a leaf that requires grad, or null
+    std::shared_ptr<Node> node;          // producer of this input, or null
+    int output_index = 0;                // which output of `node`
+    std::shared_ptr<VariableImpl> leaf;  // a leaf that requires grad, or null
     bool requires_grad() const { return node != nullptr || leaf != nullptr; }
   };
 
   // `device`: where the outputs (and so their gradients) live.
-  Node(const char* name, std::vector<Edge> inputs, std::vector<Shape> output_shapes,
-       BackwardFn backward, Device device = Device::kCPU);
+  Node(const char* name, std::vector<Edge> inputs, std::vector<Shape> output_shapes, BackwardFn backward,
+       Device device = Device::kCPU);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;

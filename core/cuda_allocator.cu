@@ -14,8 +14,8 @@ constexpr size_t kSmallRound = 512, kLargeRound = size_t{2} << 20, kLargeThresho
 
 struct Cache {
   std::mutex mutex;
-  std::multimap<size_t, void*> free_blocks;   // rounded size -> block
-  std::unordered_map<void*, size_t> live;     // block -> rounded size
+  std::multimap<size_t, void*> free_blocks;  // rounded size -> block
+  std::unordered_map<void*, size_t> live;    // block -> rounded size
   AllocatorStats stats;
 };
 

@@ -7,13 +7,13 @@
 
 #include "core/error.h"
 
-#define NORSE_CUDA_CHECK(call)                                                               \
-  do {                                                                                       \
-    const cudaError_t norse_status_ = (call);                                                \
-    if (norse_status_ != cudaSuccess) {                                                      \
-      throw ::norse::CudaError(::norse::str_cat(#call, " failed at ", __FILE__, ":", __LINE__, \
-                                                ": ", cudaGetErrorString(norse_status_)));   \
-    }                                                                                        \
+#define NORSE_CUDA_CHECK(call)                                                                                       \
+  do {                                                                                                               \
+    const cudaError_t norse_status_ = (call);                                                                        \
+    if (norse_status_ != cudaSuccess) {                                                                              \
+      throw ::norse::CudaError(                                                                                      \
+          ::norse::str_cat(#call, " failed at ", __FILE__, ":", __LINE__, ": ", cudaGetErrorString(norse_status_))); \
+    }                                                                                                                \
   } while (false)
 
 #endif  // NORSE_CORE_CUDA_CHECK_CUH_

@@ -17,8 +17,8 @@ __global__ void saxpy_kernel(int n, float a, const float* x, float* y) {
   if (i < n) y[i] = a * x[i] + y[i];
 }
 
-using device_math::StridedLayout;
 using device_math::strided_offsets;
+using device_math::StridedLayout;
 
 // dst / src strides as strides_a / strides_b (src may be nullptr: a fill).
 StridedLayout make_layout(const int64_t* shape, const int64_t* dst_strides, const int64_t* src_strides, int rank,
@@ -113,8 +113,8 @@ int device_count(std::string* reason) {
 std::string device_description(int device) {
   cudaDeviceProp prop;
   NORSE_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-  return str_cat(prop.name, " (sm_", prop.major, prop.minor, ", ",
-                 prop.totalGlobalMem / (1024.0 * 1024.0 * 1024.0), " GiB)");
+  return str_cat(prop.name, " (sm_", prop.major, prop.minor, ", ", prop.totalGlobalMem / (1024.0 * 1024.0 * 1024.0),
+                 " GiB)");
 }
 
 float self_test(int device) {

@@ -41,8 +41,8 @@ class CudaTensorOps {
   virtual void unary(UnaryOp op, const float* x, float* out, int64_t n, float a, float b) const = 0;
   // out (contiguous, `shape`, `rank` <= kCudaMaxDims) = apply_binary(op, a, b), with a and b
   // read through their (broadcast: 0 on expanded dims) element strides.
-  virtual void binary(BinaryOp op, const float* a, const int64_t* a_strides, const float* b,
-                      const int64_t* b_strides, const int64_t* shape, int rank, float* out) const = 0;
+  virtual void binary(BinaryOp op, const float* a, const int64_t* a_strides, const float* b, const int64_t* b_strides,
+                      const int64_t* shape, int rank, float* out) const = 0;
   // dst[i] += alpha * src[i], i < n.
   virtual void axpy(float* dst, float alpha, const float* src, int64_t n) const = 0;
 
@@ -58,16 +58,15 @@ class CudaTensorOps {
                        float* indices) const = 0;
   // The adjoint of max_dim: grad [outer, size, inner] (zeroed here) receives g[o, i] at
   // indices[o, i].
-  virtual void max_dim_backward(const float* g, const float* indices, int64_t outer, int64_t size,
-                                int64_t inner, float* grad) const = 0;
+  virtual void max_dim_backward(const float* g, const float* indices, int64_t outer, int64_t size, int64_t inner,
+                                float* grad) const = 0;
   // (log_)softmax along the middle dimension of [outer, size, inner].
-  virtual void softmax_dim(const float* x, int64_t outer, int64_t size, int64_t inner, bool log,
-                           float* out) const = 0;
+  virtual void softmax_dim(const float* x, int64_t outer, int64_t size, int64_t inner, bool log, float* out) const = 0;
 
   // c[m, n] (contiguous) = a[m, k] @ b[k, n] (+ beta * c), a and b row-major with leading
   // stride lda/ldb, or column-major (their transposes stored row-major) when *_col_major.
-  virtual void gemm(const float* a, bool a_col_major, int64_t lda, const float* b, bool b_col_major,
-                    int64_t ldb, float* c, int64_t m, int64_t k, int64_t n, float beta) const = 0;
+  virtual void gemm(const float* a, bool a_col_major, int64_t lda, const float* b, bool b_col_major, int64_t ldb,
+                    float* c, int64_t m, int64_t k, int64_t n, float beta) const = 0;
 
   // Convolution by im2col + cuBLAS GEMM over chunks of samples. bias may be nullptr.
   virtual void conv2d(const float* input, const float* weight, const float* bias, const ConvDims& g,

@@ -13,8 +13,8 @@ namespace norse {
 enum class CopyKind { kHostToDevice, kDeviceToHost, kDeviceToDevice };
 
 struct CudaHooks {
-  void* (*alloc)(size_t bytes);                                       // throws CudaError on failure
-  void (*free)(void* ptr);                                             // must not throw
+  void* (*alloc)(size_t bytes);                                           // throws CudaError on failure
+  void (*free)(void* ptr);                                                // must not throw
   void (*copy)(void* dst, const void* src, size_t bytes, CopyKind kind);  // synchronous; throws CudaError
   // Device-to-device copy between strided views of `rank` dimensions (at most 8) of `shape`:
   // element k (row-major) goes from src[offset by src_strides] to dst[offset by dst_strides].

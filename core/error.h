@@ -83,11 +83,11 @@ std::string str_cat(const Parts&... parts) {
 }  // namespace norse
 
 // Throws `ErrorType(op + ": " + message parts...)` when `condition` is false.
-#define NORSE_CHECK(condition, ErrorType, op, ...)                        \
-  do {                                                                   \
-    if (!(condition)) {                                                  \
-      throw ErrorType(::norse::str_cat(op, ": ", __VA_ARGS__));          \
-    }                                                                    \
+#define NORSE_CHECK(condition, ErrorType, op, ...)              \
+  do {                                                          \
+    if (!(condition)) {                                         \
+      throw ErrorType(::norse::str_cat(op, ": ", __VA_ARGS__)); \
+    }                                                           \
   } while (false)
 
 #endif  // NORSE_CORE_ERROR_H_

@@ -26,7 +26,7 @@ constexpr int64_t kGemmTile = 256;
 
 struct GemmOperand {
   const float* data = nullptr;
-  int64_t outer_stride = 0;   // distance between rows (row-major) or columns (column-major)
+  int64_t outer_stride = 0;  // distance between rows (row-major) or columns (column-major)
   bool column_major = false;
 };
 

@@ -29,8 +29,8 @@ class Generator {
   }
 
   // Scalar draws (one block each; convenient, not for bulk use).
-  float uniform();        // [0, 1)
-  float normal();         // N(0, 1)
+  float uniform();  // [0, 1)
+  float normal();   // N(0, 1)
   uint32_t next_u32();
 
  private:

@@ -37,9 +37,9 @@ int nesting_depth(const std::string& text, int limit) {
 }  // namespace
 
 // Like NORSE_CHECK, but the message continues `where` directly ("tensor 'w' shape must be ...").
-#define NORSE_JSON_CHECK(condition, where, ...)                                       \
-  do {                                                                               \
-    if (!(condition)) throw IoError(::norse::str_cat(where, __VA_ARGS__));           \
+#define NORSE_JSON_CHECK(condition, where, ...)                            \
+  do {                                                                     \
+    if (!(condition)) throw IoError(::norse::str_cat(where, __VA_ARGS__)); \
   } while (false)
 
 std::string json_excerpt(const nlohmann::json& value) {

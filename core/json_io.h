@@ -25,8 +25,7 @@ namespace norse {
 constexpr int kMaxJsonDepth = 64;
 
 // Parses `text`; throws IoError "<where>: invalid JSON: ..." or "... nested deeper than ...".
-nlohmann::json parse_json_untrusted(const std::string& text, const std::string& where,
-                                    int max_depth = kMaxJsonDepth);
+nlohmann::json parse_json_untrusted(const std::string& text, const std::string& where, int max_depth = kMaxJsonDepth);
 
 // `object[key]`; throws IoError when `object` is not an object or has no such key.
 const nlohmann::json& json_field(const nlohmann::json& object, const char* key, const std::string& where);
@@ -35,8 +34,7 @@ const nlohmann::json& json_field(const nlohmann::json& object, const char* key, 
 std::string json_string(const nlohmann::json& value, const std::string& where);
 double json_number(const nlohmann::json& value, const std::string& where);  // any JSON number
 // A JSON integer in [lo, hi] (a float such as 1e30 or 2.5 is refused, not cast).
-int64_t json_int(const nlohmann::json& value, const std::string& where, int64_t lo = INT64_MIN,
-                 int64_t hi = INT64_MAX);
+int64_t json_int(const nlohmann::json& value, const std::string& where, int64_t lo = INT64_MIN, int64_t hi = INT64_MAX);
 // A JSON integer in [0, 2^64).
 uint64_t json_uint(const nlohmann::json& value, const std::string& where);
 // An array of non-negative integers whose product is at most kMaxNumel.

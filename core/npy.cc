@@ -76,7 +76,8 @@ Tensor load_npy(const std::string& path) {
   NORSE_CHECK(major >= 1 && major <= 3, IoError, "load_npy", path, ": unsupported format version ", major);
   size_t header_len = 0, offset = 0;
   if (major == 1) {
-    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    header_len =
+        static_cast<unsigned char>(bytes[8]) | (static_cast<size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     offset = 10;
   } else {
     NORSE_CHECK(bytes.size() >= 12, IoError, "load_npy", path, ": truncated header");
@@ -91,8 +92,8 @@ Tensor load_npy(const std::string& path) {
   NORSE_CHECK(order.find("False") != std::string::npos, IoError, "load_npy", path,
               ": Fortran-order arrays are not supported (save with np.ascontiguousarray)");
   const Shape shape = parse_shape(header_value(header, "shape", path), path);
-  NORSE_CHECK(descr.size() >= 3 && (descr[0] == '<' || descr[0] == '|'), IoError, "load_npy", path,
-              ": dtype '", descr, "' is not little-endian");
+  NORSE_CHECK(descr.size() >= 3 && (descr[0] == '<' || descr[0] == '|'), IoError, "load_npy", path, ": dtype '", descr,
+              "' is not little-endian");
   const std::string kind = descr.substr(1);
   const size_t n = static_cast<size_t>(shape_numel(shape));
   size_t item = 0;
@@ -103,8 +104,8 @@ Tensor load_npy(const std::string& path) {
   NORSE_CHECK(item > 0, IoError, "load_npy", path, ": dtype '", descr,
               "' is not supported (float32/64, bool, int and uint of 8-64 bits)");
   const size_t data = offset + header_len;
-  NORSE_CHECK(bytes.size() - data == n * item, IoError, "load_npy", path, ": shape ", shape_to_string(shape),
-              " of ", descr, " needs ", n * item, " data bytes, the file has ", bytes.size() - data);
+  NORSE_CHECK(bytes.size() - data == n * item, IoError, "load_npy", path, ": shape ", shape_to_string(shape), " of ",
+              descr, " needs ", n * item, " data bytes, the file has ", bytes.size() - data);
   Tensor out = Tensor::empty(shape);
   const char* p = bytes.data() + data;
   float* o = out.data();
@@ -135,7 +136,15 @@ void save_npy(const std::string& path, const Tensor& tensor) {
   header += '\n';
   std::ofstream f(path, std::ios::binary);
   NORSE_CHECK(f.good(), IoError, "save_npy", "cannot create '", path, "'");
-  const char preamble[10] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<char>(header.size() & 0xff),
+  const char preamble[10] = {'\x93',
+                             'N',
+                             'U',
+                             'M',
+                             'P',
+                             'Y',
+                             1,
+                             0,
+                             static_cast<char>(header.size() & 0xff),
                              static_cast<char>(header.size() >> 8)};
   f.write(preamble, 10);
   f.write(header.data(), static_cast<std::streamsize>(header.size()));

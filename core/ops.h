@@ -34,8 +34,8 @@ Variable sin(const Variable& x);
 Variable cos(const Variable& x);
 Variable sqrt(const Variable& x);
 Variable sigmoid(const Variable& x);
-Variable relu(const Variable& x);   // gradient 0 at x = 0
-Variable abs(const Variable& x);    // gradient sign(x), 0 at x = 0
+Variable relu(const Variable& x);  // gradient 0 at x = 0
+Variable abs(const Variable& x);   // gradient sign(x), 0 at x = 0
 Variable pow(const Variable& x, float exponent);
 Variable pow(const Variable& base, const Variable& exponent);  // d/d exponent = out * log(base)
 Variable clamp(const Variable& x, float low, float high);      // gradient 1 inside [low, high]
@@ -69,9 +69,7 @@ Variable stack(const std::vector<Variable>& xs, int64_t dim);
 inline Variable concat(std::initializer_list<Variable> xs, int64_t dim) {
   return concat(std::vector<Variable>(xs), dim);
 }
-inline Variable stack(std::initializer_list<Variable> xs, int64_t dim) {
-  return stack(std::vector<Variable>(xs), dim);
-}
+inline Variable stack(std::initializer_list<Variable> xs, int64_t dim) { return stack(std::vector<Variable>(xs), dim); }
 
 // --- reductions ---------------------------------------------------------------------------------
 Variable sum(const Variable& x);
@@ -94,8 +92,7 @@ Variable cross_entropy(const Variable& logits, const Tensor& targets);
 // mean((input - target)^2); shapes must match.
 Variable mse_loss(const Variable& input, const Variable& target);
 // input [B, C, H, W], weight [O, C, kh, kw], bias [O] or undefined.
-Variable conv2d(const Variable& input, const Variable& weight, const Variable& bias,
-                const Conv2dOptions& options = {});
+Variable conv2d(const Variable& input, const Variable& weight, const Variable& bias, const Conv2dOptions& options = {});
 Variable max_pool2d(const Variable& input, const Pool2dOptions& options);
 Variable avg_pool2d(const Variable& input, const Pool2dOptions& options);
 // Inverted dropout: in training, zeroes each element with probability p (drawn from `gen`) and

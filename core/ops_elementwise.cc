@@ -58,8 +58,7 @@ Variable pow(const Variable& base, const Variable& exponent) {
 // --- scalar forms ---------------------------------------------------------------------------------
 
 Variable add(const Variable& a, float s) {
-  return record_op("add_scalar", add(a.value(), s), {a},
-                   [](const Grads& g, const Needs&) { return Grads{g[0]}; });
+  return record_op("add_scalar", add(a.value(), s), {a}, [](const Grads& g, const Needs&) { return Grads{g[0]}; });
 }
 
 Variable mul(const Variable& a, float s) {
@@ -70,20 +69,17 @@ Variable mul(const Variable& a, float s) {
 // --- unary ----------------------------------------------------------------------------------------
 
 Variable neg(const Variable& x) {
-  return record_op("neg", neg(x.value()), {x},
-                   [](const Grads& g, const Needs&) { return Grads{neg(g[0])}; });
+  return record_op("neg", neg(x.value()), {x}, [](const Grads& g, const Needs&) { return Grads{neg(g[0])}; });
 }
 
 Variable exp(const Variable& x) {
   const Tensor out = exp(x.value());
-  return record_op("exp", out, {x},
-                   [out](const Grads& g, const Needs&) { return Grads{mul(g[0], out)}; });
+  return record_op("exp", out, {x}, [out](const Grads& g, const Needs&) { return Grads{mul(g[0], out)}; });
 }
 
 Variable log(const Variable& x) {
   const Tensor xv = x.value();
-  return record_op("log", log(xv), {x},
-                   [xv](const Grads& g, const Needs&) { return Grads{div(g[0], xv)}; });
+  return record_op("log", log(xv), {x}, [xv](const Grads& g, const Needs&) { return Grads{div(g[0], xv)}; });
 }
 
 Variable tanh(const Variable& x) {
@@ -125,13 +121,11 @@ Variable relu(const Variable& x) {
 
 Variable abs(const Variable& x) {
   const Tensor xv = x.value();
-  return record_op("abs", abs(xv), {x},
-                   [xv](const Grads& g, const Needs&) { return Grads{mul(g[0], sign(xv))}; });
+  return record_op("abs", abs(xv), {x}, [xv](const Grads& g, const Needs&) { return Grads{mul(g[0], sign(xv))}; });
 }
 
 Variable pow(const Variable& x, float exponent) {
-  NORSE_CHECK(std::isfinite(exponent), InvalidArgument, "pow", "argument 'exponent' must be finite, got ",
-              exponent);
+  NORSE_CHECK(std::isfinite(exponent), InvalidArgument, "pow", "argument 'exponent' must be finite, got ", exponent);
   const Tensor xv = x.value();
   return record_op("pow_scalar", pow(xv, exponent), {x}, [xv, exponent](const Grads& g, const Needs&) {
     if (exponent == 0.0f) return Grads{zeros(xv.shape(), xv.device())};

@@ -36,9 +36,8 @@ std::vector<int64_t> class_targets(const char* op, const Shape& scores, const Te
   std::vector<int64_t> out(static_cast<size_t>(scores[0]));
   for (int64_t i = 0; i < scores[0]; ++i) {
     const float v = t.data()[i];
-    NORSE_CHECK(v == std::floor(v) && v >= 0.0f && v < static_cast<float>(scores[1]), InvalidArgument,
-                op, "argument 'targets' must hold class indices in [0, ", scores[1], "), got ", v,
-                " at index ", i);
+    NORSE_CHECK(v == std::floor(v) && v >= 0.0f && v < static_cast<float>(scores[1]), InvalidArgument, op,
+                "argument 'targets' must hold class indices in [0, ", scores[1], "), got ", v, " at index ", i);
     out[static_cast<size_t>(i)] = static_cast<int64_t>(v);
   }
   return out;
@@ -86,15 +85,13 @@ Variable mse_loss(const Variable& input, const Variable& target) {
   NORSE_CHECK(input.numel() > 0, ShapeError, "mse_loss", "inputs are empty");
   const Tensor diff = sub(input.value(), target.value());
   const float n = static_cast<float>(diff.numel());
-  return record_op("mse_loss", mean(pow(diff, 2.0f)), {input, target},
-                   [diff, n](const Grads& g, const Needs& need) {
-                     const Tensor gi = mul(diff, 2.0f * g[0].item() / n);
-                     return Grads{need[0] ? gi : Tensor(), need[1] ? neg(gi) : Tensor()};
-                   });
+  return record_op("mse_loss", mean(pow(diff, 2.0f)), {input, target}, [diff, n](const Grads& g, const Needs& need) {
+    const Tensor gi = mul(diff, 2.0f * g[0].item() / n);
+    return Grads{need[0] ? gi : Tensor(), need[1] ? neg(gi) : Tensor()};
+  });
 }
 
-Variable conv2d(const Variable& input, const Variable& weight, const Variable& bias,
-                const Conv2dOptions& options) {
+Variable conv2d(const Variable& input, const Variable& weight, const Variable& bias, const Conv2dOptions& options) {
   const Tensor x = input.value(), w = weight.value();
   const Tensor b = bias.defined() ? bias.value() : Tensor();
   Tensor out = conv2d(x, w, b, options);

@@ -29,9 +29,8 @@ Variable matmul(const Variable& a, const Variable& b) {
 
 Variable reshape(const Variable& x, const Shape& shape) {
   const Shape in_shape = x.shape();
-  return record_op("reshape", x.value().reshape(shape), {x}, [in_shape](const Grads& g, const Needs&) {
-    return Grads{g[0].reshape(in_shape)};
-  });
+  return record_op("reshape", x.value().reshape(shape), {x},
+                   [in_shape](const Grads& g, const Needs&) { return Grads{g[0].reshape(in_shape)}; });
 }
 
 Variable permute(const Variable& x, const std::vector<int64_t>& dims) {
@@ -40,15 +39,13 @@ Variable permute(const Variable& x, const std::vector<int64_t>& dims) {
   for (size_t i = 0; i < dims.size(); ++i) {
     inverse[static_cast<size_t>(wrap_dim("permute", dims[i], x.dim()))] = static_cast<int64_t>(i);
   }
-  return record_op("permute", out, {x}, [inverse](const Grads& g, const Needs&) {
-    return Grads{g[0].permute(inverse)};
-  });
+  return record_op("permute", out, {x},
+                   [inverse](const Grads& g, const Needs&) { return Grads{g[0].permute(inverse)}; });
 }
 
 Variable transpose(const Variable& x, int64_t dim0, int64_t dim1) {
-  return record_op("transpose", x.value().transpose(dim0, dim1), {x}, [dim0, dim1](const Grads& g, const Needs&) {
-    return Grads{g[0].transpose(dim0, dim1)};
-  });
+  return record_op("transpose", x.value().transpose(dim0, dim1), {x},
+                   [dim0, dim1](const Grads& g, const Needs&) { return Grads{g[0].transpose(dim0, dim1)}; });
 }
 
 Variable slice(const Variable& x, int64_t dim, int64_t start, int64_t end, int64_t step) {
@@ -63,12 +60,11 @@ Variable slice(const Variable& x, int64_t dim, int64_t start, int64_t end, int64
 
 Variable select(const Variable& x, int64_t dim, int64_t index) {
   const Shape in_shape = x.shape();
-  return record_op("select", x.value().select(dim, index), {x},
-                   [in_shape, dim, index](const Grads& g, const Needs&) {
-                     Tensor grad = zeros(in_shape, g[0].device());
-                     grad.select(dim, index).copy_(g[0]);
-                     return Grads{grad};
-                   });
+  return record_op("select", x.value().select(dim, index), {x}, [in_shape, dim, index](const Grads& g, const Needs&) {
+    Tensor grad = zeros(in_shape, g[0].device());
+    grad.select(dim, index).copy_(g[0]);
+    return Grads{grad};
+  });
 }
 
 Variable concat(const std::vector<Variable>& xs, int64_t dim) {
@@ -178,7 +174,8 @@ VariableMax max(const Variable& x, int64_t dim, bool keepdim) {
     const float* gp = gk.data();
     const float* ip = ik.data();
     float* dst = grad.data();
-    for (int64_t k = 0; k < outer * size * inner; ++k) dst[k] = device_math::max_dim_backward_at(gp, ip, size, inner, k);
+    for (int64_t k = 0; k < outer * size * inner; ++k)
+      dst[k] = device_math::max_dim_backward_at(gp, ip, size, inner, k);
     return Grads{grad};
   });
   return VariableMax{values, indices};

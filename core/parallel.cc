@@ -13,8 +13,7 @@ int num_threads() {
 }
 
 void set_num_threads(int threads) {
-  NORSE_CHECK(threads >= 1, InvalidArgument, "set_num_threads",
-              "argument 'threads' must be >= 1, got ", threads);
+  NORSE_CHECK(threads >= 1, InvalidArgument, "set_num_threads", "argument 'threads' must be >= 1, got ", threads);
 #ifdef _OPENMP
   omp_set_num_threads(threads);
 #endif

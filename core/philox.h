@@ -17,8 +17,8 @@ struct PhiloxBlock {
   uint32_t x[4];
 };
 
-NORSE_HD inline PhiloxBlock philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3,
-                                          uint32_t k0, uint32_t k1) {
+NORSE_HD inline PhiloxBlock philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0,
+                                          uint32_t k1) {
   constexpr uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
   constexpr uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;
   for (int round = 0; round < 10; ++round) {
@@ -37,9 +37,7 @@ NORSE_HD inline PhiloxBlock philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2,
 }
 
 // A float uniform in [0, 1) from the top 24 bits (every value is exactly representable).
-NORSE_HD inline float philox_uniform(uint32_t bits) {
-  return static_cast<float>(bits >> 8) * (1.0f / 16777216.0f);
-}
+NORSE_HD inline float philox_uniform(uint32_t bits) { return static_cast<float>(bits >> 8) * (1.0f / 16777216.0f); }
 
 // A float uniform in (0, 1], safe for log() in Box-Muller.
 NORSE_HD inline float philox_uniform_open0(uint32_t bits) {
@@ -50,9 +48,8 @@ NORSE_HD inline float philox_uniform_open0(uint32_t bits) {
 // four consecutive elements share one Philox block.
 NORSE_HD inline uint32_t philox_bits(uint64_t seed, uint64_t offset, uint64_t index) {
   const uint64_t block = offset + index / 4;
-  const PhiloxBlock b =
-      philox4x32_10(static_cast<uint32_t>(block), static_cast<uint32_t>(block >> 32), 0u, 0u,
-                    static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+  const PhiloxBlock b = philox4x32_10(static_cast<uint32_t>(block), static_cast<uint32_t>(block >> 32), 0u, 0u,
+                                      static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   return b.x[index % 4];
 }
 
@@ -60,9 +57,8 @@ NORSE_HD inline uint32_t philox_bits(uint64_t seed, uint64_t offset, uint64_t in
 // are the cosine and sine branch of the same pair).
 NORSE_HD inline float philox_normal(uint64_t seed, uint64_t offset, uint64_t index) {
   const uint64_t block = offset + index / 2;
-  const PhiloxBlock b =
-      philox4x32_10(static_cast<uint32_t>(block), static_cast<uint32_t>(block >> 32), 1u, 0u,
-                    static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+  const PhiloxBlock b = philox4x32_10(static_cast<uint32_t>(block), static_cast<uint32_t>(block >> 32), 1u, 0u,
+                                      static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   const float u1 = philox_uniform_open0(b.x[0]);
   const float u2 = philox_uniform(b.x[1]);
   const float radius = std::sqrt(-2.0f * std::log(u1));

@@ -168,10 +168,11 @@ SafetensorsFile load_safetensors(const std::string& path) {
       continue;
     }
     const std::string at = str_cat(where, ": tensor '", name, "'");
-    NORSE_CHECK(info.is_object(), IoError, where, "tensor '", name, "' must be an object with dtype, shape and data_offsets, got ",
-                json_excerpt(info));
+    NORSE_CHECK(info.is_object(), IoError, where, "tensor '", name,
+                "' must be an object with dtype, shape and data_offsets, got ", json_excerpt(info));
     const std::string dtype = json_string(json_field(info, "dtype", at), at + " dtype");
-    NORSE_CHECK(dtype == "F32", IoError, where, "tensor '", name, "' has dtype ", dtype, ", expected F32 (norse-cpp tensors are float32)");
+    NORSE_CHECK(dtype == "F32", IoError, where, "tensor '", name, "' has dtype ", dtype,
+                ", expected F32 (norse-cpp tensors are float32)");
     Entry e;
     e.name = name;
     e.shape = json_shape(json_field(info, "shape", at), at + " shape");
@@ -181,10 +182,11 @@ SafetensorsFile load_safetensors(const std::string& path) {
     e.begin = json_uint(offsets[0], at + " data_offsets[0]");
     e.end = json_uint(offsets[1], at + " data_offsets[1]");
     const uint64_t expected_bytes = static_cast<uint64_t>(shape_numel(e.shape)) * sizeof(float);  // < 2^61
-    NORSE_CHECK(e.end >= e.begin && e.end - e.begin == expected_bytes, IoError, where, "tensor '", name, "' has data_offsets [", e.begin, ", ",
-                e.end, "] for shape ", shape_to_string(e.shape), " (", expected_bytes, " bytes)");
-    NORSE_CHECK(e.end <= data_size, IoError, where, "tensor '", name, "' ends at byte ", e.end, " but the data section has only ", data_size,
-                " bytes (truncated file)");
+    NORSE_CHECK(e.end >= e.begin && e.end - e.begin == expected_bytes, IoError, where, "tensor '", name,
+                "' has data_offsets [", e.begin, ", ", e.end, "] for shape ", shape_to_string(e.shape), " (",
+                expected_bytes, " bytes)");
+    NORSE_CHECK(e.end <= data_size, IoError, where, "tensor '", name, "' ends at byte ", e.end,
+                " but the data section has only ", data_size, " bytes (truncated file)");
     entries.push_back(std::move(e));
   }
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.begin < b.begin; });

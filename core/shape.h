@@ -37,8 +37,7 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b);
 void check_shape(const char* op, const char* arg, const Shape& expected, const Shape& actual);
 
 // Throws ShapeError "op: argument 'arg' must have <rank> dimensions (<what>), got <actual>".
-void check_rank(const char* op, const char* arg, int64_t rank, const Shape& actual,
-                const char* what = "");
+void check_rank(const char* op, const char* arg, int64_t rank, const Shape& actual, const char* what = "");
 
 }  // namespace norse
 

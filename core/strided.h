@@ -12,8 +12,7 @@ namespace detail {
 // Calls f(linear_index, offset) for every element of a view with `shape`/`strides` starting at
 // `base`, in row-major order. The innermost dimension is a tight loop.
 template <typename F>
-void for_each_strided(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides,
-                      int64_t base, F&& f) {
+void for_each_strided(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides, int64_t base, F&& f) {
   const size_t rank = shape.size();
   int64_t total = 1;
   for (int64_t s : shape) total *= s;

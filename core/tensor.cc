@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <unordered_map>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <ostream>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -89,8 +89,8 @@ class CpuBlockCache {
   }
 
  private:
-  static constexpr size_t kMinCachedBlock = size_t{1} << 20;   // 1 MiB: below, malloc's bins suffice
-  static constexpr size_t kMaxCachedBytes = size_t{2} << 30;   // 2 GiB
+  static constexpr size_t kMinCachedBlock = size_t{1} << 20;  // 1 MiB: below, malloc's bins suffice
+  static constexpr size_t kMaxCachedBytes = size_t{2} << 30;  // 2 GiB
   std::mutex mutex_;
   std::unordered_map<size_t, std::vector<void*>> free_;
   size_t cached_bytes_ = 0;
@@ -150,8 +150,7 @@ Storage::~Storage() {
 // ---------------------------------------------------------------------------------------------
 // Tensor basics
 
-Tensor::Tensor(std::shared_ptr<Storage> storage, Shape shape, std::vector<int64_t> strides,
-               int64_t offset)
+Tensor::Tensor(std::shared_ptr<Storage> storage, Shape shape, std::vector<int64_t> strides, int64_t offset)
     : storage_(std::move(storage)),
       shape_(std::move(shape)),
       strides_(std::move(strides)),
@@ -237,13 +236,13 @@ Tensor Tensor::to(Device target) const {
 
 int64_t Tensor::element_offset(const char* op, const int64_t* index, size_t count) const {
   check_host(op);
-  NORSE_CHECK(count == shape_.size(), ShapeError, op, "expected ", shape_.size(),
-              " indices for a tensor of shape ", shape_to_string(shape_), ", got ", count);
+  NORSE_CHECK(count == shape_.size(), ShapeError, op, "expected ", shape_.size(), " indices for a tensor of shape ",
+              shape_to_string(shape_), ", got ", count);
   int64_t off = offset_;
   for (size_t d = 0; d < count; ++d) {
     const int64_t i = index[d];
-    NORSE_CHECK(i >= 0 && i < shape_[d], ShapeError, op, "index ", i, " out of range for dimension ",
-                d, " of size ", shape_[d], " (shape ", shape_to_string(shape_), ")");
+    NORSE_CHECK(i >= 0 && i < shape_[d], ShapeError, op, "index ", i, " out of range for dimension ", d, " of size ",
+                shape_[d], " (shape ", shape_to_string(shape_), ")");
     off += i * strides_[d];
   }
   return off;
@@ -264,8 +263,8 @@ float Tensor::at(const std::vector<int64_t>& index) const {
 
 float Tensor::item() const {
   check_defined("Tensor::item");
-  NORSE_CHECK(numel_ == 1, ShapeError, "Tensor::item",
-              "only a one-element tensor has an item, got shape ", shape_to_string(shape_));
+  NORSE_CHECK(numel_ == 1, ShapeError, "Tensor::item", "only a one-element tensor has an item, got shape ",
+              shape_to_string(shape_));
   if (device() == Device::kCUDA) return to(Device::kCPU).item();
   int64_t off = offset_;  // all indices are 0
   return storage_->data()[off];
@@ -281,28 +280,24 @@ Tensor Tensor::view(const Shape& shape) const {
   int infer = -1;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1) {
-      NORSE_CHECK(infer < 0, ShapeError, "Tensor::view", "only one size may be -1, got ",
-                  shape_to_string(shape));
+      NORSE_CHECK(infer < 0, ShapeError, "Tensor::view", "only one size may be -1, got ", shape_to_string(shape));
       infer = static_cast<int>(i);
     } else {
-      NORSE_CHECK(out[i] >= 0, ShapeError, "Tensor::view", "invalid size in ",
-                  shape_to_string(shape));
-      NORSE_CHECK(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "Tensor::view",
-                  "the element count of ", shape_to_string(shape), " overflows 64 bits");
+      NORSE_CHECK(out[i] >= 0, ShapeError, "Tensor::view", "invalid size in ", shape_to_string(shape));
+      NORSE_CHECK(!__builtin_mul_overflow(known, out[i], &known), ShapeError, "Tensor::view", "the element count of ",
+                  shape_to_string(shape), " overflows 64 bits");
     }
   }
   if (infer >= 0) {
-    NORSE_CHECK(known != 0 && numel_ % known == 0, ShapeError, "Tensor::view", "shape ",
-                shape_to_string(shape), " is invalid for ", numel_, " elements");
+    NORSE_CHECK(known != 0 && numel_ % known == 0, ShapeError, "Tensor::view", "shape ", shape_to_string(shape),
+                " is invalid for ", numel_, " elements");
     out[static_cast<size_t>(infer)] = numel_ / known;
     known *= out[static_cast<size_t>(infer)];
   }
   NORSE_CHECK(known == numel_, ShapeError, "Tensor::view", "shape ", shape_to_string(shape),
-              " is invalid for a tensor of shape ", shape_to_string(shape_), " (", numel_,
-              " elements)");
-  NORSE_CHECK(is_contiguous(), ShapeError, "Tensor::view",
-              "the tensor is not contiguous (shape ", shape_to_string(shape_),
-              "); use reshape() or contiguous()");
+              " is invalid for a tensor of shape ", shape_to_string(shape_), " (", numel_, " elements)");
+  NORSE_CHECK(is_contiguous(), ShapeError, "Tensor::view", "the tensor is not contiguous (shape ",
+              shape_to_string(shape_), "); use reshape() or contiguous()");
   return Tensor(storage_, out, contiguous_strides(out), offset_);
 }
 
@@ -333,8 +328,8 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   NORSE_CHECK(dim() > 0, ShapeError, "Tensor::select", "cannot select from a scalar");
   const size_t k = static_cast<size_t>(wrap_dim("Tensor::select", d, dim()));
   const int64_t n = shape_[k];
-  NORSE_CHECK(index >= -n && index < n, ShapeError, "Tensor::select", "index ", index,
-              " out of range for dimension ", k, " of size ", n);
+  NORSE_CHECK(index >= -n && index < n, ShapeError, "Tensor::select", "index ", index, " out of range for dimension ",
+              k, " of size ", n);
   if (index < 0) index += n;
   Shape shape = shape_;
   std::vector<int64_t> strides = strides_;
@@ -345,16 +340,14 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
 
 Tensor Tensor::permute(const std::vector<int64_t>& dims) const {
   check_defined("Tensor::permute");
-  NORSE_CHECK(static_cast<int64_t>(dims.size()) == dim(), ShapeError, "Tensor::permute",
-              "argument 'dims' must have ", dim(), " entries for shape ", shape_to_string(shape_),
-              ", got ", dims.size());
+  NORSE_CHECK(static_cast<int64_t>(dims.size()) == dim(), ShapeError, "Tensor::permute", "argument 'dims' must have ",
+              dim(), " entries for shape ", shape_to_string(shape_), ", got ", dims.size());
   Shape shape(dims.size());
   std::vector<int64_t> strides(dims.size());
   std::vector<bool> seen(dims.size(), false);
   for (size_t i = 0; i < dims.size(); ++i) {
     const size_t k = static_cast<size_t>(wrap_dim("Tensor::permute", dims[i], dim()));
-    NORSE_CHECK(!seen[k], ShapeError, "Tensor::permute", "dimension ", k,
-                " appears twice in 'dims'");
+    NORSE_CHECK(!seen[k], ShapeError, "Tensor::permute", "dimension ", k, " appears twice in 'dims'");
     seen[k] = true;
     shape[i] = shape_[k];
     strides[i] = strides_[k];
@@ -383,9 +376,8 @@ Tensor Tensor::expand(const Shape& shape) const {
     if (shape_[i] == target) {
       strides[lead + i] = strides_[i];
     } else {
-      NORSE_CHECK(shape_[i] == 1, ShapeError, "Tensor::expand", "cannot expand shape ",
-                  shape_to_string(shape_), " to ", shape_to_string(shape), " (dimension ", i,
-                  " has size ", shape_[i], ", not 1)");
+      NORSE_CHECK(shape_[i] == 1, ShapeError, "Tensor::expand", "cannot expand shape ", shape_to_string(shape_), " to ",
+                  shape_to_string(shape), " (dimension ", i, " has size ", shape_[i], ", not 1)");
       strides[lead + i] = 0;
     }
   }
@@ -397,8 +389,7 @@ Tensor Tensor::unsqueeze(int64_t d) const {
   const int64_t k = wrap_dim("Tensor::unsqueeze", d, dim() + 1);
   Shape shape = shape_;
   std::vector<int64_t> strides = strides_;
-  const int64_t stride =
-      k < dim() ? shape_[static_cast<size_t>(k)] * strides_[static_cast<size_t>(k)] : 1;
+  const int64_t stride = k < dim() ? shape_[static_cast<size_t>(k)] * strides_[static_cast<size_t>(k)] : 1;
   shape.insert(shape.begin() + k, 1);
   strides.insert(strides.begin() + k, stride);
   return Tensor(storage_, shape, strides, offset_);
@@ -407,9 +398,8 @@ Tensor Tensor::unsqueeze(int64_t d) const {
 Tensor Tensor::squeeze(int64_t d) const {
   check_defined("Tensor::squeeze");
   const int64_t k = wrap_dim("Tensor::squeeze", d, dim());
-  NORSE_CHECK(shape_[static_cast<size_t>(k)] == 1, ShapeError, "Tensor::squeeze", "dimension ", k,
-              " has size ", shape_[static_cast<size_t>(k)], ", not 1 (shape ",
-              shape_to_string(shape_), ")");
+  NORSE_CHECK(shape_[static_cast<size_t>(k)] == 1, ShapeError, "Tensor::squeeze", "dimension ", k, " has size ",
+              shape_[static_cast<size_t>(k)], ", not 1 (shape ", shape_to_string(shape_), ")");
   Shape shape = shape_;
   std::vector<int64_t> strides = strides_;
   shape.erase(shape.begin() + k);
@@ -436,8 +426,8 @@ void Tensor::copy_(const Tensor& src) {
   check_defined("Tensor::copy_");
   src.check_defined("Tensor::copy_");
   check_shape("Tensor::copy_", "src", shape_, src.shape());
-  NORSE_CHECK(device() == src.device(), DeviceError, "Tensor::copy_", "source is on ",
-              device_name(src.device()), ", destination on ", device_name(device()));
+  NORSE_CHECK(device() == src.device(), DeviceError, "Tensor::copy_", "source is on ", device_name(src.device()),
+              ", destination on ", device_name(device()));
   if (device() == Device::kCUDA) {
     if (numel_ == 0) return;
     if (is_contiguous() && src.is_contiguous()) {
@@ -445,8 +435,9 @@ void Tensor::copy_(const Tensor& src) {
                          static_cast<size_t>(numel_) * sizeof(float), CopyKind::kDeviceToDevice);
       return;
     }
-    NORSE_CHECK(dim() <= 8, DeviceError, "Tensor::copy_", "strided copies of cuda tensors support up to 8 dimensions, got ",
-                dim(), " (shape ", shape_to_string(shape_), ")");
+    NORSE_CHECK(dim() <= 8, DeviceError, "Tensor::copy_",
+                "strided copies of cuda tensors support up to 8 dimensions, got ", dim(), " (shape ",
+                shape_to_string(shape_), ")");
     if (shares_storage_with(src)) {
       // Views of one buffer may overlap: gather the source into fresh memory first.
       const Tensor staged = src.clone();
@@ -460,8 +451,7 @@ void Tensor::copy_(const Tensor& src) {
   float* dst_base = storage_->data();
   const float* src_base = src.storage_->data();
   if (is_contiguous() && src.is_contiguous()) {
-    std::memmove(dst_base + offset_, src_base + src.offset_,
-                 static_cast<size_t>(numel_) * sizeof(float));
+    std::memmove(dst_base + offset_, src_base + src.offset_, static_cast<size_t>(numel_) * sizeof(float));
     return;
   }
   // Gather the source into row-major order first, so overlapping views copy correctly.
@@ -481,8 +471,8 @@ void Tensor::fill_(float value) {
       cuda_hooks()->fill(storage_->data() + offset_, unit, flat, 1, value);
       return;
     }
-    NORSE_CHECK(dim() <= 8, DeviceError, "Tensor::fill_", "strided fills of cuda tensors support up to 8 dimensions, got ",
-                dim());
+    NORSE_CHECK(dim() <= 8, DeviceError, "Tensor::fill_",
+                "strided fills of cuda tensors support up to 8 dimensions, got ", dim());
     cuda_hooks()->fill(storage_->data() + offset_, strides_.data(), shape_.data(), static_cast<int>(dim()), value);
     return;
   }
@@ -509,7 +499,7 @@ std::vector<float> Tensor::to_vector() const {
 
 namespace {
 
-constexpr int64_t kEdgeItems = 3;    // shown at each end of a long dimension
+constexpr int64_t kEdgeItems = 3;          // shown at each end of a long dimension
 constexpr int64_t kSummariseAbove = 1000;  // elements; larger tensors are summarised
 
 void format_value(std::ostringstream& out, float v) {
@@ -524,13 +514,12 @@ void format_value(std::ostringstream& out, float v) {
     return;
   }
   const double a = std::fabs(static_cast<double>(v));
-  std::snprintf(buf, sizeof(buf), (a >= 1e-4 && a < 1e6) ? "%.4f" : "%.4e",
-                static_cast<double>(v));
+  std::snprintf(buf, sizeof(buf), (a >= 1e-4 && a < 1e6) ? "%.4f" : "%.4e", static_cast<double>(v));
   out << buf;
 }
 
-void format_recursive(std::ostringstream& out, const Tensor& t, const float* base,
-                      size_t d, int64_t offset, bool summarise, int indent) {
+void format_recursive(std::ostringstream& out, const Tensor& t, const float* base, size_t d, int64_t offset,
+                      bool summarise, int indent) {
   const Shape& shape = t.shape();
   const int64_t n = shape[d];
   out << "[";
@@ -560,8 +549,7 @@ void format_recursive(std::ostringstream& out, const Tensor& t, const float* bas
 std::string Tensor::to_string() const {
   if (!defined()) return "Tensor(undefined)";
   std::ostringstream out;
-  out << "Tensor(shape=" << shape_to_string(shape_) << ", device=" << device_name(device())
-      << ")\n";
+  out << "Tensor(shape=" << shape_to_string(shape_) << ", device=" << device_name(device()) << ")\n";
   if (device() == Device::kCUDA) {
     const std::string host = contiguous().to(Device::kCPU).to_string();
     return out.str() + host.substr(host.find('\n') + 1);
@@ -577,9 +565,7 @@ std::string Tensor::to_string() const {
   return out.str();
 }
 
-std::ostream& operator<<(std::ostream& out, const Tensor& tensor) {
-  return out << tensor.to_string();
-}
+std::ostream& operator<<(std::ostream& out, const Tensor& tensor) { return out << tensor.to_string(); }
 
 // ---------------------------------------------------------------------------------------------
 // Creation
@@ -624,8 +610,7 @@ Tensor from_vector(const std::vector<float>& values, const Shape& shape) {
 
 Tensor rand(const Shape& shape, Generator& gen, float low, float high) {
   NORSE_CHECK(std::isfinite(low) && std::isfinite(high) && low <= high, InvalidArgument, "rand",
-              "arguments 'low' and 'high' must be finite with low <= high, got ", low, " and ",
-              high);
+              "arguments 'low' and 'high' must be finite with low <= high, got ", low, " and ", high);
   Tensor t = Tensor::empty(shape);
   const int64_t n = t.numel();
   const uint64_t seed = gen.seed();
@@ -641,9 +626,8 @@ Tensor rand(const Shape& shape, Generator& gen, float low, float high) {
 }
 
 Tensor randn(const Shape& shape, Generator& gen, float mean, float stddev) {
-  NORSE_CHECK(std::isfinite(mean) && std::isfinite(stddev) && stddev >= 0.0f, InvalidArgument,
-              "randn", "argument 'stddev' must be finite and >= 0 and 'mean' finite, got mean ",
-              mean, ", stddev ", stddev);
+  NORSE_CHECK(std::isfinite(mean) && std::isfinite(stddev) && stddev >= 0.0f, InvalidArgument, "randn",
+              "argument 'stddev' must be finite and >= 0 and 'mean' finite, got mean ", mean, ", stddev ", stddev);
   Tensor t = Tensor::empty(shape);
   const int64_t n = t.numel();
   const uint64_t seed = gen.seed();
@@ -658,8 +642,7 @@ Tensor randn(const Shape& shape, Generator& gen, float mean, float stddev) {
 }
 
 Tensor bernoulli(const Shape& shape, float p, Generator& gen) {
-  NORSE_CHECK(p >= 0.0f && p <= 1.0f, InvalidArgument, "bernoulli",
-              "argument 'p' must be in [0, 1], got ", p);
+  NORSE_CHECK(p >= 0.0f && p <= 1.0f, InvalidArgument, "bernoulli", "argument 'p' must be in [0, 1], got ", p);
   return bernoulli(full(shape, p), gen);
 }
 
@@ -668,8 +651,8 @@ Tensor bernoulli(const Tensor& probs, Generator& gen) {
   const float* q = pr.data();
   const int64_t n = pr.numel();
   for (int64_t i = 0; i < n; ++i) {
-    NORSE_CHECK(q[i] >= 0.0f && q[i] <= 1.0f, InvalidArgument, "bernoulli",
-                "argument 'probs' must lie in [0, 1], got ", q[i], " at flat index ", i);
+    NORSE_CHECK(q[i] >= 0.0f && q[i] <= 1.0f, InvalidArgument, "bernoulli", "argument 'probs' must lie in [0, 1], got ",
+                q[i], " at flat index ", i);
   }
   Tensor t = Tensor::empty(pr.shape());
   const uint64_t seed = gen.seed();
@@ -677,8 +660,7 @@ Tensor bernoulli(const Tensor& probs, Generator& gen) {
   float* out = t.data();
   parallel_for(n, 4096, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
-      out[i] = philox_uniform(philox_bits(seed, offset, static_cast<uint64_t>(i))) < q[i] ? 1.0f
-                                                                                         : 0.0f;
+      out[i] = philox_uniform(philox_bits(seed, offset, static_cast<uint64_t>(i))) < q[i] ? 1.0f : 0.0f;
     }
   });
   return t;

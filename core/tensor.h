@@ -138,8 +138,7 @@ class Tensor {
   std::string to_string() const;
 
  private:
-  Tensor(std::shared_ptr<Storage> storage, Shape shape, std::vector<int64_t> strides,
-         int64_t offset);
+  Tensor(std::shared_ptr<Storage> storage, Shape shape, std::vector<int64_t> strides, int64_t offset);
   void check_defined(const char* op) const;
   void check_host(const char* op) const;  // defined and on the CPU
   int64_t element_offset(const char* op, const int64_t* index, size_t count) const;

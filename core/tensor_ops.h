@@ -31,10 +31,10 @@ Tensor abs(const Tensor& x);
 Tensor sqrt(const Tensor& x);
 Tensor sin(const Tensor& x);
 Tensor cos(const Tensor& x);
-Tensor sign(const Tensor& x);                 // -1, 0 or 1
+Tensor sign(const Tensor& x);  // -1, 0 or 1
 Tensor pow(const Tensor& x, float exponent);
-Tensor clamp(const Tensor& x, float low, float high);  // low <= high
-Tensor heaviside(const Tensor& x);            // 1 where x > 0 (strictly), else 0
+Tensor clamp(const Tensor& x, float low, float high);     // low <= high
+Tensor heaviside(const Tensor& x);                        // 1 where x > 0 (strictly), else 0
 Tensor in_range(const Tensor& x, float low, float high);  // 1 where low <= x <= high, else 0
 Tensor add(const Tensor& x, float s);
 Tensor mul(const Tensor& x, float s);
@@ -68,7 +68,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape);
 
 // --- linear algebra -------------------------------------------------------------------------
 // a [..., M, K] @ b [..., K, N] -> [..., M, N]; leading (batch) dimensions broadcast.
-// Both inputs need at least 2 dimensions. Goes through the tiled GEMM of core/gemm_cpu.h (deterministic for any thread count).
+// Both inputs need at least 2 dimensions. Goes through the tiled GEMM of core/gemm_cpu.h (deterministic for any thread
+// count).
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 // --- shape ----------------------------------------------------------------------------------
@@ -101,17 +102,15 @@ struct Conv2dOptions {
   int64_t groups = 1;  // channels split into this many independent convolutions (weight [O, C/groups, kh, kw])
 };
 // Output spatial size of a convolution or pooling window; throws ShapeError naming `op` if <= 0.
-int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride,
-                         int64_t padding);
+int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride, int64_t padding);
 // input [B, C, H, W], weight [O, C / groups, kh, kw], bias [O] or undefined -> [B, O, Ho, Wo]
 // (torch.nn.functional.conv2d). im2col over the whole batch and one GEMM per group (core/gemm_cpu.h).
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-              const Conv2dOptions& options);
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Conv2dOptions& options);
 // The two halves of conv2d's backward (undefined outputs are skipped by the caller).
 Tensor conv2d_grad_input(const Tensor& grad_output, const Tensor& weight, const Shape& input_shape,
                          const Conv2dOptions& options);
-Tensor conv2d_grad_weight(const Tensor& grad_output, const Tensor& input,
-                          const Shape& weight_shape, const Conv2dOptions& options);
+Tensor conv2d_grad_weight(const Tensor& grad_output, const Tensor& input, const Shape& weight_shape,
+                          const Conv2dOptions& options);
 
 // torch.nn.functional.unfold: input [B, C, H, W] -> [B, C*kh*kw, L] with the sliding blocks'
 // elements in (c, i, j) order and L = Ho * Wo (zero padding, dilation as in conv2d).
@@ -130,12 +129,11 @@ struct MaxPool2dResult {
 MaxPool2dResult max_pool2d(const Tensor& input, const Pool2dOptions& options);
 // `options` are the forward's (the GPU gathers each input element's gradient from the windows
 // that cover it).
-Tensor max_pool2d_backward(const Tensor& grad_output, const Tensor& indices,
-                           const Shape& input_shape, const Pool2dOptions& options);
+Tensor max_pool2d_backward(const Tensor& grad_output, const Tensor& indices, const Shape& input_shape,
+                           const Pool2dOptions& options);
 // Padding counts towards the divisor (PyTorch's count_include_pad=True default).
 Tensor avg_pool2d(const Tensor& input, const Pool2dOptions& options);
-Tensor avg_pool2d_backward(const Tensor& grad_output, const Shape& input_shape,
-                           const Pool2dOptions& options);
+Tensor avg_pool2d_backward(const Tensor& grad_output, const Shape& input_shape, const Pool2dOptions& options);
 
 }  // namespace norse
 

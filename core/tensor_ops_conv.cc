@@ -13,8 +13,8 @@
 #include "core/error.h"
 #include "core/gemm_cpu.h"
 #include "core/parallel.h"
-#include "core/tensor_ops_device.h"
 #include "core/tensor_ops.h"
+#include "core/tensor_ops_device.h"
 
 namespace norse {
 namespace {
@@ -29,8 +29,8 @@ struct ConvGeometry {
   Size2 stride, padding, dilation;
   int64_t patch() const { return channels * kh * kw; }
   ConvDims dims() const {
-    return {batch,    channels, height,    width,     out_channels, kh,         kw,        out_h,
-            out_w,    stride.h, stride.w,  padding.h, padding.w,    dilation.h, dilation.w};
+    return {batch, channels, height,   width,     out_channels, kh,         kw,        out_h,
+            out_w, stride.h, stride.w, padding.h, padding.w,    dilation.h, dilation.w};
   }
   int64_t plane() const { return out_h * out_w; }
   // Samples per GEMM chunk.
@@ -38,8 +38,7 @@ struct ConvGeometry {
 };
 
 // The geometry of ONE group: channels = C / groups, out_channels = O / groups.
-ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weight,
-                           const Conv2dOptions& o) {
+ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weight, const Conv2dOptions& o) {
   check_rank(op, "input", 4, input, "[B, C, H, W]");
   check_rank(op, "weight", 4, weight, "[C_out, C_in / groups, kh, kw]");
   NORSE_CHECK(o.groups >= 1 && input[1] % o.groups == 0 && weight[0] % o.groups == 0, InvalidArgument, op,
@@ -49,14 +48,14 @@ ConvGeometry conv_geometry(const char* op, const Shape& input, const Shape& weig
               " input channels (= input.size(1)",
               o.groups > 1 ? str_cat(" / groups = ", input[1], " / ", o.groups) : std::string(),
               ") in dimension 1, got shape ", shape_to_string(weight), " for input ", shape_to_string(input));
-  NORSE_CHECK(o.stride.h >= 1 && o.stride.w >= 1, InvalidArgument, op, "stride must be >= 1, got (", o.stride.h,
-              ", ", o.stride.w, ")");
-  NORSE_CHECK(o.padding.h >= 0 && o.padding.w >= 0, InvalidArgument, op, "padding must be >= 0, got (",
-              o.padding.h, ", ", o.padding.w, ")");
-  NORSE_CHECK(o.dilation.h >= 1 && o.dilation.w >= 1, InvalidArgument, op, "dilation must be >= 1, got (",
-              o.dilation.h, ", ", o.dilation.w, ")");
-  ConvGeometry g{input[0], input[1] / o.groups, input[2], input[3], weight[0] / o.groups, weight[2], weight[3], 0, 0,
-                 o.stride, o.padding, o.dilation};
+  NORSE_CHECK(o.stride.h >= 1 && o.stride.w >= 1, InvalidArgument, op, "stride must be >= 1, got (", o.stride.h, ", ",
+              o.stride.w, ")");
+  NORSE_CHECK(o.padding.h >= 0 && o.padding.w >= 0, InvalidArgument, op, "padding must be >= 0, got (", o.padding.h,
+              ", ", o.padding.w, ")");
+  NORSE_CHECK(o.dilation.h >= 1 && o.dilation.w >= 1, InvalidArgument, op, "dilation must be >= 1, got (", o.dilation.h,
+              ", ", o.dilation.w, ")");
+  ConvGeometry g{input[0], input[1] / o.groups, input[2],  input[3], weight[0] / o.groups, weight[2], weight[3], 0, 0,
+                 o.stride, o.padding,           o.dilation};
   g.out_h = conv_output_size(op, g.height, o.dilation.h * (g.kh - 1) + 1, o.stride.h, o.padding.h);
   g.out_w = conv_output_size(op, g.width, o.dilation.w * (g.kw - 1) + 1, o.stride.w, o.padding.w);
   return g;
@@ -140,12 +139,11 @@ void check_same_device(const char* op, const Tensor& a, const Tensor& b, const T
 
 }  // namespace
 
-int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride,
-                         int64_t padding) {
+int64_t conv_output_size(const char* op, int64_t input, int64_t kernel, int64_t stride, int64_t padding) {
   NORSE_CHECK(kernel >= 1, InvalidArgument, op, "kernel size must be >= 1, got ", kernel);
   const int64_t out = (input + 2 * padding - kernel) / stride + 1;
-  NORSE_CHECK(input + 2 * padding >= kernel && out >= 1, ShapeError, op, "input size ", input,
-              " with padding ", padding, " is smaller than the kernel size ", kernel);
+  NORSE_CHECK(input + 2 * padding >= kernel && out >= 1, ShapeError, op, "input size ", input, " with padding ",
+              padding, " is smaller than the kernel size ", kernel);
   return out;
 }
 
@@ -201,8 +199,7 @@ void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t
 Tensor conv2d_grad_input_group(const Tensor& grad_output_in, const Tensor& weight_in, const Shape& input_shape,
                                const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d_backward", input_shape, weight_in.shape(), options);
-  check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
-              grad_output_in.shape());
+  check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w}, grad_output_in.shape());
   check_same_device("conv2d_backward", grad_output_in, weight_in, Tensor());
   const Tensor grad_output = grad_output_in.contiguous();
   const Tensor weight = weight_in.contiguous();
@@ -231,8 +228,7 @@ Tensor conv2d_grad_input_group(const Tensor& grad_output_in, const Tensor& weigh
 Tensor conv2d_grad_weight_group(const Tensor& grad_output_in, const Tensor& input_in, const Shape& weight_shape,
                                 const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d_backward", input_in.shape(), weight_shape, options);
-  check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w},
-              grad_output_in.shape());
+  check_shape("conv2d_backward", "grad_output", {g.batch, g.out_channels, g.out_h, g.out_w}, grad_output_in.shape());
   check_same_device("conv2d_backward", grad_output_in, input_in, Tensor());
   const Tensor grad_output = grad_output_in.contiguous();
   const Tensor input = input_in.contiguous();
@@ -354,8 +350,8 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   const Shape out_shape = {input.size(0), input.size(1), g.out_h, g.out_w};
   if (input.device() == Device::kCUDA) {
     MaxPool2dResult r{Tensor::empty(out_shape, Device::kCUDA), Tensor::empty(out_shape, Device::kCUDA)};
-    cuda_tensor_ops("max_pool2d").max_pool2d(input.device_data(), g.dims(), r.values.device_data(),
-                                             r.indices.device_data());
+    cuda_tensor_ops("max_pool2d")
+        .max_pool2d(input.device_data(), g.dims(), r.values.device_data(), r.indices.device_data());
     return r;
   }
   MaxPool2dResult r{Tensor::empty(out_shape), Tensor::empty(out_shape)};
@@ -373,8 +369,8 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   return r;
 }
 
-Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_in,
-                           const Shape& input_shape, const Pool2dOptions& options) {
+Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_in, const Shape& input_shape,
+                           const Pool2dOptions& options) {
   const PoolGeometry g = pool_geometry("max_pool2d_backward", input_shape, options);
   check_shape("max_pool2d_backward", "grad_output", {input_shape[0], input_shape[1], g.out_h, g.out_w},
               grad_output_in.shape());
@@ -426,15 +422,15 @@ Tensor avg_pool2d(const Tensor& input_in, const Pool2dOptions& options) {
   return out;
 }
 
-Tensor avg_pool2d_backward(const Tensor& grad_output_in, const Shape& input_shape,
-                           const Pool2dOptions& options) {
+Tensor avg_pool2d_backward(const Tensor& grad_output_in, const Shape& input_shape, const Pool2dOptions& options) {
   const PoolGeometry g = pool_geometry("avg_pool2d_backward", input_shape, options);
   check_shape("avg_pool2d_backward", "grad_output", {input_shape[0], input_shape[1], g.out_h, g.out_w},
               grad_output_in.shape());
   const Tensor grad_output = grad_output_in.contiguous();
   if (grad_output.device() == Device::kCUDA) {
     Tensor grad_input = Tensor::empty(input_shape, Device::kCUDA);
-    cuda_tensor_ops("avg_pool2d_backward").avg_pool2d_backward(grad_output.device_data(), g.dims(), grad_input.device_data());
+    cuda_tensor_ops("avg_pool2d_backward")
+        .avg_pool2d_backward(grad_output.device_data(), g.dims(), grad_input.device_data());
     return grad_input;
   }
   Tensor grad_input = zeros(input_shape);

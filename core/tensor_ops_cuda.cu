@@ -30,7 +30,7 @@ unsigned grid_for(int64_t count) {
   return static_cast<unsigned>(std::min<int64_t>(std::max<int64_t>(blocks, 1), 65535 * 16));
 }
 
-#define NORSE_GRID_STRIDE(k, count)                                                    \
+#define NORSE_GRID_STRIDE(k, count)                                                          \
   for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < (count); \
        k += static_cast<int64_t>(gridDim.x) * blockDim.x)
 
@@ -48,9 +48,9 @@ void gemm_row_major(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
                     const float* b, int64_t ldb, float* c, int64_t ldc, float beta) {
   if (m == 0 || n == 0) return;
   const float one = 1.0f;
-  NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), trans_b ? CUBLAS_OP_T : CUBLAS_OP_N, trans_a ? CUBLAS_OP_T : CUBLAS_OP_N,
-                                 static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), &one, b,
-                                 static_cast<int>(std::max<int64_t>(ldb, 1)), a,
+  NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), trans_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                 trans_a ? CUBLAS_OP_T : CUBLAS_OP_N, static_cast<int>(n), static_cast<int>(m),
+                                 static_cast<int>(k), &one, b, static_cast<int>(std::max<int64_t>(ldb, 1)), a,
                                  static_cast<int>(std::max<int64_t>(lda, 1)), &beta, c,
                                  static_cast<int>(std::max<int64_t>(ldc, 1))));
 }
@@ -123,7 +123,9 @@ __global__ void col2im_kernel(const float* cols, ConvDims g, int64_t b0, int64_t
 }
 
 __global__ void conv_output_kernel(const float* y, const float* bias, ConvDims g, int64_t bc, float* out) {
-  NORSE_GRID_STRIDE(k, bc * g.out_channels * g.out_h * g.out_w) { out[k] = device_math::conv_output_at(y, bias, g, bc, k); }
+  NORSE_GRID_STRIDE(k, bc * g.out_channels * g.out_h * g.out_w) {
+    out[k] = device_math::conv_output_at(y, bias, g, bc, k);
+  }
 }
 
 __global__ void gather_grad_output_kernel(const float* grad_output, ConvDims g, int64_t b0, int64_t bc, float* gm) {
@@ -132,9 +134,10 @@ __global__ void gather_grad_output_kernel(const float* grad_output, ConvDims g, 
   }
 }
 
-
 __global__ void max_pool2d_kernel(const float* input, PoolDims g, float* values, float* indices) {
-  NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) { device_math::max_pool2d_at(input, g, k, values + k, indices + k); }
+  NORSE_GRID_STRIDE(k, g.planes * g.out_h * g.out_w) {
+    device_math::max_pool2d_at(input, g, k, values + k, indices + k);
+  }
 }
 
 __global__ void max_pool2d_backward_kernel(const float* grad_output, const float* indices, PoolDims g,
@@ -213,7 +216,7 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
     for (int64_t c0 = 0; c0 < chunks; c0 += 65535 * 1024) {
       const int64_t count = std::min<int64_t>(chunks - c0, 65535 * 1024);
       sum_rows_kernel<<<static_cast<unsigned>(count), kReduceThreads>>>(x + c0 * kChunk, kChunk, n - c0 * kChunk,
-                                                                       partial.data() + c0);
+                                                                        partial.data() + c0);
       check_launch("sum_rows_kernel");
     }
     sum_all(partial.data(), chunks, out);
@@ -268,8 +271,8 @@ class CudaTensorOpsImpl final : public CudaTensorOps {
       // y[O, width] = W[O, patch] @ cols[patch, width]
       gemm_row_major(false, false, g.out_channels, width, patch, weight, patch, cols.data(), width, y.data(), width,
                      0.0f);
-      conv_output_kernel<<<grid_for(bc * g.out_channels * plane), kThreads>>>(
-          y.data(), bias, g, bc, out + b0 * g.out_channels * plane);
+      conv_output_kernel<<<grid_for(bc * g.out_channels * plane), kThreads>>>(y.data(), bias, g, bc,
+                                                                              out + b0 * g.out_channels * plane);
       check_launch("conv_output_kernel");
     }
   }

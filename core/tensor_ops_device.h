@@ -80,14 +80,16 @@ NORSE_HD inline void max_dim_at(const float* x, int64_t size, int64_t inner, int
 }
 
 // grad[o, j, i] = g[o, i] where j is the recorded index, else 0 (k indexes grad).
-NORSE_HD inline float max_dim_backward_at(const float* g, const float* indices, int64_t size, int64_t inner, int64_t k) {
+NORSE_HD inline float max_dim_backward_at(const float* g, const float* indices, int64_t size, int64_t inner,
+                                          int64_t k) {
   const int64_t i = k % inner, j = (k / inner) % size, o = k / (inner * size);
   const int64_t at = o * inner + i;
   return static_cast<int64_t>(indices[at]) == j ? g[at] : 0.0f;
 }
 
 // (log_)softmax of column k = (o, i) of [outer, size, inner].
-NORSE_HD inline void softmax_column(const float* x, int64_t size, int64_t inner, bool log_output, int64_t k, float* out) {
+NORSE_HD inline void softmax_column(const float* x, int64_t size, int64_t inner, bool log_output, int64_t k,
+                                    float* out) {
   const int64_t o = k / inner, i = k % inner;
   const float* p = x + o * size * inner + i;
   float* q = out + o * size * inner + i;

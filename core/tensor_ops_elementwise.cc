@@ -42,8 +42,7 @@ Tensor map_unary(const char* name, const Tensor& x, UnaryOp op, float a, float b
 // Each thread starts its own odometer, so any [row_begin, row_end) range can be processed.
 template <typename F>
 void broadcast_rows(const Shape& out_shape, const std::vector<int64_t>& a_strides, int64_t a_base,
-                    const std::vector<int64_t>& b_strides, int64_t b_base, int64_t row_begin,
-                    int64_t row_end, F&& f) {
+                    const std::vector<int64_t>& b_strides, int64_t b_base, int64_t row_begin, int64_t row_end, F&& f) {
   const size_t rank = out_shape.size();
   const int64_t inner = out_shape[rank - 1];
   std::vector<int64_t> counter(rank, 0);
@@ -74,8 +73,8 @@ void broadcast_rows(const Shape& out_shape, const std::vector<int64_t>& a_stride
 template <typename Fast, typename Scalar>
 Tensor map_binary(const char* name, BinaryOp op, const Tensor& a, const Tensor& b, Fast fast, Scalar scalar) {
   NORSE_CHECK(a.defined() && b.defined(), InvalidArgument, name, "an input tensor is undefined");
-  NORSE_CHECK(a.device() == b.device(), DeviceError, name, "inputs are on different devices (",
-              device_name(a.device()), " and ", device_name(b.device()), ")");
+  NORSE_CHECK(a.device() == b.device(), DeviceError, name, "inputs are on different devices (", device_name(a.device()),
+              " and ", device_name(b.device()), ")");
   const Shape out_shape = broadcast_shapes(name, a.shape(), b.shape());
   if (a.device() == Device::kCUDA) {
     NORSE_CHECK(out_shape.size() <= static_cast<size_t>(kCudaMaxDims), ShapeError, name, "cuda tensors of at most ",
@@ -140,7 +139,8 @@ Tensor tanh(const Tensor& x) {
 }
 Tensor sigmoid(const Tensor& x) {
   // 1 / (1 + exp(-x)) overflows gracefully: exp(-x) = inf gives 0.
-  return map_unary("sigmoid", x, UnaryOp::kSigmoid, 0.0f, 0.0f, [](const ConstArrayMap& v) { return (1.0f + (-v).exp()).inverse(); });
+  return map_unary("sigmoid", x, UnaryOp::kSigmoid, 0.0f, 0.0f,
+                   [](const ConstArrayMap& v) { return (1.0f + (-v).exp()).inverse(); });
 }
 Tensor relu(const Tensor& x) {
   return map_unary("relu", x, UnaryOp::kRelu, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.max(0.0f); });
@@ -158,9 +158,8 @@ Tensor cos(const Tensor& x) {
   return map_unary("cos", x, UnaryOp::kCos, 0.0f, 0.0f, [](const ConstArrayMap& v) { return v.cos(); });
 }
 Tensor sign(const Tensor& x) {
-  return map_unary("sign", x, UnaryOp::kSign, 0.0f, 0.0f, [](const ConstArrayMap& v) {
-    return (v > 0.0f).cast<float>() - (v < 0.0f).cast<float>();
-  });
+  return map_unary("sign", x, UnaryOp::kSign, 0.0f, 0.0f,
+                   [](const ConstArrayMap& v) { return (v > 0.0f).cast<float>() - (v < 0.0f).cast<float>(); });
 }
 Tensor pow(const Tensor& x, float exponent) {
   if (exponent == 2.0f) {
@@ -170,18 +169,18 @@ Tensor pow(const Tensor& x, float exponent) {
                    [exponent](const ConstArrayMap& v) { return v.pow(exponent); });
 }
 Tensor clamp(const Tensor& x, float low, float high) {
-  NORSE_CHECK(!(low > high), InvalidArgument, "clamp", "argument 'low' (", low,
-              ") must not exceed 'high' (", high, ")");
+  NORSE_CHECK(!(low > high), InvalidArgument, "clamp", "argument 'low' (", low, ") must not exceed 'high' (", high,
+              ")");
   return map_unary("clamp", x, UnaryOp::kClamp, low, high,
                    [low, high](const ConstArrayMap& v) { return v.max(low).min(high); });
 }
 Tensor heaviside(const Tensor& x) {
-  return map_unary("heaviside", x, UnaryOp::kHeaviside, 0.0f, 0.0f, [](const ConstArrayMap& v) { return (v > 0.0f).cast<float>(); });
+  return map_unary("heaviside", x, UnaryOp::kHeaviside, 0.0f, 0.0f,
+                   [](const ConstArrayMap& v) { return (v > 0.0f).cast<float>(); });
 }
 Tensor in_range(const Tensor& x, float low, float high) {
-  return map_unary("in_range", x, UnaryOp::kInRange, low, high, [low, high](const ConstArrayMap& v) {
-    return ((v >= low) && (v <= high)).cast<float>();
-  });
+  return map_unary("in_range", x, UnaryOp::kInRange, low, high,
+                   [low, high](const ConstArrayMap& v) { return ((v >= low) && (v <= high)).cast<float>(); });
 }
 Tensor add(const Tensor& x, float s) {
   return map_unary("add", x, UnaryOp::kAddScalar, s, 0.0f, [s](const ConstArrayMap& v) { return v + s; });
@@ -219,14 +218,12 @@ Tensor pow(const Tensor& a, const Tensor& b) {
 }
 Tensor gt(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "gt", BinaryOp::kGt, a, b,
-      [](const ConstArrayMap& x, const ConstArrayMap& y) { return (x > y).cast<float>(); },
+      "gt", BinaryOp::kGt, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return (x > y).cast<float>(); },
       [](float x, float y) { return x > y ? 1.0f : 0.0f; });
 }
 Tensor eq(const Tensor& a, const Tensor& b) {
   return map_binary(
-      "eq", BinaryOp::kEq, a, b,
-      [](const ConstArrayMap& x, const ConstArrayMap& y) { return (x == y).cast<float>(); },
+      "eq", BinaryOp::kEq, a, b, [](const ConstArrayMap& x, const ConstArrayMap& y) { return (x == y).cast<float>(); },
       [](float x, float y) { return x == y ? 1.0f : 0.0f; });
 }
 

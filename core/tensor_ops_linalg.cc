@@ -1,6 +1,6 @@
-// Matrix multiplication through the deterministic tiled GEMM (core/gemm_cpu.h), with broadcast batch dimensions, and concat/stack.
-// Transposed views (e.g. w.transpose(0, 1)) are read in place as column-major matrices, so the
-// backward of matmul (g @ b^T, a^T @ g) never copies its operands.
+// Matrix multiplication through the deterministic tiled GEMM (core/gemm_cpu.h), with broadcast batch dimensions, and
+// concat/stack. Transposed views (e.g. w.transpose(0, 1)) are read in place as column-major matrices, so the backward
+// of matmul (g @ b^T, a^T @ g) never copies its operands.
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/gemm_cpu.h"
@@ -32,8 +32,8 @@ bool matrix_layout(const Tensor& t, MatrixLayout* layout) {
 }
 
 // c[M, N] (row-major, contiguous) = a[M, K] @ b[K, N] for any of the four layout combinations.
-void gemm(const float* a, const MatrixLayout& la, const float* b, const MatrixLayout& lb, float* c,
-          int64_t m, int64_t k, int64_t n) {
+void gemm(const float* a, const MatrixLayout& la, const float* b, const MatrixLayout& lb, float* c, int64_t m,
+          int64_t k, int64_t n) {
   gemm_cpu(m, k, n, 1.0f, {a, la.leading, la.column_major}, {b, lb.leading, lb.column_major}, c, n, false);
 }
 
@@ -62,8 +62,8 @@ std::vector<int64_t> batch_offsets(const Tensor& t, const Shape& batch_shape) {
 // The cuBLAS path. A row-major `a` whose batch dimensions are laid out densely after its rows
 // times an unbatched `b` (Linear over [T, B, K]) is one [batch*M, K] @ [K, N] GEMM; otherwise
 // one GEMM per batch matrix.
-Tensor cuda_matmul(const Tensor& a, const MatrixLayout& la, const Tensor& b, const MatrixLayout& lb,
-                   const Shape& batch, const Shape& out_shape) {
+Tensor cuda_matmul(const Tensor& a, const MatrixLayout& la, const Tensor& b, const MatrixLayout& lb, const Shape& batch,
+                   const Shape& out_shape) {
   const CudaTensorOps& ops = cuda_tensor_ops("matmul");
   const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
   Tensor out = Tensor::empty(out_shape, Device::kCUDA);
@@ -91,13 +91,13 @@ Tensor cuda_matmul(const Tensor& a, const MatrixLayout& la, const Tensor& b, con
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   NORSE_CHECK(a_in.defined() && b_in.defined(), InvalidArgument, "matmul", "an input is undefined");
-  NORSE_CHECK(a_in.dim() >= 2, ShapeError, "matmul", "argument 'a' must have at least 2 dimensions [..., M, K], got shape ",
-              shape_to_string(a_in.shape()));
-  NORSE_CHECK(b_in.dim() >= 2, ShapeError, "matmul", "argument 'b' must have at least 2 dimensions [..., K, N], got shape ",
+  NORSE_CHECK(a_in.dim() >= 2, ShapeError, "matmul",
+              "argument 'a' must have at least 2 dimensions [..., M, K], got shape ", shape_to_string(a_in.shape()));
+  NORSE_CHECK(b_in.dim() >= 2, ShapeError, "matmul",
+              "argument 'b' must have at least 2 dimensions [..., K, N], got shape ", shape_to_string(b_in.shape()));
+  NORSE_CHECK(a_in.size(-1) == b_in.size(-2), ShapeError, "matmul", "argument 'b' must have size ", a_in.size(-1),
+              " in dimension -2 (= a.size(-1)), got shapes a ", shape_to_string(a_in.shape()), " and b ",
               shape_to_string(b_in.shape()));
-  NORSE_CHECK(a_in.size(-1) == b_in.size(-2), ShapeError, "matmul", "argument 'b' must have size ",
-              a_in.size(-1), " in dimension -2 (= a.size(-1)), got shapes a ",
-              shape_to_string(a_in.shape()), " and b ", shape_to_string(b_in.shape()));
   NORSE_CHECK(a_in.device() == b_in.device(), DeviceError, "matmul", "inputs are on different devices");
   // Row- or column-major blocks are read in place; anything else is copied once.
   MatrixLayout la, lb;
@@ -125,8 +125,8 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   float* c = out.data();
   const int64_t count = static_cast<int64_t>(offs_a.size());
   auto one = [&](int64_t i) {
-    gemm(base_a + offs_a[static_cast<size_t>(i)], la, base_b + offs_b[static_cast<size_t>(i)], lb,
-         c + i * m * n, m, k, n);
+    gemm(base_a + offs_a[static_cast<size_t>(i)], la, base_b + offs_b[static_cast<size_t>(i)], lb, c + i * m * n, m, k,
+         n);
   };
   if (count >= num_threads() && count > 1) {
     // Many matrices: whole matrices per thread (each GEMM's tiles then run in that thread).
@@ -155,10 +155,10 @@ Tensor concat(const std::vector<Tensor>& tensors, int64_t dim) {
     for (size_t j = 0; ok && j < t.shape().size(); ++j) {
       ok = j == d || t.shape()[j] == first.shape()[j];
     }
-    NORSE_CHECK(ok, ShapeError, "concat", "tensor ", i, " has shape ", shape_to_string(t.shape()),
-                ", expected ", shape_to_string(first.shape()), " in every dimension but ", d);
-    NORSE_CHECK(t.device() == first.device(), DeviceError, "concat", "tensor ", i, " is on ",
-                device_name(t.device()), ", tensor 0 on ", device_name(first.device()));
+    NORSE_CHECK(ok, ShapeError, "concat", "tensor ", i, " has shape ", shape_to_string(t.shape()), ", expected ",
+                shape_to_string(first.shape()), " in every dimension but ", d);
+    NORSE_CHECK(t.device() == first.device(), DeviceError, "concat", "tensor ", i, " is on ", device_name(t.device()),
+                ", tensor 0 on ", device_name(first.device()));
     out_shape[d] += t.shape()[d];
   }
   Tensor out = Tensor::empty(out_shape, first.device());
@@ -178,10 +178,9 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   std::vector<Tensor> expanded;
   expanded.reserve(tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) {
-    NORSE_CHECK(tensors[i].defined() && tensors[i].shape() == tensors[0].shape(), ShapeError, "stack",
-                "tensor ", i, " has shape ",
-                tensors[i].defined() ? shape_to_string(tensors[i].shape()) : "undefined",
-                ", expected ", shape_to_string(tensors[0].shape()), " (all tensors must match)");
+    NORSE_CHECK(tensors[i].defined() && tensors[i].shape() == tensors[0].shape(), ShapeError, "stack", "tensor ", i,
+                " has shape ", tensors[i].defined() ? shape_to_string(tensors[i].shape()) : "undefined", ", expected ",
+                shape_to_string(tensors[0].shape()), " (all tensors must match)");
     expanded.push_back(tensors[i].unsqueeze(d));
   }
   return concat(expanded, d);

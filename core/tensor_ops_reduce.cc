@@ -9,8 +9,8 @@
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/parallel.h"
-#include "core/tensor_ops_device.h"
 #include "core/tensor_ops.h"
+#include "core/tensor_ops_device.h"
 
 namespace norse {
 namespace {
@@ -30,8 +30,7 @@ OuterDimInner split_at(const Shape& shape, size_t dim) {
 }
 
 // Sorted, wrapped, de-duplicated reduction dims; empty `dims` means all.
-std::vector<int64_t> normalise_dims(const char* op, const std::vector<int64_t>& dims,
-                                    int64_t rank) {
+std::vector<int64_t> normalise_dims(const char* op, const std::vector<int64_t>& dims, int64_t rank) {
   std::vector<int64_t> out;
   if (dims.empty()) {
     for (int64_t d = 0; d < rank; ++d) out.push_back(d);
@@ -96,7 +95,7 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   for (int64_t d : reduced) order.push_back(d);
   if (x.device() == Device::kCUDA) {
     if (rows == 0 || cols == 0) return zeros(out_shape, Device::kCUDA);  // an empty reduction sums to 0
-    Tensor out = Tensor::empty(out_shape, Device::kCUDA);  // every element written by the kernel
+    Tensor out = Tensor::empty(out_shape, Device::kCUDA);                // every element written by the kernel
     const CudaTensorOps& ops = cuda_tensor_ops("sum");
     bool leading = x.is_contiguous();
     for (size_t i = 0; i < reduced.size(); ++i) leading = leading && reduced[i] == static_cast<int64_t>(i);
@@ -159,15 +158,14 @@ Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   }
   const Tensor arranged = x.permute(order).contiguous();
   const float* src = arranged.data();
-  parallel_for(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1)),
-               [&](int64_t begin, int64_t end) {
-                 for (int64_t r = begin; r < end; ++r) {
-                   double acc = 0.0;
-                   const float* line = src + r * cols;
-                   for (int64_t c = 0; c < cols; ++c) acc += line[c];
-                   dst[r] = static_cast<float>(acc);
-                 }
-               });
+  parallel_for(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1)), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      double acc = 0.0;
+      const float* line = src + r * cols;
+      for (int64_t c = 0; c < cols; ++c) acc += line[c];
+      dst[r] = static_cast<float>(acc);
+    }
+  });
   return out;
 }
 
@@ -190,8 +188,8 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 MaxResult max(const Tensor& x, int64_t dim, bool keepdim) {
   NORSE_CHECK(x.dim() > 0, ShapeError, "max", "argument 'x' must have at least 1 dimension, got a scalar");
   const size_t d = static_cast<size_t>(wrap_dim("max", dim, x.dim()));
-  NORSE_CHECK(x.shape()[d] > 0, ShapeError, "max", "dimension ", d, " is empty (shape ",
-              shape_to_string(x.shape()), ")");
+  NORSE_CHECK(x.shape()[d] > 0, ShapeError, "max", "dimension ", d, " is empty (shape ", shape_to_string(x.shape()),
+              ")");
   const Tensor in = x.contiguous();
   const OuterDimInner s = split_at(in.shape(), d);
   Shape out_shape = in.shape();
@@ -229,8 +227,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     } else if (shape[i - lead] == 1 && x.shape()[i] != 1) {
       dims.push_back(static_cast<int64_t>(i));
     } else {
-      NORSE_CHECK(shape[i - lead] == x.shape()[i], ShapeError, "sum_to", "shape ",
-                  shape_to_string(shape), " does not broadcast to ", shape_to_string(x.shape()));
+      NORSE_CHECK(shape[i - lead] == x.shape()[i], ShapeError, "sum_to", "shape ", shape_to_string(shape),
+                  " does not broadcast to ", shape_to_string(x.shape()));
     }
   }
   if (dims.empty()) return x.reshape(shape);
@@ -265,8 +263,6 @@ Tensor softmax_impl(const char* op, const Tensor& x, int64_t dim) {
 }  // namespace
 
 Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl<false>("softmax", x, dim); }
-Tensor log_softmax(const Tensor& x, int64_t dim) {
-  return softmax_impl<true>("log_softmax", x, dim);
-}
+Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl<true>("log_softmax", x, dim); }
 
 }  // namespace norse

@@ -69,8 +69,8 @@ int launched_ranks() {
 }
 
 Shard shard(int64_t begin, int64_t end, int rank, int size) {
-  NORSE_CHECK(size >= 1 && rank >= 0 && rank < size, InvalidArgument, "dist::shard", "rank ", rank,
-              " is not in [0, ", size, ")");
+  NORSE_CHECK(size >= 1 && rank >= 0 && rank < size, InvalidArgument, "dist::shard", "rank ", rank, " is not in [0, ",
+              size, ")");
   NORSE_CHECK(end >= begin, InvalidArgument, "dist::shard", "end ", end, " < begin ", begin);
   const int64_t n = end - begin, base = n / size, extra = n % size;
   const int64_t first = begin + rank * base + std::min<int64_t>(rank, extra);

@@ -129,8 +129,7 @@ std::shared_ptr<Communicator> local_communicator(Device device = Device::kCPU);
 namespace detail {
 // How the CUDA build adds NCCL (registered by //distributed:nccl's static initialiser): builds a
 // communicator for `rank` of `size` from NCCL's 128-byte unique id, on `gpu`.
-using NcclFactory = std::shared_ptr<Communicator> (*)(int rank, int size, const std::vector<char>& unique_id,
-                                                      int gpu);
+using NcclFactory = std::shared_ptr<Communicator> (*)(int rank, int size, const std::vector<char>& unique_id, int gpu);
 using NcclUniqueIdFn = std::vector<char> (*)();
 void register_nccl(NcclFactory factory, NcclUniqueIdFn unique_id);
 // The registered functions (null in a build without NCCL); for World and the NCCL test.

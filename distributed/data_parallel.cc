@@ -31,8 +31,8 @@ DataParallel::DataParallel(Communicator& comm, std::vector<nn::NamedParameter> p
   for (size_t i = 0; i < params_.size(); ++i) {
     const auto& [name, v] = params_[i];
     NORSE_CHECK(v != nullptr && v->defined(), InvalidArgument, "DataParallel", "parameter '", name, "' is undefined");
-    NORSE_CHECK(v->value().device() == comm_.device(), InvalidArgument, "DataParallel", "parameter '", name,
-                "' is on ", device_name(v->value().device()), " but the ", comm_.backend(), " communicator reduces ",
+    NORSE_CHECK(v->value().device() == comm_.device(), InvalidArgument, "DataParallel", "parameter '", name, "' is on ",
+                device_name(v->value().device()), " but the ", comm_.backend(), " communicator reduces ",
                 device_name(comm_.device()), " memory");
     NORSE_CHECK(index_of_.emplace(v->identity(), i).second, InvalidArgument, "DataParallel", "parameter '", name,
                 "' is listed twice");
@@ -73,8 +73,8 @@ DataParallel::DataParallel(Communicator& comm, std::vector<nn::NamedParameter> p
   for (size_t b = 0; b < buckets_.size(); ++b) {
     Bucket& bucket = buckets_[b];
     const bool last = b + 1 == buckets_.size();
-    bucket.buffer = Tensor::empty({bucket.flags + static_cast<int64_t>(bucket.params.size()) + (last ? 1 : 0)},
-                                  comm_.device());
+    bucket.buffer =
+        Tensor::empty({bucket.flags + static_cast<int64_t>(bucket.params.size()) + (last ? 1 : 0)}, comm_.device());
   }
   broadcast_parameters();
 }

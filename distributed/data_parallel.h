@@ -77,11 +77,11 @@ class DataParallel {
 
  private:
   struct Bucket {
-    std::vector<size_t> params;     // indices into params_, in backward's order
-    std::vector<int64_t> offsets;   // where each one's gradient starts in `buffer`
-    int64_t flags = 0;              // where the flags start
-    Tensor buffer;               // [gradients..., one flag per parameter..., (last bucket) loss]
-    int64_t pending = 0;         // parameters whose gradient is not final yet in this step
+    std::vector<size_t> params;    // indices into params_, in backward's order
+    std::vector<int64_t> offsets;  // where each one's gradient starts in `buffer`
+    int64_t flags = 0;             // where the flags start
+    Tensor buffer;                 // [gradients..., one flag per parameter..., (last bucket) loss]
+    int64_t pending = 0;           // parameters whose gradient is not final yet in this step
     bool started = false;
   };
 
@@ -95,9 +95,9 @@ class DataParallel {
   std::vector<nn::NamedParameter> params_;
   DataParallelOptions options_;
   std::vector<Bucket> buckets_;
-  std::vector<size_t> bucket_of_;                       // per parameter
-  std::unordered_map<const void*, size_t> index_of_;    // Variable::identity() -> parameter
-  size_t next_bucket_ = 0;                              // the next to start (index order)
+  std::vector<size_t> bucket_of_;                     // per parameter
+  std::unordered_map<const void*, size_t> index_of_;  // Variable::identity() -> parameter
+  size_t next_bucket_ = 0;                            // the next to start (index order)
   float weight_ = 1.0f, local_loss_ = 0.0f;
   StepTiming timing_;
 };

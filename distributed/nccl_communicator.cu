@@ -70,7 +70,8 @@ class NcclCommunicator final : public Communicator {
         ncclCommAbort(comm_);  // NCCL has no timeout of its own: give up here, never hang
         comm_ = nullptr;
         throw DistributedError(str_cat("rank ", rank_, " of ", size_, ": ", what, " did not complete within ",
-                                       static_cast<int>(waited), " s (NORSE_DIST_TIMEOUT): another rank died or hangs"));
+                                       static_cast<int>(waited),
+                                       " s (NORSE_DIST_TIMEOUT): another rank died or hangs"));
       }
       std::this_thread::sleep_for(std::chrono::microseconds(20));
     }

@@ -96,9 +96,9 @@ class MpiCommunicator final : public Communicator {
       std::lock_guard<std::mutex> lock(mutex_);
       begin_collective(what);
       requests_.emplace_back();
-      check_mpi(MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), MPI_FLOAT, float_op_, comm_,
-                               &requests_.back()),
-                "MPI_Iallreduce", what);
+      check_mpi(
+          MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count), MPI_FLOAT, float_op_, comm_, &requests_.back()),
+          "MPI_Iallreduce", what);
       all_done_ = false;
     }
     work_.notify_one();
@@ -133,7 +133,8 @@ class MpiCommunicator final : public Communicator {
 
   void broadcast(float* data, int64_t count, int root, const std::string& what) override {
     check_count(count, what);
-    NORSE_CHECK(root >= 0 && root < size_, InvalidArgument, what, "broadcast root ", root, " is not in [0, ", size_, ")");
+    NORSE_CHECK(root >= 0 && root < size_, InvalidArgument, what, "broadcast root ", root, " is not in [0, ", size_,
+                ")");
     start_blocking(what, [&](MPI_Request* request) {
       return MPI_Ibcast(data, static_cast<int>(count), MPI_FLOAT, root, comm_, request);
     });
@@ -185,7 +186,8 @@ class MpiCommunicator final : public Communicator {
       if (stop_) break;
       int done = 0;
       // An error here is seen again by wait_all on the training thread, which throws it.
-      if (MPI_Testall(static_cast<int>(requests_.size()), requests_.data(), &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) {
+      if (MPI_Testall(static_cast<int>(requests_.size()), requests_.data(), &done, MPI_STATUSES_IGNORE) !=
+          MPI_SUCCESS) {
         done = 1;
       }
       all_done_ = done != 0;
@@ -210,8 +212,9 @@ class MpiCommunicator final : public Communicator {
       std::fill(arrived_.begin(), arrived_.end(), 0);
       for (int r = 1; r < size_; ++r) {
         requests_.emplace_back();
-        check_mpi(MPI_Irecv(&arrived_[static_cast<size_t>(r)], 1, MPI_LONG_LONG, r, kArrivalTag, comm_, &requests_.back()),
-                  "MPI_Irecv", what);
+        check_mpi(
+            MPI_Irecv(&arrived_[static_cast<size_t>(r)], 1, MPI_LONG_LONG, r, kArrivalTag, comm_, &requests_.back()),
+            "MPI_Irecv", what);
       }
     } else {
       round_sent_ = round_;
@@ -227,7 +230,7 @@ class MpiCommunicator final : public Communicator {
         if (arrived_[static_cast<size_t>(r)] != round_) missing += (missing.empty() ? "" : ", ") + std::to_string(r);
       }
     }
-    std::string who = rank_ != 0 ? "rank 0 names the ranks that did not arrive (only it tracks arrivals)"
+    std::string who = rank_ != 0        ? "rank 0 names the ranks that did not arrive (only it tracks arrivals)"
                       : missing.empty() ? "every rank arrived, but the collective did not complete"
                                         : "rank(s) " + missing + " did not arrive (dead or hung)";
     char seconds[32];
@@ -298,9 +301,10 @@ World::World(bool cuda) {
   }
 #else
   (void)launcher_env;
-  NORSE_CHECK(launched <= 1, DistributedError, "dist::World",
-              "the launcher started ", launched, " ranks, but this build has no MPI (no mpicc was found when it was "
-              "built: install libopenmpi-dev and rebuild); refusing to run ", launched, " unconnected copies");
+  NORSE_CHECK(launched <= 1, DistributedError, "dist::World", "the launcher started ", launched,
+              " ranks, but this build has no MPI (no mpicc was found when it was "
+              "built: install libopenmpi-dev and rebuild); refusing to run ",
+              launched, " unconnected copies");
 #endif
   if (!host_) host_ = local_communicator(Device::kCPU);
   if (!cuda) {
@@ -316,7 +320,8 @@ World::World(bool cuda) {
               "cuda tensors across ranks need NCCL: build with --config=cuda where nccl.h is in the CUDA toolkit");
 #ifdef NORSE_WITH_MPI
   std::vector<char> id = host_->rank() == 0 ? detail::nccl_unique_id()() : std::vector<char>(128);
-  NORSE_CHECK(id.size() == 128, DistributedError, "dist::World", "NCCL's unique id has ", id.size(), " bytes, expected 128");
+  NORSE_CHECK(id.size() == 128, DistributedError, "dist::World", "NCCL's unique id has ", id.size(),
+              " bytes, expected 128");
   static_cast<MpiCommunicator&>(*host_).broadcast_bytes(id, 0, "NCCL set-up (unique id)");
   const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_RANK");
   const int local_rank = local ? std::atoi(local) : host_->rank();

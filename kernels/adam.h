@@ -19,7 +19,7 @@ struct AdamStepArgs {
   float* exp_avg_sq = nullptr;  // [n], second moment, updated in place
   const float* grad = nullptr;  // [n]
   int64_t n = 0;
-  float step_size = 0.0f;  // lr / (1 - beta1^step)
+  float step_size = 0.0f;              // lr / (1 - beta1^step)
   float bias_correction2_sqrt = 1.0f;  // sqrt(1 - beta2^step)
   float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, weight_decay = 0.0f;
 };

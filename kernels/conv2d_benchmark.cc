@@ -32,7 +32,8 @@ int main() {
   Generator gen(1);
   for (const Case& c : cases) {
     // Spike-like input (0/1 at 10%), as the task feeds the layers.
-    const Tensor x = gt(full(c.input, 0.1f), rand(c.input, gen)), w = randn(c.weight, gen), b = randn({c.weight[0]}, gen);
+    const Tensor x = gt(full(c.input, 0.1f), rand(c.input, gen)), w = randn(c.weight, gen),
+                 b = randn({c.weight[0]}, gen);
     const Tensor y = conv2d(x, w, b, c.options);
     const Tensor g = randn(y.shape(), gen);
     const double macs = static_cast<double>(y.numel()) * static_cast<double>(c.weight[1] * c.weight[2] * c.weight[3]);

@@ -70,36 +70,62 @@ NORSE_HD inline Dual<T, K> operator/(const Dual<T, K>& a, const Dual<T, K>& b) {
 }
 // Mixed with plain scalars (constants).
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator+(const Dual<T, K>& a, T b) { return a + Dual<T, K>(b); }
+NORSE_HD inline Dual<T, K> operator+(const Dual<T, K>& a, T b) {
+  return a + Dual<T, K>(b);
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator+(T a, const Dual<T, K>& b) { return Dual<T, K>(a) + b; }
+NORSE_HD inline Dual<T, K> operator+(T a, const Dual<T, K>& b) {
+  return Dual<T, K>(a) + b;
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator-(const Dual<T, K>& a, T b) { return a - Dual<T, K>(b); }
+NORSE_HD inline Dual<T, K> operator-(const Dual<T, K>& a, T b) {
+  return a - Dual<T, K>(b);
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator-(T a, const Dual<T, K>& b) { return Dual<T, K>(a) - b; }
+NORSE_HD inline Dual<T, K> operator-(T a, const Dual<T, K>& b) {
+  return Dual<T, K>(a) - b;
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator*(const Dual<T, K>& a, T b) { return a * Dual<T, K>(b); }
+NORSE_HD inline Dual<T, K> operator*(const Dual<T, K>& a, T b) {
+  return a * Dual<T, K>(b);
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator*(T a, const Dual<T, K>& b) { return Dual<T, K>(a) * b; }
+NORSE_HD inline Dual<T, K> operator*(T a, const Dual<T, K>& b) {
+  return Dual<T, K>(a) * b;
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator/(const Dual<T, K>& a, T b) { return a / Dual<T, K>(b); }
+NORSE_HD inline Dual<T, K> operator/(const Dual<T, K>& a, T b) {
+  return a / Dual<T, K>(b);
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> operator/(T a, const Dual<T, K>& b) { return Dual<T, K>(a) / b; }
+NORSE_HD inline Dual<T, K> operator/(T a, const Dual<T, K>& b) {
+  return Dual<T, K>(a) / b;
+}
 
 // --- functions on plain scalars and duals alike (the step functions call these) ------------------
 
 template <typename T>
-NORSE_HD inline T value_of(T x) { return x; }
+NORSE_HD inline T value_of(T x) {
+  return x;
+}
 template <typename T, int K>
-NORSE_HD inline T value_of(const Dual<T, K>& x) { return x.v; }
+NORSE_HD inline T value_of(const Dual<T, K>& x) {
+  return x.v;
+}
 
 template <typename T>
-NORSE_HD inline T detach(T x) { return x; }
+NORSE_HD inline T detach(T x) {
+  return x;
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> detach(const Dual<T, K>& x) { return Dual<T, K>(x.v); }
+NORSE_HD inline Dual<T, K> detach(const Dual<T, K>& x) {
+  return Dual<T, K>(x.v);
+}
 
 template <typename T>
-NORSE_HD inline T exp_of(T x) { return std::exp(x); }
+NORSE_HD inline T exp_of(T x) {
+  return std::exp(x);
+}
 template <typename T, int K>
 NORSE_HD inline Dual<T, K> exp_of(const Dual<T, K>& x) {
   const T e = std::exp(x.v);
@@ -110,13 +136,19 @@ NORSE_HD inline Dual<T, K> exp_of(const Dual<T, K>& x) {
 
 // max(x, 0), derivative 1 where x > 0 (PyTorch's relu).
 template <typename T>
-NORSE_HD inline T relu_of(T x) { return x > T(0) ? x : T(0); }
+NORSE_HD inline T relu_of(T x) {
+  return x > T(0) ? x : T(0);
+}
 template <typename T, int K>
-NORSE_HD inline Dual<T, K> relu_of(const Dual<T, K>& x) { return x.v > T(0) ? x : Dual<T, K>(T(0)); }
+NORSE_HD inline Dual<T, K> relu_of(const Dual<T, K>& x) {
+  return x.v > T(0) ? x : Dual<T, K>(T(0));
+}
 
 // The spike function: value H(x) (or a Bernoulli draw), derivative the surrogate's.
 template <Surrogate S, typename T>
-NORSE_HD inline T spike(T x, T alpha, T uniform) { return spike_forward<S>(x, alpha, uniform); }
+NORSE_HD inline T spike(T x, T alpha, T uniform) {
+  return spike_forward<S>(x, alpha, uniform);
+}
 template <Surrogate S, typename T, int K>
 NORSE_HD inline Dual<T, K> spike(const Dual<T, K>& x, T alpha, T uniform) {
   Dual<T, K> r(spike_forward<S>(x.v, alpha, uniform));

@@ -47,9 +47,9 @@ int main() {
   // weights [O, C*kh*kw] times im2col columns of a chunk of images: the conv chunks
   // keep the columns under 16M floats, i.e. ~1000 images for conv1 and ~300 for conv2).
   const Shape3 shapes[] = {
-      {"conv1_forward", 32, 25, 1024 * 576},  {"conv2_forward", 64, 800, 256 * 64},
+      {"conv1_forward", 32, 25, 1024 * 576},    {"conv2_forward", 64, 800, 256 * 64},
       {"conv2_grad_weight", 64, 256 * 64, 800}, {"fc1_forward", 512, 1024, 1024},
-      {"fc1_grad_weight", 1024, 512, 1024},   {"readout_forward", 512, 1024, 10},
+      {"fc1_grad_weight", 1024, 512, 1024},     {"readout_forward", 512, 1024, 10},
   };
   int failures = 0;
   std::printf("threads=%d tile=%lld\n", threads, static_cast<long long>(kGemmTile));
@@ -60,7 +60,8 @@ int main() {
     auto run_tiled = [&](std::vector<float>& c) { gemm_cpu(s.m, s.k, s.n, 1.0f, ga, gb, c.data(), s.n, false); };
     auto run_eigen = [&] {
       Eigen::setNbThreads(threads);
-      Eigen::Map<RowMatrix>(eigen.data(), s.m, s.n).noalias() = ConstMap(a.data(), s.m, s.k) * ConstMap(b.data(), s.k, s.n);
+      Eigen::Map<RowMatrix>(eigen.data(), s.m, s.n).noalias() =
+          ConstMap(a.data(), s.m, s.k) * ConstMap(b.data(), s.k, s.n);
       Eigen::setNbThreads(1);  // what gemm_cpu relies on
     };
     // Validate.
@@ -77,8 +78,8 @@ int main() {
     }
     const double tolerance = 1e-6 * static_cast<double>(s.k);
     if (!same_bits || worst > tolerance) {
-      std::printf("FAIL %s: same bits on 1 and %d threads: %d, max |tiled - eigen| = %g (tolerance %g)\n", s.name, threads,
-                  same_bits, worst, tolerance);
+      std::printf("FAIL %s: same bits on 1 and %d threads: %d, max |tiled - eigen| = %g (tolerance %g)\n", s.name,
+                  threads, same_bits, worst, tolerance);
       ++failures;
       continue;
     }
@@ -87,8 +88,8 @@ int main() {
     const double ms_tiled = bench::best_ms([&] { run_tiled(tiled); }, 5);
     const double ms_eigen = bench::best_ms(run_eigen, 5);
     for (const auto& [kind, ms] : {std::pair<const char*, double>{"tiled", ms_tiled}, {"eigen_threaded", ms_eigen}}) {
-      std::printf("BENCH name=gemm_%s_%s M=%lld K=%lld N=%lld ms=%.3f gflops=%.1f same_bits_1_vs_all=%d\n", s.name, kind,
-                  static_cast<long long>(s.m), static_cast<long long>(s.k), static_cast<long long>(s.n), ms,
+      std::printf("BENCH name=gemm_%s_%s M=%lld K=%lld N=%lld ms=%.3f gflops=%.1f same_bits_1_vs_all=%d\n", s.name,
+                  kind, static_cast<long long>(s.m), static_cast<long long>(s.k), static_cast<long long>(s.n), ms,
                   flops / (ms * 1e-3) / 1e9, same_bits);
     }
   }

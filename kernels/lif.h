@@ -44,36 +44,36 @@ struct SequenceParams {
 
 struct SequenceForwardArgs {
   int64_t steps = 0, elements = 0;
-  const float* input = nullptr;  // [steps, elements]
-  const float* v0 = nullptr;     // [elements]
-  const float* i0 = nullptr;     // [elements]
-  float* z = nullptr;            // [steps, elements] (=)
-  float* v_record = nullptr;     // [steps, elements] (=) v2 after every step, or null
-  float* i_record = nullptr;     // [steps, elements] (=) i2 after every step, or null
-  float* v_final = nullptr;      // [elements] (=)
-  float* i_final = nullptr;      // [elements] (=)
-  float* saved_v1 = nullptr;     // [steps, elements] (=) for backward, or null
-  float* saved_i1 = nullptr;     // [steps, elements] (=) for parameter gradients, or null
-  float* saved_v = nullptr;      // [steps, elements] (=) for parameter gradients, or null
-  uint64_t seed = 0, offset = 0; // Philox stream of the stochastic methods
+  const float* input = nullptr;   // [steps, elements]
+  const float* v0 = nullptr;      // [elements]
+  const float* i0 = nullptr;      // [elements]
+  float* z = nullptr;             // [steps, elements] (=)
+  float* v_record = nullptr;      // [steps, elements] (=) v2 after every step, or null
+  float* i_record = nullptr;      // [steps, elements] (=) i2 after every step, or null
+  float* v_final = nullptr;       // [elements] (=)
+  float* i_final = nullptr;       // [elements] (=)
+  float* saved_v1 = nullptr;      // [steps, elements] (=) for backward, or null
+  float* saved_i1 = nullptr;      // [steps, elements] (=) for parameter gradients, or null
+  float* saved_v = nullptr;       // [steps, elements] (=) for parameter gradients, or null
+  uint64_t seed = 0, offset = 0;  // Philox stream of the stochastic methods
 };
 
 void sequence_forward(const SequenceParams& params, const SequenceForwardArgs& args);
 
 struct SequenceBackwardArgs {
   int64_t steps = 0, elements = 0;
-  const float* z = nullptr;             // [steps, elements] the forward's spikes
-  const float* saved_v1 = nullptr;      // [steps, elements]
-  const float* saved_i1 = nullptr;      // [steps, elements], needed iff grad_params
-  const float* saved_v = nullptr;       // [steps, elements], needed iff grad_params
-  const float* grad_z = nullptr;        // [steps, elements] (required)
-  const float* grad_v_record = nullptr; // [steps, elements] or null
-  const float* grad_i_record = nullptr; // [steps, elements] or null
-  const float* grad_v_final = nullptr;  // [elements] or null
-  const float* grad_i_final = nullptr;  // [elements] or null
-  float* grad_input = nullptr;          // [steps, elements] (=)
-  float* grad_v0 = nullptr;             // [elements] (=)
-  float* grad_i0 = nullptr;             // [elements] (=)
+  const float* z = nullptr;              // [steps, elements] the forward's spikes
+  const float* saved_v1 = nullptr;       // [steps, elements]
+  const float* saved_i1 = nullptr;       // [steps, elements], needed iff grad_params
+  const float* saved_v = nullptr;        // [steps, elements], needed iff grad_params
+  const float* grad_z = nullptr;         // [steps, elements] (required)
+  const float* grad_v_record = nullptr;  // [steps, elements] or null
+  const float* grad_i_record = nullptr;  // [steps, elements] or null
+  const float* grad_v_final = nullptr;   // [elements] or null
+  const float* grad_i_final = nullptr;   // [elements] or null
+  float* grad_input = nullptr;           // [steps, elements] (=)
+  float* grad_v0 = nullptr;              // [elements] (=)
+  float* grad_i0 = nullptr;              // [elements] (=)
   // Per-element parameter-gradient partials summed over time, [elements] (=) each, or all
   // null: tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset.
   float* grad_params[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};

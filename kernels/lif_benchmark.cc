@@ -30,7 +30,8 @@ Variable spike_op(const Variable& x, float alpha) {
   return record_op("spike", heaviside(xv), {x}, [xv, alpha](const std::vector<Tensor>& g, const std::vector<bool>&) {
     Tensor grad = Tensor::empty(xv.shape());
     const Tensor gc = g[0].contiguous(), xc = xv.contiguous();
-    for (int64_t k = 0; k < xc.numel(); ++k) grad.data()[k] = gc.data()[k] * spike_grad<Surrogate::kSuper>(xc.data()[k], alpha);
+    for (int64_t k = 0; k < xc.numel(); ++k)
+      grad.data()[k] = gc.data()[k] * spike_grad<Surrogate::kSuper>(xc.data()[k], alpha);
     return std::vector<Tensor>{grad};
   });
 }
@@ -58,7 +59,7 @@ struct Fused {
 
 Fused make_buffers(int64_t t, int64_t elements) {
   return Fused{Tensor::empty({t, elements}), Tensor::empty({t, elements}), Tensor::empty({elements}),
-               Tensor::empty({elements}), Tensor::empty({t, elements}), Tensor::empty({elements}),
+               Tensor::empty({elements}),    Tensor::empty({t, elements}), Tensor::empty({elements}),
                Tensor::empty({elements})};
 }
 
@@ -146,7 +147,8 @@ int main() {
       std::printf("VALIDATION FAILED: grad_input relative error %g\n", max_grad_err);
       return 1;
     }
-    std::printf("All results match (spikes exact, grad_input max rel. error %.2e). Starting benchmarks.\n", max_grad_err);
+    std::printf("All results match (spikes exact, grad_input max rel. error %.2e). Starting benchmarks.\n",
+                max_grad_err);
   }
 
   const double machine = bench::copy_bandwidth_gbps();

@@ -185,8 +185,8 @@ void sequence_backward(const SequenceParams& params, const SequenceBackwardArgs&
     with_bool(params.detach_reset, [&](auto detach) {
       with_bool(want_params, [&](auto want) {
         with_bool(record_grads, [&](auto rec) {
-          backward_impl<decltype(tag)::value, decltype(detach)::value, decltype(want)::value, decltype(rec)::value>(params,
-                                                                                                                    args);
+          backward_impl<decltype(tag)::value, decltype(detach)::value, decltype(want)::value, decltype(rec)::value>(
+              params, args);
         });
       });
     });

@@ -71,9 +71,9 @@ __global__ void backward_kernel(SequenceParams p, SequenceBackwardArgs a) {
       grad_v2 += a.grad_v_record[j];
       grad_i2 += a.grad_i_record[j];
     }
-    const StepBackward<float> b = step_backward<S, kDetach>(
-        sp, p.dt, z, v1, kWantParams ? a.saved_i1[j] : 0.0f, kWantParams ? a.saved_v[j] : 0.0f, a.grad_z[j], grad_v2,
-        grad_i2, kWantParams ? &grad_prm : nullptr);
+    const StepBackward<float> b = step_backward<S, kDetach>(sp, p.dt, z, v1, kWantParams ? a.saved_i1[j] : 0.0f,
+                                                            kWantParams ? a.saved_v[j] : 0.0f, a.grad_z[j], grad_v2,
+                                                            grad_i2, kWantParams ? &grad_prm : nullptr);
     grad_v = b.grad_state.v;
     grad_i = b.grad_state.i;
     a.grad_input[j] = b.grad_x;
@@ -148,13 +148,15 @@ void cuda_unfused_forward(const SequenceParams& p, const SequenceForwardArgs& a,
   check_common("lif::cuda_unfused_forward", a.steps, a.elements, p);
   const ParamRef* refs[5] = {&p.tau_syn_inv, &p.tau_mem_inv, &p.v_leak, &p.v_th, &p.v_reset};
   for (const ParamRef* r : refs) {
-    NORSE_CHECK(r->size == 1, InvalidArgument, "lif::cuda_unfused_forward", "the baseline takes scalar parameters only");
+    NORSE_CHECK(r->size == 1, InvalidArgument, "lif::cuda_unfused_forward",
+                "the baseline takes scalar parameters only");
   }
   const int64_t n = a.elements;
   if (n == 0) return;
   const cudaStream_t s = static_cast<cudaStream_t>(stream);
   float host[5];
-  for (int k = 0; k < 5; ++k) NORSE_CUDA_CHECK(cudaMemcpy(&host[k], refs[k]->data, sizeof(float), cudaMemcpyDeviceToHost));
+  for (int k = 0; k < 5; ++k)
+    NORSE_CUDA_CHECK(cudaMemcpy(&host[k], refs[k]->data, sizeof(float), cudaMemcpyDeviceToHost));
   float *i1 = nullptr, *v1 = nullptr;
   NORSE_CUDA_CHECK(cudaMalloc(&i1, n * sizeof(float)));
   NORSE_CUDA_CHECK(cudaMalloc(&v1, n * sizeof(float)));

@@ -131,11 +131,12 @@ int main() {
       }
       const double ns = static_cast<double>(total);
       const double fwd_gbps = 12.0 * ns / (fwd_ms * 1e-3) / 1e9, both_gbps = 24.0 * ns / (both_ms * 1e-3) / 1e9;
-      std::printf("BENCH lif_cuda T=%lld N=%lld spike_rate=%.3f fused_fwd %.3e neuron-steps/s %.0f GB/s (%.0f%% of copy) | "
-                  "fused_fwd+bwd %.3e neuron-steps/s %.0f GB/s (%.0f%%) | unfused_fwd %.3e neuron-steps/s (fused %.1fx)\n",
-                  static_cast<long long>(steps), static_cast<long long>(n), spikes / ns, ns / (fwd_ms * 1e-3), fwd_gbps,
-                  100.0 * fwd_gbps / peak, ns / (both_ms * 1e-3), both_gbps, 100.0 * both_gbps / peak,
-                  ns / (unfused_ms * 1e-3), unfused_ms / fwd_ms);
+      std::printf(
+          "BENCH lif_cuda T=%lld N=%lld spike_rate=%.3f fused_fwd %.3e neuron-steps/s %.0f GB/s (%.0f%% of copy) | "
+          "fused_fwd+bwd %.3e neuron-steps/s %.0f GB/s (%.0f%%) | unfused_fwd %.3e neuron-steps/s (fused %.1fx)\n",
+          static_cast<long long>(steps), static_cast<long long>(n), spikes / ns, ns / (fwd_ms * 1e-3), fwd_gbps,
+          100.0 * fwd_gbps / peak, ns / (both_ms * 1e-3), both_gbps, 100.0 * both_gbps / peak, ns / (unfused_ms * 1e-3),
+          unfused_ms / fwd_ms);
       std::fflush(stdout);
     }
   }

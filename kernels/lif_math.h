@@ -32,7 +32,7 @@ struct StepParams {
   T v_leak = T(0);
   T v_th = T(1);
   T v_reset = T(0);
-  T alpha = T(100);        // surrogate sharpness
+  T alpha = T(100);  // surrogate sharpness
 };
 
 template <typename T>
@@ -43,18 +43,17 @@ struct StepState {
 
 template <typename T>
 struct StepForward {
-  T z;               // spike, 0 or 1
-  StepState<T> next; // (v2, i2)
-  T v1;              // pre-reset voltage: backward's surrogate argument is v1 - v_th
-  T i1;              // current after the input jump
+  T z;                // spike, 0 or 1
+  StepState<T> next;  // (v2, i2)
+  T v1;               // pre-reset voltage: backward's surrogate argument is v1 - v_th
+  T i1;               // current after the input jump
 };
 
 // One Euler step. `uniform` is a U[0,1) draw, used only by stochastic surrogate methods.
 // T is float, double, or a Dual over R (kernels/dual.h: the generic recurrent loops derive
 // their adjoint from this same function).
 template <Surrogate S, bool kDetachReset = false, typename T, typename R>
-NORSE_HD inline StepForward<T> step(const StepParams<T>& p, const StepState<T>& s, T x, R dt,
-                                    R uniform = R(0)) {
+NORSE_HD inline StepForward<T> step(const StepParams<T>& p, const StepState<T>& s, T x, R dt, R uniform = R(0)) {
   const T i1 = s.i + x;
   const T v1 = s.v + dt * p.tau_mem_inv * ((p.v_leak - s.v) + i1);
   const T i2 = i1 - dt * p.tau_syn_inv * i1;
@@ -80,9 +79,8 @@ struct StepBackward {
 // (grad_z, grad_v2, grad_i2). Returns the gradients of (v, i, x); when `grad_params` is not
 // null, ADDS (+=) this step's parameter gradients into it.
 template <Surrogate S, bool kDetachReset, typename T>
-NORSE_HD inline StepBackward<T> step_backward(const StepParams<T>& p, T dt, T z, T v1, T i1, T v,
-                                              T grad_z, T grad_v2, T grad_i2,
-                                              StepParamGrads<T>* grad_params) {
+NORSE_HD inline StepBackward<T> step_backward(const StepParams<T>& p, T dt, T z, T v1, T i1, T v, T grad_z, T grad_v2,
+                                              T grad_i2, StepParamGrads<T>* grad_params) {
   // v2 = (1 - z) v1 + z v_reset; with an attached reset z also depends on v1 through H.
   const T grad_z_total = kDetachReset ? grad_z : grad_z + grad_v2 * (p.v_reset - v1);
   const T grad_s = grad_z_total * spike_grad<S>(v1 - p.v_th, p.alpha);  // s = v1 - v_th

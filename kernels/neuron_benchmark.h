@@ -36,7 +36,8 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
   Generator gen(1);
   const int64_t T = spec.steps, n = spec.batch * spec.neurons;
   kernels::NeuronParams<Model> params;
-  for (int k = 0; k < Model::kParams; ++k) params.params[k] = kernels::ParamRef{&spec.params[static_cast<size_t>(k)], 1};
+  for (int k = 0; k < Model::kParams; ++k)
+    params.params[k] = kernels::ParamRef{&spec.params[static_cast<size_t>(k)], 1};
   std::vector<Tensor> s0, finals, records, grad_s0;
   for (int s = 0; s < kS; ++s) {
     s0.push_back(full({n}, spec.initial_state[static_cast<size_t>(s)]));
@@ -113,7 +114,8 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
       std::printf("VALIDATION FAILED: output rel. error %g, grad_input rel. error %g\n", worst, worst_grad);
       return 1;
     }
-    std::printf("All results match (output max rel. error %.2e, grad_input %.2e). Starting benchmarks.\n", worst, worst_grad);
+    std::printf("All results match (output max rel. error %.2e, grad_input %.2e). Starting benchmarks.\n", worst,
+                worst_grad);
   }
 
   const double machine = copy_bandwidth_gbps();
@@ -128,7 +130,8 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
         backward(x, grad_out);
       },
       5);
-  report(spec.name + "_fused_forward_backward", T, spec.batch, spec.neurons, fwd_bwd, spec.forward_backward_bytes, machine);
+  report(spec.name + "_fused_forward_backward", T, spec.batch, spec.neurons, fwd_bwd, spec.forward_backward_bytes,
+         machine);
   const Variable xv(x);
   const double unfused_fwd = best_ms(
       [&] {
@@ -156,7 +159,8 @@ inline Variable superspike(const Variable& x) {
   return record_op("spike", heaviside(xv), {x}, [xv](const std::vector<Tensor>& g, const std::vector<bool>&) {
     Tensor grad = Tensor::empty(xv.shape());
     const Tensor gc = g[0].contiguous(), xc = xv.contiguous();
-    for (int64_t k = 0; k < xc.numel(); ++k) grad.data()[k] = gc.data()[k] * spike_grad<Surrogate::kSuper>(xc.data()[k], 100.0f);
+    for (int64_t k = 0; k < xc.numel(); ++k)
+      grad.data()[k] = gc.data()[k] * spike_grad<Surrogate::kSuper>(xc.data()[k], 100.0f);
     return std::vector<Tensor>{grad};
   });
 }

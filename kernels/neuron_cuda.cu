@@ -38,8 +38,8 @@ __global__ void neuron_forward_kernel(NeuronParams<Model> p, NeuronForwardArgs a
     if (a.saved != nullptr) {
       for (int s = 0; s < Dm::kS; ++s) a.saved[(t * Dm::kS + s) * n + e] = st[s];
     }
-    const float z = Model::template step<S>(prm, st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j),
-                                            p.options);
+    const float z =
+        Model::template step<S>(prm, st, a.input[j], p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, j), p.options);
     if (Model::kSpiking) a.z[j] = z;
     for (int s = 0; s < Dm::kS; ++s) {
       if (a.record[s] != nullptr) a.record[s][j] = st[s];
@@ -121,7 +121,7 @@ void cuda_neuron_sequence_backward(const NeuronParams<Model>& params, const Neur
   NORSE_CUDA_CHECK(cudaGetLastError());
 }
 
-#define NORSE_INSTANTIATE_CUDA_NEURON(Model)                                                                    \
+#define NORSE_INSTANTIATE_CUDA_NEURON(Model)                                                                      \
   template void cuda_neuron_sequence_forward<Model>(const NeuronParams<Model>&, const NeuronForwardArgs&, void*); \
   template void cuda_neuron_sequence_backward<Model>(const NeuronParams<Model>&, const NeuronBackwardArgs&, void*);
 

@@ -6,9 +6,9 @@
 //
 // Instantiated for every generic model (kernels/neuron_cuda.cu): LIFBox, LI, LIBox, LSNN, IAF,
 // LIFRefrac, LIFEx, LIFAdEx, LIFAdExRefrac, Izhikevich, CobaLIF, ExpFilter and the
-// constant-current LIF encoder (LIF itself has kernels/lif_cuda.h). Bytes per neuron-step: forward reads x, writes z (spiking models) and
-// the saved state (4 * kStates); backward reads the saved state, x and grad_z, writes grad_x.
-// Only with --config=cuda (target //kernels:neuron_cuda).
+// constant-current LIF encoder (LIF itself has kernels/lif_cuda.h). Bytes per neuron-step: forward reads x, writes z
+// (spiking models) and the saved state (4 * kStates); backward reads the saved state, x and grad_z, writes grad_x. Only
+// with --config=cuda (target //kernels:neuron_cuda).
 #ifndef NORSE_KERNELS_NEURON_CUDA_H_
 #define NORSE_KERNELS_NEURON_CUDA_H_
 

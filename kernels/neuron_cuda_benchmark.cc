@@ -23,8 +23,8 @@
 #include "core/core.h"
 #include "core/cuda_runtime.h"
 #include "kernels/cuda_benchmark_util.h"
-#include "kernels/neuron_benchmark.h"
 #include "kernels/li_math.h"
+#include "kernels/neuron_benchmark.h"
 #include "kernels/neuron_cuda.h"
 #include "kernels/spiking_math.h"
 
@@ -149,8 +149,9 @@ int run(const Spec& spec, double peak) {
     const bool ok = Model::kSpiking ? (static_cast<double>(flips) <= 1e-4 * static_cast<double>(a.size()) &&
                                        (flips > 0 || worst_grad <= 1e-3))
                                     : (worst <= 1e-5 && worst_grad <= 1e-3);
-    std::printf("%s validation vs the unfused GPU tape: %zu spike flips, output rel. error %.2e, grad_x rel. error %.2e%s\n",
-                spec.name.c_str(), flips, worst, worst_grad, flips > 0 ? " (grad not comparable after a flip)" : "");
+    std::printf(
+        "%s validation vs the unfused GPU tape: %zu spike flips, output rel. error %.2e, grad_x rel. error %.2e%s\n",
+        spec.name.c_str(), flips, worst, worst_grad, flips > 0 ? " (grad not comparable after a flip)" : "");
     if (!ok) {
       std::printf("FAIL %s: the fused loop disagrees with the unfused tape\n", spec.name.c_str());
       return 1;
@@ -163,8 +164,8 @@ int run(const Spec& spec, double peak) {
       const double need = (4.0 + kS) * total * 4.0;
       const double free_bytes = static_cast<double>(norse::cuda::device_free_bytes());
       if (need > 0.8 * free_bytes) {
-        std::printf("BENCH %s_cuda T=%lld N=%lld not run: needs %.1f GiB\n", spec.name.c_str(), static_cast<long long>(T),
-                    static_cast<long long>(n), need / (1 << 30));
+        std::printf("BENCH %s_cuda T=%lld N=%lld not run: needs %.1f GiB\n", spec.name.c_str(),
+                    static_cast<long long>(T), static_cast<long long>(n), need / (1 << 30));
         continue;
       }
       double rate_sum = 0.0;
@@ -211,17 +212,19 @@ int run(const Spec& spec, double peak) {
           u_both = timer.stop_ms();
         }
         char buf[256];
-        std::snprintf(buf, sizeof(buf), "unfused_fwd %.3e neuron-steps/s (fused %.1fx) | unfused_fwd+bwd %.3e (fused %.1fx)",
+        std::snprintf(buf, sizeof(buf),
+                      "unfused_fwd %.3e neuron-steps/s (fused %.1fx) | unfused_fwd+bwd %.3e (fused %.1fx)",
                       total / (u_fwd * 1e-3), u_fwd / fwd_ms, total / (u_both * 1e-3), u_both / both_ms);
         unfused = buf;
       }
       const double fwd_gbps = fwd_bytes * total / (fwd_ms * 1e-3) / 1e9;
       const double both_gbps = both_bytes * total / (both_ms * 1e-3) / 1e9;
-      std::printf("BENCH %s_cuda T=%lld N=%lld spike_rate=%.3f fused_fwd %.3e neuron-steps/s %.0f GB/s (%.0f%% of copy) | "
-                  "fused_fwd+bwd %.3e neuron-steps/s %.0f GB/s (%.0f%%) | %s\n",
-                  spec.name.c_str(), static_cast<long long>(T), static_cast<long long>(n), rate_sum,
-                  total / (fwd_ms * 1e-3), fwd_gbps, 100.0 * fwd_gbps / peak, total / (both_ms * 1e-3), both_gbps,
-                  100.0 * both_gbps / peak, unfused.c_str());
+      std::printf(
+          "BENCH %s_cuda T=%lld N=%lld spike_rate=%.3f fused_fwd %.3e neuron-steps/s %.0f GB/s (%.0f%% of copy) | "
+          "fused_fwd+bwd %.3e neuron-steps/s %.0f GB/s (%.0f%%) | %s\n",
+          spec.name.c_str(), static_cast<long long>(T), static_cast<long long>(n), rate_sum, total / (fwd_ms * 1e-3),
+          fwd_gbps, 100.0 * fwd_gbps / peak, total / (both_ms * 1e-3), both_gbps, 100.0 * both_gbps / peak,
+          unfused.c_str());
       std::fflush(stdout);
     }
   }

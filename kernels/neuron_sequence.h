@@ -50,25 +50,25 @@ struct NeuronParams {
 
 struct NeuronForwardArgs {
   int64_t steps = 0, elements = 0;
-  const float* input = nullptr;                 // [steps, elements]
-  const float* state0[kMaxStates] = {};         // [elements] each
-  float* z = nullptr;                           // [steps, elements] (=), spiking models
-  float* record[kMaxStates] = {};               // [steps, elements] (=) state after each step, or null
-  float* final_state[kMaxStates] = {};          // [elements] (=)
-  float* saved = nullptr;                       // [steps, kStates, elements] (=) or null
-  uint64_t seed = 0, offset = 0;                // stochastic methods
+  const float* input = nullptr;          // [steps, elements]
+  const float* state0[kMaxStates] = {};  // [elements] each
+  float* z = nullptr;                    // [steps, elements] (=), spiking models
+  float* record[kMaxStates] = {};        // [steps, elements] (=) state after each step, or null
+  float* final_state[kMaxStates] = {};   // [elements] (=)
+  float* saved = nullptr;                // [steps, kStates, elements] (=) or null
+  uint64_t seed = 0, offset = 0;         // stochastic methods
 };
 
 struct NeuronBackwardArgs {
   int64_t steps = 0, elements = 0;
-  const float* input = nullptr;                 // [steps, elements]
-  const float* saved = nullptr;                 // [steps, kStates, elements]
-  const float* grad_z = nullptr;                // [steps, elements] or null
-  const float* grad_record[kMaxStates] = {};    // [steps, elements] or null each
-  const float* grad_final[kMaxStates] = {};     // [elements] or null each
-  float* grad_input = nullptr;                  // [steps, elements] (=)
-  float* grad_state0[kMaxStates] = {};          // [elements] (=)
-  float* grad_params[kMaxParams] = {};          // [elements] (=) partials summed over time, or all null
+  const float* input = nullptr;               // [steps, elements]
+  const float* saved = nullptr;               // [steps, kStates, elements]
+  const float* grad_z = nullptr;              // [steps, elements] or null
+  const float* grad_record[kMaxStates] = {};  // [steps, elements] or null each
+  const float* grad_final[kMaxStates] = {};   // [elements] or null each
+  float* grad_input = nullptr;                // [steps, elements] (=)
+  float* grad_state0[kMaxStates] = {};        // [elements] (=)
+  float* grad_params[kMaxParams] = {};        // [elements] (=) partials summed over time, or all null
   uint64_t seed = 0, offset = 0;
 };
 

@@ -3,8 +3,8 @@
 #include <cuda_runtime.h>
 
 #include "core/cublas.cuh"
-#include "core/cuda_runtime.h"
 #include "core/cuda_check.cuh"
+#include "core/cuda_runtime.h"
 #include "kernels/recurrent_cuda.h"
 #include "kernels/recurrent_dispatch.h"
 #include "kernels/spiking_math.h"
@@ -40,8 +40,8 @@ __global__ void recurrent_step_kernel(NeuronParams<Model> p, RecurrentForwardArg
   }
   const float total = a.input_current[t * n + e] + current[e];
   if (a.saved_current != nullptr) a.saved_current[t * n + e] = total;
-  a.z[t * n + e] = Model::template step<S>(prm, st, total, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e),
-                                           p.options);
+  a.z[t * n + e] =
+      Model::template step<S>(prm, st, total, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
   for (int s = 0; s < Dm::kS; ++s) {
     state[s * n + e] = st[s];
     if (a.record[s] != nullptr) a.record[s][t * n + e] = st[s];
@@ -97,10 +97,12 @@ void cuda_recurrent_sequence_forward(const NeuronParams<Model>& params, const Re
     for (int64_t t = 0; t < a.steps; ++t) {
       const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
       // current = z_prev @ R^T, i.e. (column-major) current^T = R z_prev^T.
-      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
-                                     static_cast<int>(h), &one, a.recurrent_weights, static_cast<int>(h), z_prev,
-                                     static_cast<int>(h), &zero, current.data(), static_cast<int>(h)));
-      recurrent_step_kernel<Model, decltype(tag)::value><<<grid_for(n), kThreads>>>(params, a, t, state.data(), current.data());
+      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(h),
+                                     static_cast<int>(a.batch), static_cast<int>(h), &one, a.recurrent_weights,
+                                     static_cast<int>(h), z_prev, static_cast<int>(h), &zero, current.data(),
+                                     static_cast<int>(h)));
+      recurrent_step_kernel<Model, decltype(tag)::value>
+          <<<grid_for(n), kThreads>>>(params, a, t, state.data(), current.data());
     }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
@@ -120,7 +122,8 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
   DeviceBuffer grad_state(static_cast<size_t>(Dm::kS * n)), grad_z_recurrent(static_cast<size_t>(n));
   for (int s = 0; s < Dm::kS; ++s) {
     if (a.grad_final[s] != nullptr) {
-      NORSE_CUDA_CHECK(cudaMemcpy(grad_state.data() + s * n, a.grad_final[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
+      NORSE_CUDA_CHECK(
+          cudaMemcpy(grad_state.data() + s * n, a.grad_final[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
     } else {
       NORSE_CUDA_CHECK(cudaMemset(grad_state.data() + s * n, 0, n * sizeof(float)));
     }
@@ -143,24 +146,26 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
       const float* g = a.grad_input_current + t * n;
       const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
       // dR += G^T z_prev: (column-major) dR^T += z_prev^T G.
-      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_N, CUBLAS_OP_T, static_cast<int>(h), static_cast<int>(h),
-                                     static_cast<int>(a.batch), &one, z_prev, static_cast<int>(h), g, static_cast<int>(h),
-                                     &one, a.grad_recurrent_weights, static_cast<int>(h)));
+      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_N, CUBLAS_OP_T, static_cast<int>(h),
+                                     static_cast<int>(h), static_cast<int>(a.batch), &one, z_prev, static_cast<int>(h),
+                                     g, static_cast<int>(h), &one, a.grad_recurrent_weights, static_cast<int>(h)));
       // dL/dz_prev (recurrent part) = G R: (column-major) R^T G^T.
-      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(h), static_cast<int>(a.batch),
-                                     static_cast<int>(h), &one, a.recurrent_weights, static_cast<int>(h), g,
-                                     static_cast<int>(h), &zero, grad_z_recurrent.data(), static_cast<int>(h)));
+      NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(h),
+                                     static_cast<int>(a.batch), static_cast<int>(h), &one, a.recurrent_weights,
+                                     static_cast<int>(h), g, static_cast<int>(h), &zero, grad_z_recurrent.data(),
+                                     static_cast<int>(h)));
     }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
   NORSE_CUDA_CHECK(cudaMemcpy(a.grad_z0, grad_z_recurrent.data(), n * sizeof(float), cudaMemcpyDeviceToDevice));
   for (int s = 0; s < Dm::kS; ++s) {
-    NORSE_CUDA_CHECK(cudaMemcpy(a.grad_state0[s], grad_state.data() + s * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
+    NORSE_CUDA_CHECK(
+        cudaMemcpy(a.grad_state0[s], grad_state.data() + s * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
   }
   NORSE_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
-#define NORSE_INSTANTIATE_CUDA_RECURRENT(Model)                                                                 \
+#define NORSE_INSTANTIATE_CUDA_RECURRENT(Model)                                                                  \
   template void cuda_recurrent_sequence_forward<Model>(const NeuronParams<Model>&, const RecurrentForwardArgs&); \
   template void cuda_recurrent_sequence_backward<Model>(const NeuronParams<Model>&, const RecurrentBackwardArgs&);
 

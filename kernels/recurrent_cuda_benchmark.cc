@@ -119,8 +119,8 @@ int run(const Spec& spec) {
       flips += a[k] != e[k] ? 1 : 0;
       spikes += a[k];
     }
-    std::printf("%s recurrent validation vs the GPU tape: spike rate %.3f, %zu of %zu spikes differ\n", spec.name.c_str(),
-                spikes / static_cast<double>(a.size()), flips, a.size());
+    std::printf("%s recurrent validation vs the GPU tape: spike rate %.3f, %zu of %zu spikes differ\n",
+                spec.name.c_str(), spikes / static_cast<double>(a.size()), flips, a.size());
     if (static_cast<double>(flips) > 1e-4 * static_cast<double>(a.size())) {
       std::printf("FAIL %s recurrent: the fused loop disagrees with the tape\n", spec.name.c_str());
       return 1;
@@ -174,15 +174,17 @@ int run(const Spec& spec) {
         out.backward(ones_like(out.value()));
         u_both = timer.stop_ms();
         char buf[256];
-        std::snprintf(buf, sizeof(buf), "unfused_fwd %.3e neuron-steps/s (fused %.1fx) | unfused_fwd+bwd %.3e (fused %.1fx)",
+        std::snprintf(buf, sizeof(buf),
+                      "unfused_fwd %.3e neuron-steps/s (fused %.1fx) | unfused_fwd+bwd %.3e (fused %.1fx)",
                       total / (u_fwd * 1e-3), u_fwd / fwd_ms, total / (u_both * 1e-3), u_both / both_ms);
         unfused = buf;
       }
-      std::printf("BENCH %s_recurrent_cuda H=%lld T=%lld N=%lld fused_fwd %.3e neuron-steps/s %.1f GEMM TFLOP/s | "
-                  "fused_fwd+bwd %.3e neuron-steps/s %.1f TFLOP/s | %s\n",
-                  spec.name.c_str(), static_cast<long long>(kHidden), static_cast<long long>(T), static_cast<long long>(n),
-                  total / (fwd_ms * 1e-3), gemm_fwd / (fwd_ms * 1e-3) / 1e12, total / (both_ms * 1e-3),
-                  3.0 * gemm_fwd / (both_ms * 1e-3) / 1e12, unfused.c_str());
+      std::printf(
+          "BENCH %s_recurrent_cuda H=%lld T=%lld N=%lld fused_fwd %.3e neuron-steps/s %.1f GEMM TFLOP/s | "
+          "fused_fwd+bwd %.3e neuron-steps/s %.1f TFLOP/s | %s\n",
+          spec.name.c_str(), static_cast<long long>(kHidden), static_cast<long long>(T), static_cast<long long>(n),
+          total / (fwd_ms * 1e-3), gemm_fwd / (fwd_ms * 1e-3) / 1e12, total / (both_ms * 1e-3),
+          3.0 * gemm_fwd / (both_ms * 1e-3) / 1e12, unfused.c_str());
       std::fflush(stdout);
     }
   }

@@ -1,6 +1,6 @@
 // Where the recurrent models find the CUDA recurrent loops (kernels/recurrent_cuda.h) without
-// depending on CUDA: //kernels:recurrent_cuda registers its entry points per model at start-up; without it the slots stay empty and models/recurrent_op.h refuses cuda inputs
-// with a DeviceError.
+// depending on CUDA: //kernels:recurrent_cuda registers its entry points per model at start-up; without it the slots
+// stay empty and models/recurrent_op.h refuses cuda inputs with a DeviceError.
 #ifndef NORSE_KERNELS_RECURRENT_DISPATCH_H_
 #define NORSE_KERNELS_RECURRENT_DISPATCH_H_
 

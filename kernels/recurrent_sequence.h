@@ -42,19 +42,19 @@ struct RecurrentForwardArgs {
 
 struct RecurrentBackwardArgs {
   int64_t steps = 0, batch = 0, hidden = 0;
-  const float* recurrent_weights = nullptr;  // [hidden, hidden]
-  const float* z0 = nullptr;                 // [batch, hidden]
-  const float* z = nullptr;                  // [steps, batch, hidden] the forward's spikes
-  const float* saved = nullptr;              // [steps, kStates, batch*hidden]
-  const float* saved_current = nullptr;      // [steps, batch, hidden]
-  const float* grad_z = nullptr;             // [steps, batch, hidden] or null
-  const float* grad_record[kMaxStates] = {}; // or null each
-  const float* grad_final[kMaxStates] = {};  // [batch, hidden] or null each
-  float* grad_input_current = nullptr;       // [steps, batch, hidden] (=)
-  float* grad_recurrent_weights = nullptr;   // [hidden, hidden] (=)
-  float* grad_z0 = nullptr;                  // [batch, hidden] (=)
-  float* grad_state0[kMaxStates] = {};       // [batch, hidden] (=)
-  float* grad_params[kMaxParams] = {};       // [batch*hidden] (=) partials, or all null
+  const float* recurrent_weights = nullptr;   // [hidden, hidden]
+  const float* z0 = nullptr;                  // [batch, hidden]
+  const float* z = nullptr;                   // [steps, batch, hidden] the forward's spikes
+  const float* saved = nullptr;               // [steps, kStates, batch*hidden]
+  const float* saved_current = nullptr;       // [steps, batch, hidden]
+  const float* grad_z = nullptr;              // [steps, batch, hidden] or null
+  const float* grad_record[kMaxStates] = {};  // or null each
+  const float* grad_final[kMaxStates] = {};   // [batch, hidden] or null each
+  float* grad_input_current = nullptr;        // [steps, batch, hidden] (=)
+  float* grad_recurrent_weights = nullptr;    // [hidden, hidden] (=)
+  float* grad_z0 = nullptr;                   // [batch, hidden] (=)
+  float* grad_state0[kMaxStates] = {};        // [batch, hidden] (=)
+  float* grad_params[kMaxParams] = {};        // [batch*hidden] (=) partials, or all null
   uint64_t seed = 0, offset = 0;
 };
 
@@ -93,7 +93,8 @@ void recurrent_forward(const NeuronParams<Model>& p, const RecurrentForwardArgs&
   const int64_t blocks = row_blocks(a.batch, a.hidden);
   std::vector<float> state(static_cast<size_t>(Dm::kS * n));
   std::vector<float> current(static_cast<size_t>(n));
-  for (int s = 0; s < Dm::kS; ++s) std::memcpy(&state[static_cast<size_t>(s * n)], a.state0[s], sizeof(float) * static_cast<size_t>(n));
+  for (int s = 0; s < Dm::kS; ++s)
+    std::memcpy(&state[static_cast<size_t>(s * n)], a.state0[s], sizeof(float) * static_cast<size_t>(n));
   parallel_for(blocks, 1, [&](int64_t jb, int64_t je) {
     for (int64_t j = jb; j < je; ++j) {
       const int64_t r0 = block_row(a.batch, blocks, j), r1 = block_row(a.batch, blocks, j + 1);
@@ -125,7 +126,8 @@ void recurrent_forward(const NeuronParams<Model>& p, const RecurrentForwardArgs&
       }
     }
   });
-  for (int s = 0; s < Dm::kS; ++s) std::memcpy(a.final_state[s], &state[static_cast<size_t>(s * n)], sizeof(float) * static_cast<size_t>(n));
+  for (int s = 0; s < Dm::kS; ++s)
+    std::memcpy(a.final_state[s], &state[static_cast<size_t>(s * n)], sizeof(float) * static_cast<size_t>(n));
 }
 
 template <class Model, Surrogate S, bool kWantParams>
@@ -138,7 +140,8 @@ void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArg
   // dL/dR partials, one per block (the first block writes the output directly).
   std::vector<float> partial_grad_r(static_cast<size_t>((blocks - 1) * h * h), 0.0f);
   for (int s = 0; s < Dm::kS; ++s) {
-    if (a.grad_final[s] != nullptr) std::memcpy(&grad_state[static_cast<size_t>(s * n)], a.grad_final[s], sizeof(float) * static_cast<size_t>(n));
+    if (a.grad_final[s] != nullptr)
+      std::memcpy(&grad_state[static_cast<size_t>(s * n)], a.grad_final[s], sizeof(float) * static_cast<size_t>(n));
   }
   if (kWantParams) {
     for (int q = 0; q < Dm::kP; ++q) std::fill(a.grad_params[q], a.grad_params[q] + n, 0.0f);
@@ -158,7 +161,8 @@ void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArg
           float g_prm[Dm::kPArray] = {};
           for (int s = 0; s < Dm::kS; ++s) {
             st[s] = a.saved[(t * Dm::kS + s) * n + e];
-            g_out[s] = grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
+            g_out[s] =
+                grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
           }
           const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
           step_adjoint<Model, S, kWantParams>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
@@ -173,7 +177,8 @@ void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArg
         const float* z_prev = (t == 0 ? a.z0 : a.z + (t - 1) * n) + e0;
         // dL/dR += G_t^T @ z_{t-1};  dL/dz_{t-1} (recurrent part) = G_t @ R   (this block's rows)
         gemm(true, false, h, h, r1 - r0, 1.0f, g_current + e0, z_prev, 1.0f, grad_r);
-        gemm(false, false, r1 - r0, h, h, 1.0f, g_current + e0, a.recurrent_weights, 0.0f, grad_z_recurrent.data() + e0);
+        gemm(false, false, r1 - r0, h, h, 1.0f, g_current + e0, a.recurrent_weights, 0.0f,
+             grad_z_recurrent.data() + e0);
       }
     }
   });
@@ -182,7 +187,8 @@ void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArg
     for (int64_t k = 0; k < h * h; ++k) a.grad_recurrent_weights[k] += part[k];
   }
   std::memcpy(a.grad_z0, grad_z_recurrent.data(), sizeof(float) * static_cast<size_t>(n));
-  for (int s = 0; s < Dm::kS; ++s) std::memcpy(a.grad_state0[s], &grad_state[static_cast<size_t>(s * n)], sizeof(float) * static_cast<size_t>(n));
+  for (int s = 0; s < Dm::kS; ++s)
+    std::memcpy(a.grad_state0[s], &grad_state[static_cast<size_t>(s * n)], sizeof(float) * static_cast<size_t>(n));
 }
 
 }  // namespace detail

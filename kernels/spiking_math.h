@@ -33,8 +33,8 @@ struct LIFModel {
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
     const lif::StepParams<T> sp{p[0], p[1], p[2], p[3], p[4], T(alpha)};
     const lif::StepState<T> st{s[0], s[1]};
-    const lif::StepForward<T> out = o.detach_reset ? lif::step<S, true>(sp, st, x, dt, uniform)
-                                                   : lif::step<S, false>(sp, st, x, dt, uniform);
+    const lif::StepForward<T> out =
+        o.detach_reset ? lif::step<S, true>(sp, st, x, dt, uniform) : lif::step<S, false>(sp, st, x, dt, uniform);
     s[0] = out.next.v;
     s[1] = out.next.i;
     return out.z;

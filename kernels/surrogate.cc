@@ -8,23 +8,20 @@ struct Entry {
   Surrogate value;
 };
 constexpr Entry kMethods[] = {
-    {"super", Surrogate::kSuper},         {"triangle", Surrogate::kTriangle},
-    {"tanh", Surrogate::kTanh},           {"circ", Surrogate::kCirc},
-    {"heavi_erfc", Surrogate::kHeaviErfc}, {"heaviside", Surrogate::kHeaviside},
-    {"logistic", Surrogate::kLogistic},   {"circ_dist", Surrogate::kCircDist},
+    {"super", Surrogate::kSuper},       {"triangle", Surrogate::kTriangle},    {"tanh", Surrogate::kTanh},
+    {"circ", Surrogate::kCirc},         {"heavi_erfc", Surrogate::kHeaviErfc}, {"heaviside", Surrogate::kHeaviside},
+    {"logistic", Surrogate::kLogistic}, {"circ_dist", Surrogate::kCircDist},
 };
 }  // namespace
 
-const char* surrogate_names() {
-  return "super, triangle, tanh, circ, heavi_erfc, heaviside, logistic, circ_dist";
-}
+const char* surrogate_names() { return "super, triangle, tanh, circ, heavi_erfc, heaviside, logistic, circ_dist"; }
 
 Surrogate parse_surrogate(const std::string& method) {
   for (const Entry& e : kMethods) {
     if (method == e.name) return e.value;
   }
-  throw InvalidArgument(str_cat("parse_surrogate: unknown spike function method '", method,
-                                "'; valid methods are: ", surrogate_names()));
+  throw InvalidArgument(
+      str_cat("parse_surrogate: unknown spike function method '", method, "'; valid methods are: ", surrogate_names()));
 }
 
 const char* surrogate_name(Surrogate s) {

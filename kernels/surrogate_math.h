@@ -27,9 +27,7 @@ namespace norse {
 enum class Surrogate { kSuper, kTriangle, kTanh, kCirc, kHeaviErfc, kHeaviside, kLogistic, kCircDist };
 
 // True for the methods whose forward is random.
-NORSE_HD constexpr bool is_stochastic(Surrogate s) {
-  return s == Surrogate::kLogistic || s == Surrogate::kCircDist;
-}
+NORSE_HD constexpr bool is_stochastic(Surrogate s) { return s == Surrogate::kLogistic || s == Surrogate::kCircDist; }
 
 // Written as a conversion from bool, not a branch, so that element loops vectorise.
 template <typename T>

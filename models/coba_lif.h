@@ -1,6 +1,6 @@
-// Norse's conductance-based LIF neuron (CobaLIF), feed-forward: positive input drives the excitatory conductance g_e, negative input the inhibitory g_i.
-// Norse: norse/torch/functional/coba_lif.py and module/coba_lif.py. Equations and order of
-// evaluation: kernels/spiking_math.h (CobaLIFModel).
+// Norse's conductance-based LIF neuron (CobaLIF), feed-forward: positive input drives the excitatory conductance g_e,
+// negative input the inhibitory g_i. Norse: norse/torch/functional/coba_lif.py and module/coba_lif.py. Equations and
+// order of evaluation: kernels/spiking_math.h (CobaLIFModel).
 //
 //   coba_lif_sequence / CobaLIFFeedForward   input [T, B, ...]; ONE tape node (kernels/neuron_sequence.h: fused
 //                            loop, backward = the dual-number adjoint of the same step)
@@ -30,7 +30,6 @@ struct Params {
   Variable v_thresh{scalar_tensor(-10.0f)};
   Surrogate method = Surrogate::kSuper;
   float alpha = 100.0f;
-
 };
 
 struct State {
@@ -40,20 +39,20 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 
 SequenceResult coba_lif_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                                 bool record_states = false, Generator* gen = nullptr);
 StepResult coba_lif_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                         Generator* gen = nullptr);
 
 class CobaLIFFeedForwardCell {
  public:

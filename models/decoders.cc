@@ -37,20 +37,22 @@ Variable spikes_to_times_decode(const Variable& spikes, int64_t spike_count, boo
     }
   }
   const Shape in_shape = z.shape();
-  return record_op(op, times, {spikes}, [step_of, in_shape, n, k_max, unit](const std::vector<Tensor>& g, const std::vector<bool>&) {
-    Tensor grad = zeros(in_shape);
-    const Tensor gc = g[0].contiguous();
-    for (int64_t k = 0; k < k_max; ++k) {
-      for (int64_t e = 0; e < n; ++e) {
-        const float t = step_of.data()[k * n + e];
-        if (t >= 0.0f) grad.data()[static_cast<int64_t>(t) * n + e] -= gc.data()[k * n + e] * unit;
-      }
-    }
-    return std::vector<Tensor>{grad};
-  });
+  return record_op(op, times, {spikes},
+                   [step_of, in_shape, n, k_max, unit](const std::vector<Tensor>& g, const std::vector<bool>&) {
+                     Tensor grad = zeros(in_shape);
+                     const Tensor gc = g[0].contiguous();
+                     for (int64_t k = 0; k < k_max; ++k) {
+                       for (int64_t e = 0; e < n; ++e) {
+                         const float t = step_of.data()[k * n + e];
+                         if (t >= 0.0f) grad.data()[static_cast<int64_t>(t) * n + e] -= gc.data()[k * n + e] * unit;
+                       }
+                     }
+                     return std::vector<Tensor>{grad};
+                   });
 }
 
-ExpFilter::ExpFilter(int64_t input_size, int64_t output_size, Generator& init, float tau_filter_inv, float dt, bool bias)
+ExpFilter::ExpFilter(int64_t input_size, int64_t output_size, Generator& init, float tau_filter_inv, float dt,
+                     bool bias)
     : linear(input_size, output_size, init, bias), tau_filter_inv_(tau_filter_inv), dt_(dt) {
   NORSE_CHECK(std::isfinite(tau_filter_inv) && tau_filter_inv >= 0.0f, InvalidArgument, "ExpFilter",
               "argument 'tau_filter_inv' must be finite and >= 0, got ", tau_filter_inv);
@@ -66,8 +68,8 @@ Variable ExpFilter::forward(const Variable& input) {
   // Norse computes the decay as a Python double.
   const float decay = static_cast<float>(std::exp(-static_cast<double>(dt_) * static_cast<double>(tau_filter_inv_)));
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::ExpFilterModel>(
-      "exp_filter", y, {Variable(zeros(state_shape, y.value().device()))}, {Variable(scalar_tensor(decay))}, {"decay"}, {"output"}, config,
-      true, nullptr);
+      "exp_filter", y, {Variable(zeros(state_shape, y.value().device()))}, {Variable(scalar_tensor(decay))}, {"decay"},
+      {"output"}, config, true, nullptr);
   return out.records[0];
 }
 

@@ -15,12 +15,14 @@ void check_seq_length(const char* op, int64_t seq_length) {
 }
 
 void check_rate(const char* op, float f_max, float dt) {
-  NORSE_CHECK(std::isfinite(f_max) && f_max >= 0.0f, InvalidArgument, op, "argument 'f_max' must be finite and >= 0, got ", f_max);
+  NORSE_CHECK(std::isfinite(f_max) && f_max >= 0.0f, InvalidArgument, op,
+              "argument 'f_max' must be finite and >= 0, got ", f_max);
   NORSE_CHECK(std::isfinite(dt) && dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ", dt);
 }
 
 // Spikes [T, ...] where u < dt * f_max * |x| (times sign(x) when signed), u from `gen`.
-Tensor poisson(const char* op, const Tensor& input, int64_t steps, Generator& gen, float f_max, float dt, bool is_signed) {
+Tensor poisson(const char* op, const Tensor& input, int64_t steps, Generator& gen, float f_max, float dt,
+               bool is_signed) {
   check_seq_length(op, steps);
   check_rate(op, f_max, dt);
   const Tensor x = input.contiguous();
@@ -59,8 +61,9 @@ Variable lif_current_encode(const char* op, const Variable& input, int64_t seq_l
   config.alpha = p.alpha;
   config.method = p.method;
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFCurrentEncoderModel>(
-      op, current, {Variable(zeros(input.shape(), input.value().device()))}, {p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset},
-      {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, false, nullptr);
+      op, current, {Variable(zeros(input.shape(), input.value().device()))},
+      {p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset}, {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, false,
+      nullptr);
   return out.z;
 }
 
@@ -76,7 +79,8 @@ Variable spike_latency_lif_encode(const Variable& input, int64_t seq_length, con
 
 Variable spike_latency_encode(const Variable& spikes) {
   NORSE_CHECK(spikes.defined() && spikes.dim() >= 1, ShapeError, "spike_latency_encode",
-              "argument 'spikes' must be [T, ...], got ", spikes.defined() ? shape_to_string(spikes.shape()) : std::string("undefined"));
+              "argument 'spikes' must be [T, ...], got ",
+              spikes.defined() ? shape_to_string(spikes.shape()) : std::string("undefined"));
   // keep[t] = 1 where no spike occurred strictly before t: out = z * keep, so the gradient
   // passes exactly there (Norse's where(mask > 0, 0, z) with a mask that has no gradient).
   const Tensor z = spikes.value().contiguous();
@@ -111,13 +115,16 @@ Tensor signed_poisson_encode_step(const Tensor& input, Generator& gen, float f_m
 Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale) {
   NORSE_CHECK(out_features >= 2, InvalidArgument, "population_encode", "argument 'out_features' must be >= 2, got ",
               out_features);
-  NORSE_CHECK(input.defined() && input.numel() > 0, ShapeError, "population_encode", "argument 'input' must be non-empty");
+  NORSE_CHECK(input.defined() && input.numel() > 0, ShapeError, "population_encode",
+              "argument 'input' must be non-empty");
   NORSE_CHECK(!scale || std::isfinite(*scale), InvalidArgument, "population_encode", "argument 'scale' must be finite");
   // scale: given, or the maximum of the whole input (the gradient flows through it).
   const Variable s = scale ? Variable(scalar_tensor(*scale)) : reshape(max(reshape(input, {-1}), 0).values, {});
   // Norse builds the centres with torch.linspace, which takes the scale as a plain number: no
   // gradient flows through the centres, only through the "* scale" factor below.
-  const Variable centres = mul(Variable(mul(arange(0.0f, static_cast<float>(out_features)), 1.0f / static_cast<float>(out_features - 1))), s.detach());
+  const Variable centres =
+      mul(Variable(mul(arange(0.0f, static_cast<float>(out_features)), 1.0f / static_cast<float>(out_features - 1))),
+          s.detach());
   Shape expanded = input.shape();
   expanded.push_back(1);
   const Variable d = reshape(input, expanded) - centres;  // [..., K]

@@ -75,7 +75,9 @@ class PoissonEncoder {
  public:
   explicit PoissonEncoder(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
       : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
-  Tensor forward(const Tensor& input, Generator& gen) const { return poisson_encode(input, seq_length_, gen, f_max_, dt_); }
+  Tensor forward(const Tensor& input, Generator& gen) const {
+    return poisson_encode(input, seq_length_, gen, f_max_, dt_);
+  }
 
  private:
   int64_t seq_length_;

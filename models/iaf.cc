@@ -13,15 +13,18 @@ SequenceResult iaf_sequence(const Variable& input, const State& initial, const P
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_reset.value(), neuron_shape, input.value().device())),
+      initial.v.defined()
+          ? initial.v
+          : Variable(detail::broadcast_to(params.v_reset.value(), neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::IAFModel> config;
   config.dt = dt;
   config.alpha = params.alpha;
   config.method = params.method;
   config.options.detach_reset = params.detach_reset;
-  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::IAFModel>(
-      "iaf_sequence", input, states, {params.v_th, params.v_reset}, {"v_th", "v_reset"}, {"v"}, config, record_states, gen);
+  const detail::NeuronOpOutputs out =
+      detail::neuron_sequence_op<kernels::IAFModel>("iaf_sequence", input, states, {params.v_th, params.v_reset},
+                                                    {"v_th", "v_reset"}, {"v"}, config, record_states, gen);
   SequenceResult r;
   r.z = out.z;
   r.state.v = out.finals[0];

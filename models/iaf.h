@@ -31,13 +31,13 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 

@@ -22,9 +22,9 @@ struct RecurrentState {
 };
 
 struct RecurrentSequenceResult {
-  Variable z;             // [T, B, N_hidden]
-  RecurrentState state;   // after the last step (state.z = z[T-1])
-  State record;           // every state field after every step (record_states only)
+  Variable z;            // [T, B, N_hidden]
+  RecurrentState state;  // after the last step (state.z = z[T-1])
+  State record;          // every state field after every step (record_states only)
 };
 
 struct RecurrentStepResult {

@@ -17,7 +17,7 @@ Variable required_state(const Variable& v, const char* name) {
 }  // namespace
 
 SequenceResult izhikevich_sequence(const Variable& input, const State& initial, const Params& params, float dt,
-                            bool record_states, Generator* gen) {
+                                   bool record_states, Generator* gen) {
   NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, "izhikevich_sequence",
               "argument 'input' must be [T, B, ...] (at least 2 dimensions), got ",
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
@@ -32,7 +32,9 @@ SequenceResult izhikevich_sequence(const Variable& input, const State& initial, 
   config.method = params.method;
 
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::IzhikevichModel>(
-      "izhikevich_sequence", input, states, {params.a, params.b, params.c, params.d, params.sq, params.mn, params.bias, params.v_th, params.tau_inv}, {"a", "b", "c", "d", "sq", "mn", "bias", "v_th", "tau_inv"}, {"v", "u"}, config, record_states, gen);
+      "izhikevich_sequence", input, states,
+      {params.a, params.b, params.c, params.d, params.sq, params.mn, params.bias, params.v_th, params.tau_inv},
+      {"a", "b", "c", "d", "sq", "mn", "bias", "v_th", "tau_inv"}, {"v", "u"}, config, record_states, gen);
   SequenceResult r;
   r.z = out.z;
   r.state.v = out.finals[0];
@@ -45,7 +47,8 @@ SequenceResult izhikevich_sequence(const Variable& input, const State& initial, 
 }
 
 StepResult izhikevich_step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen) {
-  const SequenceResult r = izhikevich_sequence(detail::as_one_step("izhikevich_step", input), state, params, dt, false, gen);
+  const SequenceResult r =
+      izhikevich_sequence(detail::as_one_step("izhikevich_step", input), state, params, dt, false, gen);
   return StepResult{reshape(r.z, input.shape()), r.state};
 }
 
@@ -54,8 +57,8 @@ struct Preset {
   const char* name;
   float a, b, c, d;
   float tau_inv;
-  float v;        // initial v
-  float u;        // initial u (NaN: b * v)
+  float v;  // initial v
+  float u;  // initial u (NaN: b * v)
   float mn = 5.0f, bias = 140.0f;
 };
 // Norse's presets (norse/torch/functional/izhikevich.py).

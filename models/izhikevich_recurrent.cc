@@ -1,7 +1,6 @@
 #include "models/izhikevich_recurrent.h"
 
 #include "kernels/spiking_math.h"
-#include "kernels/spiking_math.h"
 #include "models/recurrent_op.h"
 
 namespace norse {
@@ -17,11 +16,12 @@ Variable required_state(const Variable& v, const char* name) {
 }  // namespace
 
 RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, const Variable& input_weights,
-                                               const Variable& recurrent_weights, const RecurrentState& initial,
-                                               const Params& params, bool autapses, float dt, bool record_states,
-                                               Generator* gen) {
+                                                      const Variable& recurrent_weights, const RecurrentState& initial,
+                                                      const Params& params, bool autapses, float dt, bool record_states,
+                                                      Generator* gen) {
   NORSE_CHECK(input.defined() && input.dim() == 3, ShapeError, "izhikevich_recurrent_sequence",
-              "argument 'input' must be [T, B, N_in], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+              "argument 'input' must be [T, B, N_in], got ",
+              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2, ShapeError, "izhikevich_recurrent_sequence",
               "argument 'input_weights' must be [N_hidden, N_in], got ",
               input_weights.defined() ? shape_to_string(input_weights.shape()) : std::string("undefined"));
@@ -36,7 +36,8 @@ RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, con
   config.alpha = params.alpha;
   config.method = params.method;
   const detail::RecurrentOpOutputs out = detail::recurrent_sequence_op<kernels::IzhikevichModel>(
-      "izhikevich_recurrent_sequence", input, input_weights, recurrent_weights, autapses, z0, states, {params.a, params.b, params.c, params.d, params.sq, params.mn, params.bias, params.v_th, params.tau_inv},
+      "izhikevich_recurrent_sequence", input, input_weights, recurrent_weights, autapses, z0, states,
+      {params.a, params.b, params.c, params.d, params.sq, params.mn, params.bias, params.v_th, params.tau_inv},
       {"a", "b", "c", "d", "sq", "mn", "bias", "v_th", "tau_inv"}, {"v", "u"}, config, record_states, gen);
   RecurrentSequenceResult r;
   r.z = out.z;
@@ -51,10 +52,11 @@ RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, con
 }
 
 RecurrentStepResult izhikevich_recurrent_step(const Variable& input, const Variable& input_weights,
-                                       const Variable& recurrent_weights, const RecurrentState& state,
-                                       const Params& params, bool autapses, float dt, Generator* gen) {
-  const RecurrentSequenceResult r = izhikevich_recurrent_sequence(detail::as_one_recurrent_step("izhikevich_recurrent_step", input), input_weights, recurrent_weights,
-                                                            state, params, autapses, dt, false, gen);
+                                              const Variable& recurrent_weights, const RecurrentState& state,
+                                              const Params& params, bool autapses, float dt, Generator* gen) {
+  const RecurrentSequenceResult r =
+      izhikevich_recurrent_sequence(detail::as_one_recurrent_step("izhikevich_recurrent_step", input), input_weights,
+                                    recurrent_weights, state, params, autapses, dt, false, gen);
   return RecurrentStepResult{r.state.z, r.state};
 }
 

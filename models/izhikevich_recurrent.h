@@ -23,9 +23,9 @@ struct RecurrentState {
 };
 
 struct RecurrentSequenceResult {
-  Variable z;             // [T, B, N_hidden]
-  RecurrentState state;   // after the last step (state.z = z[T-1])
-  State record;           // every state field after every step (record_states only)
+  Variable z;            // [T, B, N_hidden]
+  RecurrentState state;  // after the last step (state.z = z[T-1])
+  State record;          // every state field after every step (record_states only)
 };
 
 struct RecurrentStepResult {
@@ -35,19 +35,21 @@ struct RecurrentStepResult {
 
 // input [T, B, N_in]. Undefined initial fields take Norse's defaults (z = 0).
 RecurrentSequenceResult izhikevich_recurrent_sequence(const Variable& input, const Variable& input_weights,
-                                               const Variable& recurrent_weights, const RecurrentState& initial,
-                                               const Params& params, bool autapses = false, float dt = 1e-3f,
-                                               bool record_states = false, Generator* gen = nullptr);
+                                                      const Variable& recurrent_weights, const RecurrentState& initial,
+                                                      const Params& params, bool autapses = false, float dt = 1e-3f,
+                                                      bool record_states = false, Generator* gen = nullptr);
 // input [B, N_in], one step.
 RecurrentStepResult izhikevich_recurrent_step(const Variable& input, const Variable& input_weights,
-                                       const Variable& recurrent_weights, const RecurrentState& state,
-                                       const Params& params, bool autapses = false, float dt = 1e-3f,
-                                       Generator* gen = nullptr);
+                                              const Variable& recurrent_weights, const RecurrentState& state,
+                                              const Params& params, bool autapses = false, float dt = 1e-3f,
+                                              Generator* gen = nullptr);
 
 // Norse's IzhikevichRecurrentCell and IzhikevichRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does from `init` (models/recurrent_module.h).
-using IzhikevichRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &izhikevich_recurrent_step>;
-using IzhikevichRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &izhikevich_recurrent_sequence>;
+using IzhikevichRecurrentCell =
+    detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &izhikevich_recurrent_step>;
+using IzhikevichRecurrent =
+    detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &izhikevich_recurrent_sequence>;
 
 }  // namespace izhikevich
 }  // namespace norse

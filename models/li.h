@@ -22,7 +22,6 @@ struct Params {
   Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
   Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
   Variable v_leak{scalar_tensor(0.0f)};
-
 };
 
 struct State {
@@ -36,14 +35,14 @@ struct SequenceResult {
 };
 
 struct StepResult {
-  Variable v;    // [B, ...] the output: the new voltage
+  Variable v;  // [B, ...] the output: the new voltage
   State state;
 };
 
 SequenceResult li_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                           bool record_states = false, Generator* gen = nullptr);
 StepResult li_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                   Generator* gen = nullptr);
 
 class LICell {
  public:

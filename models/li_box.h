@@ -34,14 +34,14 @@ struct SequenceResult {
 };
 
 struct StepResult {
-  Variable v;    // [B, ...] the output: the new voltage
+  Variable v;  // [B, ...] the output: the new voltage
   State state;
 };
 
 SequenceResult li_box_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                               bool record_states = false, Generator* gen = nullptr);
 StepResult li_box_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                       Generator* gen = nullptr);
 
 class LIBoxCell {
  public:

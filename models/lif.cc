@@ -29,11 +29,12 @@ const kernels::lif::CudaEntryPoints* cuda_loops_for(const char* op, Device devic
 
 }  // namespace
 
-SequenceResult lif_sequence(const Variable& input, const State& initial, const Params& params,
-                            float dt, bool record_states, Generator* gen) {
+SequenceResult lif_sequence(const Variable& input, const State& initial, const Params& params, float dt,
+                            bool record_states, Generator* gen) {
   const char* op = "lif_sequence";
   NORSE_CHECK(input.defined(), InvalidArgument, op, "argument 'input' is undefined");
-  NORSE_CHECK(input.dim() >= 2, ShapeError, op, "argument 'input' must be [T, B, ...] (at least 2 dimensions), got shape ",
+  NORSE_CHECK(input.dim() >= 2, ShapeError, op,
+              "argument 'input' must be [T, B, ...] (at least 2 dimensions), got shape ",
               shape_to_string(input.shape()));
   NORSE_CHECK(std::isfinite(dt) && dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ", dt);
   NORSE_CHECK(std::isfinite(params.alpha), InvalidArgument, op, "parameter 'alpha' must be finite, got ", params.alpha);
@@ -44,7 +45,9 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
   for (size_t k = 0; k < plist.size(); ++k) detail::check_neuron_param(op, kParamNames[k], plist[k], neuron_shape, dt);
 
   // Initial state: given, or Norse's default (v = v_leak detached, i = 0).
-  Variable v0 = initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device()));
+  Variable v0 = initial.v.defined()
+                    ? initial.v
+                    : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device()));
   Variable i0 = initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device()));
   check_shape(op, "state.v", neuron_shape, v0.shape());
   check_shape(op, "state.i", neuron_shape, i0.shape());
@@ -177,9 +180,10 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
     }
     std::vector<Tensor> grads = {grad_input, grad_v0.to(v0_device), grad_i0.to(i0_device)};
     for (int k = 0; k < 5; ++k) {
-      grads.push_back(needs[static_cast<size_t>(3 + k)] && partials[k].defined()
-                          ? detail::reduce_param_grad(partials[k], param_shapes[static_cast<size_t>(k)], param_devices[k])
-                          : Tensor());
+      grads.push_back(
+          needs[static_cast<size_t>(3 + k)] && partials[k].defined()
+              ? detail::reduce_param_grad(partials[k], param_shapes[static_cast<size_t>(k)], param_devices[k])
+              : Tensor());
     }
     return grads;
   };

@@ -36,10 +36,10 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;          // [T, B, ...] spikes
-  State state;         // the state after the last step
-  Variable v_record;   // [T, B, ...] v after every step (record_states only)
-  Variable i_record;   // [T, B, ...] i after every step (record_states only)
+  Variable z;         // [T, B, ...] spikes
+  State state;        // the state after the last step
+  Variable v_record;  // [T, B, ...] v after every step (record_states only)
+  Variable i_record;  // [T, B, ...] i after every step (record_states only)
 };
 
 struct StepResult {
@@ -50,12 +50,12 @@ struct StepResult {
 // The fused sequence op. `initial` with undefined fields means Norse's default state.
 // `gen` is required for the stochastic surrogate methods. Throws ShapeError/InvalidArgument
 // naming the argument for bad shapes, parameters or dt.
-SequenceResult lif_sequence(const Variable& input, const State& initial, const Params& params,
-                            float dt = 1e-3f, bool record_states = false, Generator* gen = nullptr);
+SequenceResult lif_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
+                            bool record_states = false, Generator* gen = nullptr);
 
 // One step; input [B, ...].
-StepResult lif_step(const Variable& input, const State& state, const Params& params,
-                    float dt = 1e-3f, Generator* gen = nullptr);
+StepResult lif_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
+                    Generator* gen = nullptr);
 
 // Norse's LIFCell module: holds parameters and dt; forward is one step.
 class LIFCell {

@@ -30,7 +30,6 @@ struct Params {
   Variable v_reset{scalar_tensor(0.0f)};
   Surrogate method = Surrogate::kSuper;
   float alpha = 100.0f;
-
 };
 
 struct State {
@@ -40,20 +39,20 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 
 SequenceResult lif_adex_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                                 bool record_states = false, Generator* gen = nullptr);
 StepResult lif_adex_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                         Generator* gen = nullptr);
 
 class LIFAdExCell {
  public:

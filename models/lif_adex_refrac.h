@@ -31,7 +31,6 @@ struct Params {
   Variable rho_reset{scalar_tensor(5.0f)};
   Surrogate method = Surrogate::kSuper;
   float alpha = 100.0f;
-
 };
 
 struct State {
@@ -42,20 +41,20 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 
-SequenceResult lif_adex_refrac_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+SequenceResult lif_adex_refrac_sequence(const Variable& input, const State& initial, const Params& params,
+                                        float dt = 1e-3f, bool record_states = false, Generator* gen = nullptr);
 StepResult lif_adex_refrac_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                                Generator* gen = nullptr);
 
 class LIFAdExRefracCell {
  public:

@@ -7,13 +7,14 @@ namespace norse {
 namespace lif_box {
 
 SequenceResult lif_box_sequence(const Variable& input, const State& initial, const Params& params, float dt,
-                            bool record_states, Generator* gen) {
+                                bool record_states, Generator* gen) {
   NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, "lif_box_sequence",
               "argument 'input' must be [T, B, ...] (at least 2 dimensions), got ",
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
+      initial.v.defined() ? initial.v
+                          : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
   };
   kernels::NeuronParams<kernels::LIFBoxModel> config;
   config.dt = dt;
@@ -22,7 +23,8 @@ SequenceResult lif_box_sequence(const Variable& input, const State& initial, con
   config.method = params.method;
   config.options.reset_subtract = params.reset_subtract;
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFBoxModel>(
-      "lif_box_sequence", input, states, {params.tau_mem_inv, params.v_leak, params.v_th, params.v_reset}, {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, record_states, gen);
+      "lif_box_sequence", input, states, {params.tau_mem_inv, params.v_leak, params.v_th, params.v_reset},
+      {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, record_states, gen);
   SequenceResult r;
   r.z = out.z;
   r.state.v = out.finals[0];

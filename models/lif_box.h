@@ -25,7 +25,7 @@ struct Params {
   Variable v_reset{scalar_tensor(0.0f)};
   Surrogate method = Surrogate::kSuper;
   float alpha = 100.0f;
-  bool reset_subtract = false;  // true: Norse's reset_subtract (v - v_th), false: reset_value (v_reset)
+  bool reset_subtract = false;        // true: Norse's reset_subtract (v - v_th), false: reset_value (v_reset)
   bool allow_unstable_euler = false;  // accept dt * tau_mem_inv > 2 (NIR graphs made for a smaller dt)
 };
 
@@ -34,20 +34,20 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 
 SequenceResult lif_box_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                                bool record_states = false, Generator* gen = nullptr);
 StepResult lif_box_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                        Generator* gen = nullptr);
 
 class LIFBoxCell {
  public:

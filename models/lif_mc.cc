@@ -31,8 +31,8 @@ RefracStepResult lif_mc_refrac_step(const Variable& input, const Variable& input
                                     const RefracState& state, const RefracParams& params, bool autapses, float dt) {
   const char* op = "lif_mc_refrac_step";
   NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, op, "argument 'input' must be [B, N_in]");
-  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(1), ShapeError, op,
-              "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(1));
+  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(1), ShapeError,
+              op, "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(1));
   const int64_t hidden = input_weights.size(0);
   const Shape neuron_shape = {input.size(0), hidden};
   check_coupling(op, g_coupling, hidden);
@@ -42,19 +42,23 @@ RefracStepResult lif_mc_refrac_step(const Variable& input, const Variable& input
   const Variable v = state.v.defined() ? state.v : Variable(detail::broadcast_to(p.v_leak.value(), neuron_shape));
   const Variable i = state.i.defined() ? state.i : Variable(zeros(neuron_shape));
   const Variable rho = state.rho.defined() ? state.rho : Variable(zeros(neuron_shape));
-  for (const auto& [name, s] : {std::pair<const char*, const Variable*>{"state.z", &z_prev}, {"state.v", &v},
-                                {"state.i", &i}, {"state.rho", &rho}}) {
+  for (const auto& [name, s] : {std::pair<const char*, const Variable*>{"state.z", &z_prev},
+                                {"state.v", &v},
+                                {"state.i", &i},
+                                {"state.rho", &rho}}) {
     check_shape(op, name, neuron_shape, s->shape());
   }
 
   const Variable mask = threshold(rho, p.method, p.alpha);
-  const Variable dv = ((1.0f - mask) * dt) * p.tau_mem_inv * ((p.v_leak - v) + i) + matmul(v, transpose(g_coupling, 0, 1));
+  const Variable dv =
+      ((1.0f - mask) * dt) * p.tau_mem_inv * ((p.v_leak - v) + i) + matmul(v, transpose(g_coupling, 0, 1));
   const Variable v_decayed = v + dv;
   const Variable i_decayed = i + mul(p.tau_syn_inv * (-dt), i);
   const Variable z = threshold(v_decayed - p.v_th, p.method, p.alpha);
   const Variable v_new = (1.0f - z) * v_decayed + z * p.v_reset;
   const Variable weights = detail::apply_autapses(recurrent_weights, autapses);
-  const Variable i_new = i_decayed + matmul(input, transpose(input_weights, 0, 1)) + matmul(z_prev, transpose(weights, 0, 1));
+  const Variable i_new =
+      i_decayed + matmul(input, transpose(input_weights, 0, 1)) + matmul(z_prev, transpose(weights, 0, 1));
   const Variable rho_new = (1.0f - z) * relu(rho - mask) + z * params.rho_reset;
   return RefracStepResult{z, RefracState{z, v_new, i_new, rho_new}};
 }

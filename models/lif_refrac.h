@@ -1,6 +1,6 @@
-// Norse's LIF neuron with a refractory period (LIFRefrac): rho counts down the refractory steps, during which v is frozen and spikes are suppressed.
-// Norse: norse/torch/functional/lif_refrac.py and module/lif_refrac.py. Equations and order of
-// evaluation: kernels/spiking_math.h (LIFRefracModel).
+// Norse's LIF neuron with a refractory period (LIFRefrac): rho counts down the refractory steps, during which v is
+// frozen and spikes are suppressed. Norse: norse/torch/functional/lif_refrac.py and module/lif_refrac.py. Equations and
+// order of evaluation: kernels/spiking_math.h (LIFRefracModel).
 //
 //   lif_refrac_sequence / LIFRefrac   input [T, B, ...]; ONE tape node (kernels/neuron_sequence.h: fused
 //                            loop, backward = the dual-number adjoint of the same step)
@@ -37,20 +37,20 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 
 SequenceResult lif_refrac_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                                   bool record_states = false, Generator* gen = nullptr);
 StepResult lif_refrac_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                           Generator* gen = nullptr);
 
 class LIFRefracCell {
  public:

@@ -1,6 +1,6 @@
-// Norse's long short-term memory spiking neuron (LSNN, Bellec et al. 2018): LIF with an adaptive threshold b that jumps by beta at every spike.
-// Norse: norse/torch/functional/lsnn.py and module/lsnn.py. Equations and order of
-// evaluation: kernels/spiking_math.h (LSNNModel).
+// Norse's long short-term memory spiking neuron (LSNN, Bellec et al. 2018): LIF with an adaptive threshold b that jumps
+// by beta at every spike. Norse: norse/torch/functional/lsnn.py and module/lsnn.py. Equations and order of evaluation:
+// kernels/spiking_math.h (LSNNModel).
 //
 //   lsnn_sequence / LSNN   input [T, B, ...]; ONE tape node (kernels/neuron_sequence.h: fused
 //                            loop, backward = the dual-number adjoint of the same step)
@@ -28,7 +28,8 @@ struct Params {
   Variable beta{scalar_tensor(1.8f)};
   Surrogate method = Surrogate::kSuper;
   float alpha = 100.0f;
-  bool detach_reset = false;  // the reset and the threshold jump use the spike with its gradient (feed-forward) or detached (recurrent)
+  bool detach_reset =
+      false;  // the reset and the threshold jump use the spike with its gradient (feed-forward) or detached (recurrent)
 };
 
 struct State {
@@ -38,20 +39,20 @@ struct State {
 };
 
 struct SequenceResult {
-  Variable z;            // [T, B, ...] spikes
+  Variable z;    // [T, B, ...] spikes
   State state;   // after the last step
   State record;  // every field after every step, [T, B, ...] (record_states only)
 };
 
 struct StepResult {
-  Variable z;    // [B, ...] spikes
+  Variable z;  // [B, ...] spikes
   State state;
 };
 
 SequenceResult lsnn_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
+                             bool record_states = false, Generator* gen = nullptr);
 StepResult lsnn_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
+                     Generator* gen = nullptr);
 
 class LSNNCell {
  public:

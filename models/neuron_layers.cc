@@ -12,8 +12,8 @@ LILinearCell::LILinearCell(int64_t in_features, int64_t out_features, Generator&
 
 Variable LILinearCell::forward(const Variable& input, LayerState& state) {
   NORSE_CHECK(input.defined() && (input.dim() == 2 || input.dim() == 3) && input.size(-1) == weight.size(1), ShapeError,
-              "LILinearCell", "argument 'input' must be [B, ", weight.size(1), "] or [T, B, ", weight.size(1), "], got ",
-              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+              "LILinearCell", "argument 'input' must be [B, ", weight.size(1), "] or [T, B, ", weight.size(1),
+              "], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Variable current = matmul(input, transpose(weight, 0, 1));
   li::State s;
   detail::unpack_state(state, neuron::LI::fields(s));

@@ -135,7 +135,7 @@ struct LIFEx {
   static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
 };
 
-#define NORSE_ADEX_NAMED                                                                                   \
+#define NORSE_ADEX_NAMED                                                                                          \
   NORSE_NAMED(adaptation_current), NORSE_NAMED(adaptation_spike), NORSE_NAMED(delta_T), NORSE_NAMED(tau_ada_inv), \
       NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th), NORSE_NAMED(v_reset)
 
@@ -187,9 +187,9 @@ struct CobaLIF {
   NORSE_FEED_FORWARD(coba_lif)
   static constexpr bool kSpiking = true;
   static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_syn_exc_inv), NORSE_NAMED(tau_syn_inh_inv), NORSE_NAMED(c_m_inv),
-            NORSE_NAMED(g_l),             NORSE_NAMED(e_rev_I),         NORSE_NAMED(e_rev_E),
-            NORSE_NAMED(v_rest),          NORSE_NAMED(v_reset),         NORSE_NAMED(v_thresh)};
+    return {NORSE_NAMED(tau_syn_exc_inv), NORSE_NAMED(tau_syn_inh_inv), NORSE_NAMED(c_m_inv), NORSE_NAMED(g_l),
+            NORSE_NAMED(e_rev_I),         NORSE_NAMED(e_rev_E),         NORSE_NAMED(v_rest),  NORSE_NAMED(v_reset),
+            NORSE_NAMED(v_thresh)};
   }
   static auto fields(State& s) { return std::tie(s.v, s.g_e, s.g_i); }
 };
@@ -352,8 +352,8 @@ class Recurrent : public RecurrentBase<M> {
       : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
   Variable forward(const Variable& input, LayerState& state) override {
     return this->run_recurrent(input, state, [&](const typename M::RecurrentState& s) {
-      return M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params,
-                                   this->autapses, this->dt, /*record_states=*/false, this->generator);
+      return M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
+                                   this->dt, /*record_states=*/false, this->generator);
     });
   }
 };

@@ -51,18 +51,21 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
                                    bool record_states, Generator* gen) {
   constexpr int kS = Model::kStates, kP = Model::kParams;
   NORSE_CHECK(input.defined(), InvalidArgument, op, "argument 'input' is undefined");
-  NORSE_CHECK(input.dim() >= 2, ShapeError, op, "argument 'input' must be [T, B, ...] (at least 2 dimensions), got shape ",
+  NORSE_CHECK(input.dim() >= 2, ShapeError, op,
+              "argument 'input' must be [T, B, ...] (at least 2 dimensions), got shape ",
               shape_to_string(input.shape()));
-  NORSE_CHECK(std::isfinite(config.dt) && config.dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ",
-              config.dt);
+  NORSE_CHECK(std::isfinite(config.dt) && config.dt > 0.0f, InvalidArgument, op,
+              "argument 'dt' must be finite and > 0, got ", config.dt);
   NORSE_CHECK(std::isfinite(config.alpha), InvalidArgument, op, "parameter 'alpha' must be finite, got ", config.alpha);
   NORSE_CHECK(!is_stochastic(config.method) || gen != nullptr, InvalidArgument, op, "method '",
               surrogate_name(config.method), "' is stochastic and needs a Generator");
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt, config.allow_unstable_euler);
+  for (int k = 0; k < kP; ++k)
+    check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt,
+                       config.allow_unstable_euler);
   for (int s = 0; s < kS; ++s) {
-    NORSE_CHECK(states[static_cast<size_t>(s)].defined(), InvalidArgument, op, "state field '", state_names[static_cast<size_t>(s)],
-                "' is undefined");
+    NORSE_CHECK(states[static_cast<size_t>(s)].defined(), InvalidArgument, op, "state field '",
+                state_names[static_cast<size_t>(s)], "' is undefined");
     check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
                 states[static_cast<size_t>(s)].shape());
   }
@@ -182,7 +185,8 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
       kernels::neuron_sequence_backward<Model>(config, ba);
     }
     std::vector<Tensor> grads = {grad_input};
-    for (int s = 0; s < kS; ++s) grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
+    for (int s = 0; s < kS; ++s)
+      grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
     for (int k = 0; k < kP; ++k) {
       const size_t u = static_cast<size_t>(k);
       grads.push_back(want_params && needs[static_cast<size_t>(1 + kS + k)]
@@ -205,7 +209,8 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
 // A [B, ...] input as a one-step sequence, for the Cell flavours.
 inline Variable as_one_step(const char* op, const Variable& input) {
   NORSE_CHECK(input.defined(), InvalidArgument, op, "argument 'input' is undefined");
-  NORSE_CHECK(input.dim() >= 1, ShapeError, op, "argument 'input' must be [B, ...], got shape ", shape_to_string(input.shape()));
+  NORSE_CHECK(input.dim() >= 1, ShapeError, op, "argument 'input' must be [B, ...], got shape ",
+              shape_to_string(input.shape()));
   Shape seq = input.shape();
   seq.insert(seq.begin(), 1);
   return reshape(input, seq);

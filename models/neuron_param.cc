@@ -19,8 +19,9 @@ void check_neuron_param(const char* op, const char* name, const Variable& param,
   for (size_t k = 0; suffix && k < s.size(); ++k) {
     suffix = s[s.size() - 1 - k] == neuron_shape[neuron_shape.size() - 1 - k];
   }
-  NORSE_CHECK(suffix, ShapeError, op, "parameter '", name, "' must be a scalar or match the trailing dimensions of the neuron shape ",
-              shape_to_string(neuron_shape), ", got shape ", shape_to_string(s));
+  NORSE_CHECK(suffix, ShapeError, op, "parameter '", name,
+              "' must be a scalar or match the trailing dimensions of the neuron shape ", shape_to_string(neuron_shape),
+              ", got shape ", shape_to_string(s));
   const Tensor v = param.value().to(Device::kCPU).contiguous();  // a cuda parameter: checked on a host copy
   for (int64_t k = 0; k < v.numel(); ++k) {
     NORSE_CHECK(std::isfinite(v.data()[k]), InvalidArgument, op, "parameter '", name, "' must be finite, got ",
@@ -32,9 +33,9 @@ void check_neuron_param(const char* op, const char* name, const Variable& param,
     NORSE_CHECK(rate >= 0.0f, InvalidArgument, op, "parameter '", name,
                 "' is an inverse time constant (1/s) and must be >= 0, got ", rate, " at flat index ", k,
                 " (a negative value makes the decay grow without bound)");
-    NORSE_CHECK(allow_unstable_euler || !(dt > 0.0f) || static_cast<double>(dt) * rate <= kMaxEulerRate, InvalidArgument, op, "parameter '",
-                name, "' = ", rate, " (flat index ", k, ") with dt = ", dt, " gives dt * ", name, " = ",
-                static_cast<double>(dt) * rate, " > ", kMaxEulerRate,
+    NORSE_CHECK(allow_unstable_euler || !(dt > 0.0f) || static_cast<double>(dt) * rate <= kMaxEulerRate,
+                InvalidArgument, op, "parameter '", name, "' = ", rate, " (flat index ", k, ") with dt = ", dt,
+                " gives dt * ", name, " = ", static_cast<double>(dt) * rate, " > ", kMaxEulerRate,
                 ": the Euler step x += dt * ", name, " * (...) diverges; use a smaller dt");
   }
 }

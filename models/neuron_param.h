@@ -26,8 +26,8 @@ bool is_inverse_time_constant(const char* name);
 // dt * value <= kMaxEulerRate (unless allow_unstable_euler: a caller reproducing a reference that
 // runs such parameters, e.g. a NIR graph made for a smaller dt). Messages name `op`, the parameter,
 // the value and the rule.
-void check_neuron_param(const char* op, const char* name, const Variable& param,
-                        const Shape& neuron_shape, float dt, bool allow_unstable_euler = false);
+void check_neuron_param(const char* op, const char* name, const Variable& param, const Shape& neuron_shape, float dt,
+                        bool allow_unstable_euler = false);
 
 // The contiguous value of a parameter, kept alive by the caller, and its kernel view.
 // A parameter's value, contiguous, on the device whose loop reads it (ref() points there).

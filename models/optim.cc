@@ -16,12 +16,12 @@ void check_finite_nonneg(const char* op, const char* name, float value) {
 }
 
 // Finds `name` in a saved state list; throws IoError naming what is missing or mismatched.
-const Tensor& find_state(const char* op, const std::vector<std::pair<std::string, Tensor>>& state, const std::string& name,
-                         const Shape& shape) {
+const Tensor& find_state(const char* op, const std::vector<std::pair<std::string, Tensor>>& state,
+                         const std::string& name, const Shape& shape) {
   for (const auto& [key, value] : state) {
     if (key != name) continue;
-    NORSE_CHECK(value.shape() == shape, IoError, op, "optimizer state '", name, "' has shape ", shape_to_string(value.shape()),
-                ", expected ", shape_to_string(shape));
+    NORSE_CHECK(value.shape() == shape, IoError, op, "optimizer state '", name, "' has shape ",
+                shape_to_string(value.shape()), ", expected ", shape_to_string(shape));
     return value;
   }
   throw IoError(str_cat(op, ": optimizer state '", name, "' is missing"));
@@ -49,8 +49,8 @@ void Optimizer::check_finite(const Variable& loss, const std::string& step) cons
     const NonFiniteElement bad = first_non_finite(p->grad());
     if (!bad.found()) continue;
     throw NonFiniteError(str_cat(step, ": ", bad_loss.found() ? "the loss is not finite (" : "the loss is finite but ",
-                                 bad_loss.found() ? str_cat(bad_loss.value, ") and ") : "", "the gradient of parameter '",
-                                 name, "' is ", bad.value, " at flat index ", bad.index,
+                                 bad_loss.found() ? str_cat(bad_loss.value, ") and ") : "",
+                                 "the gradient of parameter '", name, "' is ", bad.value, " at flat index ", bad.index,
                                  " (the first parameter affected); stopped before the optimizer step. Look for NaN "
                                  "or inf in the input, lower the learning rate, or rerun with anomaly detection "
                                  "(AnomalyModeGuard, the tasks' --detect_anomaly) to find the op"));
@@ -138,7 +138,8 @@ void Adam::step() {
       m_[k] = zeros(p.shape(), device);
       v_[k] = zeros(p.shape(), device);
     }
-    NORSE_CHECK(value.is_contiguous(), InvalidArgument, "Adam::step", "parameter '", params_[k].first, "' is not contiguous");
+    NORSE_CHECK(value.is_contiguous(), InvalidArgument, "Adam::step", "parameter '", params_[k].first,
+                "' is not contiguous");
     NORSE_CHECK(p.grad().device() == device && m_[k].device() == device, DeviceError, "Adam::step", "parameter '",
                 params_[k].first, "' is on ", device_name(device), " but its gradient or state is on ",
                 device_name(p.grad().device() != device ? p.grad().device() : m_[k].device()),
@@ -219,7 +220,8 @@ float clip_grad_norm(const std::vector<nn::NamedParameter>& params, float max_no
   return norm;
 }
 
-StepLR::StepLR(float base_lr, int64_t step_size, float gamma) : base_lr_(base_lr), step_size_(step_size), gamma_(gamma) {
+StepLR::StepLR(float base_lr, int64_t step_size, float gamma)
+    : base_lr_(base_lr), step_size_(step_size), gamma_(gamma) {
   NORSE_CHECK(step_size >= 1, InvalidArgument, "StepLR", "argument 'step_size' must be >= 1, got ", step_size);
 }
 

@@ -43,7 +43,10 @@ Variable spatial_receptive_field(const Variable& scale, const Variable& angle, c
   const Variable det = cxx * cyy - cxy * cxy;
   // Inverse of the symmetric 2x2 matrix.
   const Variable i00 = cyy / det, i01 = neg(cxy) / det, i11 = cxx / det;
-  const Tensor a = size == 1 ? full({1}, -domain) : add(mul(arange(0.0f, static_cast<float>(size)), 2.0f * domain / static_cast<float>(size - 1)), -domain);
+  const Tensor a =
+      size == 1
+          ? full({1}, -domain)
+          : add(mul(arange(0.0f, static_cast<float>(size)), 2.0f * domain / static_cast<float>(size - 1)), -domain);
   const Variable xs = Variable(a.reshape({1, size}).expand({size, size}).contiguous()) - x;  // column index = x
   const Variable ys = Variable(a.reshape({size, 1}).expand({size, size}).contiguous()) - y;  // row index = y
   const Variable quad = i00 * xs * xs + mul(i01 * xs * ys, 2.0f) + i11 * ys * ys;

@@ -51,19 +51,19 @@ template <class Params, class State, class Result,
                           Generator*)>
 class RecurrentCellModule : public RecurrentWeights<Params> {
  public:
-  RecurrentCellModule(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                      float dt = 1e-3f)
+  RecurrentCellModule(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
+                      bool autapses = false, float dt = 1e-3f)
       : RecurrentWeights<Params>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
   Result forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return kStep(input, this->input_weights_, this->recurrent_weights_, state, this->params_, this->autapses_, this->dt_,
-                 gen);
+    return kStep(input, this->input_weights_, this->recurrent_weights_, state, this->params_, this->autapses_,
+                 this->dt_, gen);
   }
 };
 
 // A whole sequence: input [T, B, N_in].
 template <class Params, class State, class Result,
-          Result (*kSequence)(const Variable&, const Variable&, const Variable&, const State&, const Params&, bool, float,
-                              bool, Generator*)>
+          Result (*kSequence)(const Variable&, const Variable&, const Variable&, const State&, const Params&, bool,
+                              float, bool, Generator*)>
 class RecurrentModule : public RecurrentWeights<Params> {
  public:
   RecurrentModule(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,

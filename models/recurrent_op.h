@@ -50,25 +50,27 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
                                          const Variable& recurrent_weights, bool autapses, const Variable& z0,
                                          const std::vector<Variable>& states, const std::vector<Variable>& params,
                                          const std::vector<const char*>& param_names,
-                                         const std::vector<const char*>& state_names, kernels::NeuronParams<Model> config,
-                                         bool record_states, Generator* gen) {
+                                         const std::vector<const char*>& state_names,
+                                         kernels::NeuronParams<Model> config, bool record_states, Generator* gen) {
   constexpr int kS = Model::kStates, kP = Model::kParams;
   NORSE_CHECK(input.defined() && input.dim() == 3, ShapeError, op, "argument 'input' must be [T, B, N_in], got ",
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(2), ShapeError, op,
-              "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(2), ", got ",
+  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(2), ShapeError,
+              op, "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(2), ", got ",
               input_weights.defined() ? shape_to_string(input_weights.shape()) : std::string("undefined"));
   const int64_t steps = input.size(0), batch = input.size(1), hidden = input_weights.size(0);
   NORSE_CHECK(steps >= 1, ShapeError, op, "argument 'input' needs at least one time step, got shape ",
               shape_to_string(input.shape()));
   check_shape(op, "recurrent_weights", {hidden, hidden}, recurrent_weights.shape());
-  NORSE_CHECK(std::isfinite(config.dt) && config.dt > 0.0f, InvalidArgument, op, "argument 'dt' must be finite and > 0, got ",
-              config.dt);
+  NORSE_CHECK(std::isfinite(config.dt) && config.dt > 0.0f, InvalidArgument, op,
+              "argument 'dt' must be finite and > 0, got ", config.dt);
   NORSE_CHECK(!is_stochastic(config.method) || gen != nullptr, InvalidArgument, op, "method '",
               surrogate_name(config.method), "' is stochastic and needs a Generator");
   const Shape neuron_shape = {batch, hidden};
   check_shape(op, "state.z", neuron_shape, z0.shape());
-  for (int k = 0; k < kP; ++k) check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt);
+  for (int k = 0; k < kP; ++k)
+    check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape,
+                       config.dt);
   for (int s = 0; s < kS; ++s) {
     check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
                 states[static_cast<size_t>(s)].shape());
@@ -202,7 +204,8 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
       kernels::recurrent_sequence_backward<Model>(config, ba);
     }
     std::vector<Tensor> grads = {grad_current, grad_r, grad_z0.to(z0_device)};
-    for (int s = 0; s < kS; ++s) grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
+    for (int s = 0; s < kS; ++s)
+      grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
     for (int k = 0; k < kP; ++k) {
       const size_t u = static_cast<size_t>(k);
       grads.push_back(want_params && needs[static_cast<size_t>(3 + kS + k)]

@@ -97,8 +97,7 @@ void validate_node(const std::string& name, const Node& node, const std::string&
   const std::string at = str_cat(where, ": node '", name, "' (", node.type, ")");
   const NodeSpec spec = node_spec(node.type);
   for (const std::string& field : spec.required) {
-    NORSE_CHECK(node.fields.count(field) || node.text_fields.count(field), IoError, at, "missing field '", field,
-                "'");
+    NORSE_CHECK(node.fields.count(field) || node.text_fields.count(field), IoError, at, "missing field '", field, "'");
   }
   // A field the type does not define would be dropped silently: refuse it (metadata and type
   // annotations, which carry no semantics, excepted).
@@ -124,23 +123,22 @@ void validate_node(const std::string& name, const Node& node, const std::string&
   if (node.type == "Input" || node.type == "Output") {
     const Array& s = node.fields.at("shape");
     NORSE_CHECK(s.dtype == DType::kInt64 && s.shape.size() <= 1, IoError, at,
-                "field 'shape' must be a 1-d integer array, got ", dtype_name(s.dtype), " ",
-                shape_to_string(s.shape));
+                "field 'shape' must be a 1-d integer array, got ", dtype_name(s.dtype), " ", shape_to_string(s.shape));
     for (double d : s.values) NORSE_CHECK(d >= 1, IoError, at, "field 'shape' must be positive, got ", d);
   } else if (node.type == "Affine" || node.type == "Linear") {
     const Shape w = shape_of("weight");
     NORSE_CHECK(w.size() == 2, IoError, at, "field 'weight' must be [out, in], got shape ", shape_to_string(w));
     if (node.type == "Affine") {
-      NORSE_CHECK(shape_of("bias") == Shape({w[0]}), IoError, at, "field 'bias' must have shape [", w[0],
-                  "] (weight ", shape_to_string(w), "), got ", shape_to_string(shape_of("bias")));
+      NORSE_CHECK(shape_of("bias") == Shape({w[0]}), IoError, at, "field 'bias' must have shape [", w[0], "] (weight ",
+                  shape_to_string(w), "), got ", shape_to_string(shape_of("bias")));
     }
   } else if (node.type == "Conv2d") {
     const Shape w = shape_of("weight");
     NORSE_CHECK(w.size() == 4, IoError, at, "field 'weight' must be [out, in / groups, kh, kw], got shape ",
                 shape_to_string(w));
     const Array& bias = node.fields.at("bias");
-    NORSE_CHECK(bias.shape == Shape({w[0]}) || bias.numel() == 1, IoError, at, "field 'bias' must have shape [",
-                w[0], "], got ", shape_to_string(bias.shape));
+    NORSE_CHECK(bias.shape == Shape({w[0]}) || bias.numel() == 1, IoError, at, "field 'bias' must have shape [", w[0],
+                "], got ", shape_to_string(bias.shape));
   } else if (is_neuron(node.type)) {
     // Every array field of a neuron node has the node's shape (a 0-d or 1-element value broadcasts).
     Shape neuron_shape;

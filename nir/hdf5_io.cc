@@ -103,7 +103,8 @@ std::vector<std::string> read_strings(hid_t dset, const std::string& where) {
     H5Tset_size(mem_type.get(), len);
     NORSE_CHECK(H5Dread(dset, mem_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0, IoError, where,
                 "cannot read the strings (truncated or corrupt file?)");
-    for (size_t k = 0; k < n; ++k) out.emplace_back(std::string(buffer.data() + k * len, strnlen(buffer.data() + k * len, len)));
+    for (size_t k = 0; k < n; ++k)
+      out.emplace_back(std::string(buffer.data() + k * len, strnlen(buffer.data() + k * len, len)));
   }
   return out;
 }
@@ -135,8 +136,8 @@ Array read_array(hid_t dset, const std::string& where) {
   } else if (cls == H5T_INTEGER || cls == H5T_ENUM) {
     a.dtype = DType::kInt64;
     std::vector<int64_t> v(n);
-    NORSE_CHECK(n == 0 || H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0, IoError,
-                where, "cannot read the values (truncated or corrupt file?)");
+    NORSE_CHECK(n == 0 || H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0, IoError, where,
+                "cannot read the values (truncated or corrupt file?)");
     for (size_t k = 0; k < n; ++k) a.values[k] = static_cast<double>(v[k]);
   } else {
     throw IoError(str_cat(where, ": expected a number array, got HDF5 type class ", static_cast<int>(cls)));
@@ -221,9 +222,9 @@ void write_string(hid_t loc, const std::string& name, const std::string& value, 
 
 void write_array(hid_t loc, const std::string& name, const Array& a, const std::string& where) {
   std::vector<hsize_t> dims(a.shape.begin(), a.shape.end());
-  Hid space(a.shape.empty() ? H5Screate(H5S_SCALAR)
-                            : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-            H5Sclose);
+  Hid space(
+      a.shape.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+      H5Sclose);
   // As nir.write: float arrays gzip-compressed (chunked as one block), integer tuples and scalars plain.
   Hid props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   const bool compress = a.dtype != DType::kInt64 && !a.shape.empty() && a.numel() > 0;
@@ -288,9 +289,9 @@ void write_graph(hid_t group, const Graph& graph, const std::string& where) {
   const hsize_t dims[2] = {graph.edges.size(), 2};
   Hid space(H5Screate_simple(2, dims, nullptr), H5Sclose);
   Hid dset(H5Dcreate2(group, "edges", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  NORSE_CHECK(dset.ok() && (ends.empty() ||
-                            H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ends.data()) >= 0),
-              IoError, where, "cannot write the edges");
+  NORSE_CHECK(
+      dset.ok() && (ends.empty() || H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ends.data()) >= 0),
+      IoError, where, "cannot write the edges");
 }
 
 }  // namespace

@@ -76,7 +76,8 @@ class DelayCell : public nn::StatefulLayer {
   Variable forward(const Variable& x, nn::LayerState& state) override {
     Variable out;
     for (const auto& [d, mask] : masks_) {
-      const Variable source = d == 0 ? x : (static_cast<size_t>(d) <= state.size() ? state[static_cast<size_t>(d - 1)] : Variable());
+      const Variable source =
+          d == 0 ? x : (static_cast<size_t>(d) <= state.size() ? state[static_cast<size_t>(d - 1)] : Variable());
       if (!source.defined()) continue;
       const Variable part = mul(source, mask);
       out = out.defined() ? add(out, part) : part;
@@ -116,8 +117,8 @@ class FieldReader {
     Tensor t = array(f).to_tensor();
     std::vector<float> v = t.to_vector();
     for (size_t k = 0; k < v.size(); ++k) {
-      NORSE_CHECK(v[k] > 0.0f, IoError, where_, "field '", f, "' must be > 0 (a time constant in seconds), got ",
-                  v[k], " at flat index ", k);
+      NORSE_CHECK(v[k] > 0.0f, IoError, where_, "field '", f, "' must be > 0 (a time constant in seconds), got ", v[k],
+                  " at flat index ", k);
       v[k] = 1.0f / v[k];
     }
     return as_param(from_vector(v, t.shape()));
@@ -216,8 +217,8 @@ class StageBuilder {
       if (text->second == "valid") {
         c.padding = 0;
       } else {
-        NORSE_CHECK(text->second == "same", InvalidArgument, f_.where(), "field 'padding' must be integers, \"same\" or \"valid\", got \"",
-                    text->second, "\"");
+        NORSE_CHECK(text->second == "same", InvalidArgument, f_.where(),
+                    "field 'padding' must be integers, \"same\" or \"valid\", got \"", text->second, "\"");
         const int64_t th = c.dilation.h * (w.size(2) - 1), tw = c.dilation.w * (w.size(3) - 1);
         NORSE_CHECK(th % 2 == 0 && tw % 2 == 0 && c.stride == Size2(1), InvalidArgument, f_.where(),
                     "padding \"same\" needs stride 1 and an odd dilated kernel (symmetric padding), got kernel ",
@@ -241,8 +242,8 @@ class StageBuilder {
     int64_t start = f_.integer("start_dim"), end = f_.integer("end_dim");
     if (!o_.norse_compat) {
       // NIR counts the sample's dimensions; the module sees [B, ...].
-      NORSE_CHECK(start >= 0, InvalidArgument, f_.where(), "start_dim must be >= 0 (NIR counts the sample's dimensions), got ",
-                  start);
+      NORSE_CHECK(start >= 0, InvalidArgument, f_.where(),
+                  "start_dim must be >= 0 (NIR counts the sample's dimensions), got ", start);
       start += 1;
       if (end >= 0) end += 1;
     }
@@ -252,8 +253,8 @@ class StageBuilder {
   void pool() {
     const Size2 k = f_.pair("kernel_size"), s = f_.pair("stride"), p = f_.pair("padding");
     NORSE_CHECK(k.h == k.w && s.h == s.w && p.h == p.w, InvalidArgument, f_.where(),
-                "only square windows are supported (kernel_size, stride, padding equal on both axes), got kernel (", k.h,
-                ", ", k.w, "), stride (", s.h, ", ", s.w, "), padding (", p.h, ", ", p.w, ")");
+                "only square windows are supported (kernel_size, stride, padding equal on both axes), got kernel (",
+                k.h, ", ", k.w, "), stride (", s.h, ", ", s.w, "), padding (", p.h, ", ", p.w, ")");
     const bool sum = node_.type == "SumPool2d";
     // Norse's LPPool2d(norm_type=1) takes no padding: it ignores NIR's.
     const int64_t padding = sum && o_.norse_compat ? 0 : p.h;
@@ -261,7 +262,9 @@ class StageBuilder {
   }
 
   // v_reset as NIR has it (default 0), or 0 where Norse ignores it.
-  Variable v_reset() const { return o_.norse_compat ? Variable(scalar_tensor(0.0f).to(o_.device)) : f_.param("v_reset", 0.0f); }
+  Variable v_reset() const {
+    return o_.norse_compat ? Variable(scalar_tensor(0.0f).to(o_.device)) : f_.param("v_reset", 0.0f);
+  }
 
   std::shared_ptr<nn::LIFBoxCell> lif_box(const std::string& tau_field, bool reset_subtract) {
     lif_box::Params p;
@@ -313,8 +316,9 @@ class StageBuilder {
       const double s = d.values[k] / static_cast<double>(o_.dt);
       const double r = std::round(s);
       NORSE_CHECK(d.values[k] >= 0 && std::abs(s - r) <= 1e-3 * std::max(1.0, r), InvalidArgument, f_.where(),
-                  "field 'delay' = ", d.values[k], " s (flat index ", k, ") is not a whole number of steps of dt = ",
-                  o_.dt, " s, so it cannot be honoured; choose a dt that divides it");
+                  "field 'delay' = ", d.values[k], " s (flat index ", k,
+                  ") is not a whole number of steps of dt = ", o_.dt,
+                  " s, so it cannot be honoured; choose a dt that divides it");
       steps.push_back(static_cast<int64_t>(r));
     }
     cell(std::make_shared<DelayCell>(steps, d.shape, o_.device), "");
@@ -334,8 +338,8 @@ void flatten_into(const Graph& g, const std::string& prefix, bool nested, Graph&
     for (const auto& [inner, node] : it->second.graph->nodes) {
       if (node.type == type) found.push_back(inner);
     }
-    NORSE_CHECK(found.size() == 1, IoError, "nir", "edge to or from nested graph '", prefix + name, "' needs exactly one ",
-                type, " node in it, found ", found.size());
+    NORSE_CHECK(found.size() == 1, IoError, "nir", "edge to or from nested graph '", prefix + name,
+                "' needs exactly one ", type, " node in it, found ", found.size());
     return prefix + name + "." + found[0];
   };
   for (const auto& [name, node] : g.nodes) {
@@ -367,8 +371,8 @@ int Network::index_of(const std::string& name) const {
 }
 
 Network::Network(const Graph& graph, const ImportOptions& options) : options_(options) {
-  NORSE_CHECK(std::isfinite(options.dt) && options.dt > 0.0f, InvalidArgument, "nir::Network", "dt must be finite and > 0, got ",
-              options.dt);
+  NORSE_CHECK(std::isfinite(options.dt) && options.dt > 0.0f, InvalidArgument, "nir::Network",
+              "dt must be finite and > 0, got ", options.dt);
   validate(graph, "nir::Network");
   graph_ = flatten_subgraphs(graph);
   std::vector<std::string> inputs, outputs;
@@ -397,7 +401,8 @@ Network::Network(const Graph& graph, const ImportOptions& options) : options_(op
   // Depth-first from the Input node, successors in edge order; post-order reversed is the
   // evaluation order, and an edge into a node still on the walk's stack closes a cycle.
   std::map<std::string, std::vector<std::pair<size_t, std::string>>> successors;
-  for (size_t k = 0; k < graph_.edges.size(); ++k) successors[graph_.edges[k].first].emplace_back(k, graph_.edges[k].second);
+  for (size_t k = 0; k < graph_.edges.size(); ++k)
+    successors[graph_.edges[k].first].emplace_back(k, graph_.edges[k].second);
   std::map<std::string, int> mark;  // 1: on the stack, 2: done
   std::vector<std::string> post_order, stack;
   std::set<size_t> recurrent;
@@ -435,8 +440,8 @@ Network::Network(const Graph& graph, const ImportOptions& options) : options_(op
   }
   input_ = index_of(inputs[0]);
   output_ = index_of(outputs[0]);
-  NORSE_CHECK(!nodes_[static_cast<size_t>(output_)].inputs.empty(), InvalidArgument, "nir::Network", "the Output node '",
-              outputs[0], "' has no incoming edge");
+  NORSE_CHECK(!nodes_[static_cast<size_t>(output_)].inputs.empty(), InvalidArgument, "nir::Network",
+              "the Output node '", outputs[0], "' has no incoming edge");
 }
 
 Variable Network::forward(const Variable& input, State& state, std::map<std::string, Variable>* node_outputs) {
@@ -480,7 +485,8 @@ Variable Network::forward(const Variable& input, State& state, std::map<std::str
 }
 
 Variable Network::run(const Variable& inputs, State& state) {
-  NORSE_CHECK(inputs.defined() && inputs.dim() >= 2, ShapeError, "nir::Network::run", "argument 'inputs' must be [T, B, ...], got ",
+  NORSE_CHECK(inputs.defined() && inputs.dim() >= 2, ShapeError, "nir::Network::run",
+              "argument 'inputs' must be [T, B, ...], got ",
               inputs.defined() ? shape_to_string(inputs.shape()) : std::string("undefined"));
   std::vector<Variable> steps;
   for (int64_t t = 0; t < inputs.size(0); ++t) steps.push_back(forward(select(inputs, 0, t), state));
@@ -632,8 +638,8 @@ class Exporter {
       const Conv2dOptions& c = conv->options;
       node.type = "Conv2d";
       node.fields["weight"] = Array::from_tensor(conv->weight.value());
-      node.fields["bias"] = conv->bias.defined() ? Array::from_tensor(conv->bias.value())
-                                                 : constant({conv->weight.size(0)}, 0.0f);
+      node.fields["bias"] =
+          conv->bias.defined() ? Array::from_tensor(conv->bias.value()) : constant({conv->weight.size(0)}, 0.0f);
       node.fields["stride"] = Array::ints({c.stride.h, c.stride.w});
       node.fields["padding"] = Array::ints({c.padding.h, c.padding.w});
       node.fields["dilation"] = Array::ints({c.dilation.h, c.dilation.w});
@@ -681,7 +687,8 @@ class Exporter {
                                     "Norse's LIF adds the input unscaled and decays it after (Norse exports it as "
                                     "CubaLIF anyway, and that file does not reproduce the network); use LIFBox"));
     } else {
-      throw InvalidArgument(str_cat("nir::to_graph: ", what, ": this module has no NIR node (supported: Linear, Conv2d, "
+      throw InvalidArgument(str_cat("nir::to_graph: ", what,
+                                    ": this module has no NIR node (supported: Linear, Conv2d, "
                                     "Flatten, AvgPool2d, Lift, LIFBox, LIBox, IAF cells and sequences, IAF "
                                     "recurrent cells and sequences)"));
     }
@@ -744,7 +751,6 @@ bool is_sequence_module(nn::Module& m) {
          dynamic_cast<nn::Recurrent<nn::neuron::IAF>*>(&m) != nullptr ||
          dynamic_cast<nn::Sequence<nn::neuron::LIF>*>(&m) != nullptr;
 }
-
 
 }  // namespace
 

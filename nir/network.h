@@ -126,10 +126,10 @@ Graph flatten_subgraphs(const Graph& graph);
 // type `sample_shape` (one sample, without batch or time) and an Output node "output". Layers:
 // nn::Linear (Affine / Linear), nn::Conv2d, nn::Flatten, nn::AvgPool2d, nn::Lift of those, the
 // Cell and sequence modules of LIFBox (LIF), LIBox (LI) and IAF (IF), and IAF's recurrent cell
-// and sequence (a Linear into an IF node with a Linear loop back into it). Neuron parameters are written per neuron, tau = 1/tau_mem_inv chosen so that importing
-// gives back the same float32 tau_mem_inv; every neuron module must use the same dt (returned in
-// `dt` when given: pass it to ImportOptions). Anything else is an InvalidArgument naming the layer
-// and why NIR cannot hold it (e.g. LIFCell: NIR's CubaLIF filters the input current, LIF does not).
+// and sequence (a Linear into an IF node with a Linear loop back into it). Neuron parameters are written per neuron,
+// tau = 1/tau_mem_inv chosen so that importing gives back the same float32 tau_mem_inv; every neuron module must use
+// the same dt (returned in `dt` when given: pass it to ImportOptions). Anything else is an InvalidArgument naming the
+// layer and why NIR cannot hold it (e.g. LIFCell: NIR's CubaLIF filters the input current, LIF does not).
 Graph to_graph(nn::SequentialState& net, const Shape& sample_shape, float* dt = nullptr);
 
 }  // namespace nir

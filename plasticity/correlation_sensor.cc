@@ -39,7 +39,7 @@ void correlation_sensor_step(const Tensor& z_pre, const Tensor& z_post, Correlat
 
 Tensor correlation_based_update(const Tensor& w, const CorrelationSensorState& s, float eta_plus, float eta_minus) {
   check_rank("correlation_based_update", "w", 2, w.shape(), "[N_post, N_pre]");
-  const Tensor c = sum(s.correlation_trace, {0}).transpose(0, 1);       // [N_post, N_pre]
+  const Tensor c = sum(s.correlation_trace, {0}).transpose(0, 1);  // [N_post, N_pre]
   const Tensor a = sum(s.anti_correlation_trace, {0}).transpose(0, 1);
   check_shape("correlation_based_update", "w", c.shape(), w.shape());
   return add(w, sub(mul(c, eta_plus), mul(a, eta_minus)));

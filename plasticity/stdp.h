@@ -45,8 +45,8 @@ struct State {
 };
 
 // One step; returns the new weights and updates `state` (zeros when its tensors are undefined).
-Tensor stdp_step_linear(const Tensor& z_pre, const Tensor& z_post, const Tensor& w, State& state,
-                        const Params& p = {}, float dt = 1e-3f);
+Tensor stdp_step_linear(const Tensor& z_pre, const Tensor& z_post, const Tensor& w, State& state, const Params& p = {},
+                        float dt = 1e-3f);
 
 struct Conv2dGeometry {
   int64_t stride = 1, padding = 0, dilation = 1;

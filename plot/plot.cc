@@ -268,7 +268,8 @@ class Canvas {
       cairo_surface_finish(surface_);
       status = cairo_surface_status(surface_);
     }
-    NORSE_CHECK(status == CAIRO_STATUS_SUCCESS, IoError, op_, "cannot write '", path_, "': ", cairo_status_to_string(status));
+    NORSE_CHECK(status == CAIRO_STATUS_SUCCESS, IoError, op_, "cannot write '", path_,
+                "': ", cairo_status_to_string(status));
   }
 
  private:
@@ -288,11 +289,12 @@ struct Matrix {
 
 Matrix time_by_neuron(const char* op, const char* arg, const Tensor& t, int64_t batch) {
   NORSE_CHECK(t.defined() && (t.dim() == 2 || t.dim() >= 3), ShapeError, op, "argument '", arg,
-              "' must be [T, N] or [T, B, N, ...], got ", t.defined() ? shape_to_string(t.shape()) : std::string("undefined"));
+              "' must be [T, N] or [T, B, N, ...], got ",
+              t.defined() ? shape_to_string(t.shape()) : std::string("undefined"));
   Tensor host = t.to(Device::kCPU);
   if (t.dim() >= 3) {
-    NORSE_CHECK(batch >= 0 && batch < t.size(1), InvalidArgument, op, "option 'batch' must be in [0, ", t.size(1), "), got ",
-                batch);
+    NORSE_CHECK(batch >= 0 && batch < t.size(1), InvalidArgument, op, "option 'batch' must be in [0, ", t.size(1),
+                "), got ", batch);
     host = host.select(1, batch);
   }
   Matrix m;
@@ -396,7 +398,8 @@ Frame spike_raster(const std::string& path, const std::vector<RasterLayer>& laye
   const int64_t steps = m.front().rows;
   Canvas c(op, path, o);
   // Neuron index n occupies [n, n + 1) on the y axis (row 0 at the top), step t [t, t + 1).
-  const Frame f = c.frame(0, static_cast<double>(steps), 0, static_cast<double>(total), true, layers.size() > 1 ? 140 : 0);
+  const Frame f =
+      c.frame(0, static_cast<double>(steps), 0, static_cast<double>(total), true, layers.size() > 1 ? 140 : 0);
   cairo_t* cr = c.cr();
   c.spans(f, o.spans);
   c.clip(f);
@@ -449,8 +452,8 @@ Frame state_traces(const std::string& path, const Tensor& states, const TraceOpt
   if (neurons.empty()) {
     for (int64_t n = 0; n < std::min<int64_t>(m.cols, 5); ++n) neurons.push_back(n);
   }
-  NORSE_CHECK(o.labels.empty() || o.labels.size() == neurons.size(), InvalidArgument, op, "option 'labels' must name each of the ",
-              neurons.size(), " neurons, got ", o.labels.size(), " names");
+  NORSE_CHECK(o.labels.empty() || o.labels.size() == neurons.size(), InvalidArgument, op,
+              "option 'labels' must name each of the ", neurons.size(), " neurons, got ", o.labels.size(), " names");
   std::vector<Series> series;
   for (size_t k = 0; k < neurons.size(); ++k) {
     const int64_t n = neurons[k];
@@ -550,7 +553,8 @@ Frame kernel_grid(const std::string& path, const Tensor& kernels, const Options&
     tiles[static_cast<size_t>(k)].rows = kh, tiles[static_cast<size_t>(k)].cols = kw;
     tiles[static_cast<size_t>(k)].data.assign(all.begin() + k * kh * kw, all.begin() + (k + 1) * kh * kw);
   }
-  const int64_t grid_cols = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(count)))));
+  const int64_t grid_cols =
+      std::max<int64_t>(1, static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(count)))));
   Canvas c(op, path, o);
   const Frame f = draw_tiles(c, tiles, grid_cols, lo, hi);
   c.axes(f, false, false);

@@ -87,7 +87,7 @@ Frame spike_raster(const std::string& path, const Tensor& spikes, const RasterOp
 // Traces of chosen neurons of a state tensor [T, N] or [T, B, N] over time, the threshold (when
 // given) drawn as a dashed line.
 struct TraceOptions : Options {
-  std::vector<int64_t> neurons;  // indices into N; empty: the first min(N, 5)
+  std::vector<int64_t> neurons;     // indices into N; empty: the first min(N, 5)
   std::vector<std::string> labels;  // the legend's names, one per neuron; empty: "neuron <index>"
   int64_t batch = 0;
   std::optional<double> threshold;

@@ -42,7 +42,11 @@ class CartPoleEnv {
   // after the episode ended.
   StepResult step(int action);
   const std::array<float, 4>& state() const { return state_; }
-  void set_state(const std::array<float, 4>& state) { state_ = state; done_ = false; steps_ = 0; }
+  void set_state(const std::array<float, 4>& state) {
+    state_ = state;
+    done_ = false;
+    steps_ = 0;
+  }
 
  private:
   std::array<float, 4> state_{};

@@ -134,7 +134,8 @@ TrainResult train(const TrainConfig& c, const std::function<void(const EpisodeLo
     const int64_t steps = static_cast<int64_t>(actions.size());
     const std::vector<float> returns = normalized_returns(rewards, c.gamma);
     Tensor weights = zeros({steps, 2});  // G_t at the action taken, 0 at the other
-    for (int64_t t = 0; t < steps; ++t) weights.at({t, actions[static_cast<size_t>(t)]}) = returns[static_cast<size_t>(t)];
+    for (int64_t t = 0; t < steps; ++t)
+      weights.at({t, actions[static_cast<size_t>(t)]}) = returns[static_cast<size_t>(t)];
     adam.zero_grad();
     const Variable lp = policy.log_probs(from_vector(observations, {steps, 4}), concat(masks, 1));
     const Variable loss = -sum(lp * Variable(weights));

@@ -57,15 +57,15 @@ std::vector<float> normalized_returns(const std::vector<float>& rewards, float g
 
 struct TrainConfig {
   PolicyOptions policy;
-  int64_t episodes = 1000;          // at most
+  int64_t episodes = 1000;  // at most
   float gamma = 0.99f;
-  float learning_rate = 1e-3f;       // 1e-2 solves faster (146 episodes) but then collapses (README)
-  float solved_return = 195.0f;     // stop once the mean return of the last 100 episodes reaches it (0: never)
+  float learning_rate = 1e-3f;   // 1e-2 solves faster (146 episodes) but then collapses (README)
+  float solved_return = 195.0f;  // stop once the mean return of the last 100 episodes reaches it (0: never)
   uint64_t seed = 1234;
 };
 
 struct EpisodeLog {
-  int64_t episode = 0;          // 1-based
+  int64_t episode = 0;  // 1-based
   float episode_return = 0.0f;
   float mean_return_100 = 0.0f;  // mean over the last (up to) 100 episodes
   float norse_running = 0.0f;    // Norse's running reward: 0.05 * return + 0.95 * previous (from 10)

@@ -19,7 +19,8 @@ const char* const kReserved[] = {"completed", "metrics"};
 }  // namespace
 
 void save_checkpoint(const std::string& path, const std::vector<nn::NamedParameter>& params,
-                     const optim::Optimizer& optimizer, const RunIdentity& identity, const CheckpointContents& contents) {
+                     const optim::Optimizer& optimizer, const RunIdentity& identity,
+                     const CheckpointContents& contents) {
   NamedTensors tensors;
   for (const auto& [name, p] : params) tensors.emplace_back("model." + name, p->value());
   for (const auto& [name, t] : optimizer.state()) tensors.emplace_back("optim." + name, t);
@@ -30,8 +31,9 @@ void save_checkpoint(const std::string& path, const std::vector<nn::NamedParamet
   save_safetensors(path, tensors, meta);
 }
 
-CheckpointContents load_checkpoint(const std::string& path, const char* who, const std::vector<nn::NamedParameter>& params,
-                                   optim::Optimizer& optimizer, const RunIdentity& identity) {
+CheckpointContents load_checkpoint(const std::string& path, const char* who,
+                                   const std::vector<nn::NamedParameter>& params, optim::Optimizer& optimizer,
+                                   const RunIdentity& identity) {
   const SafetensorsFile f = load_safetensors(path);
   // Identity entries added after checkpoints without them were written, with the value those runs
   // had: "ranks" (data-parallel processes) came with distributed training; earlier runs had one.
@@ -41,8 +43,8 @@ CheckpointContents load_checkpoint(const std::string& path, const char* who, con
     const auto implied = kImplied.find(key);
     const bool missing = it == f.metadata.end();
     const std::string written = !missing ? it->second : implied != kImplied.end() ? implied->second : "(missing)";
-    NORSE_CHECK(written == value, InvalidArgument, who, "checkpoint ", path, " was written with ", key, " = ",
-                written, ", this run has ", value, "; use the same settings or another --output_dir");
+    NORSE_CHECK(written == value, InvalidArgument, who, "checkpoint ", path, " was written with ", key, " = ", written,
+                ", this run has ", value, "; use the same settings or another --output_dir");
   }
   for (const char* key : kReserved) {
     NORSE_CHECK(f.metadata.count(key) == 1, IoError, who, "checkpoint ", path, " lacks the metadata entry '", key, "'");
@@ -77,7 +79,7 @@ std::optional<CheckpointContents> prepare_output_dir(const std::string& output_d
                                                      optim::Optimizer& optimizer, const RunIdentity& identity) {
   if (output_dir.empty()) return std::nullopt;
   // Like mkdir -p: every missing folder on the way (two ranks may race here; EEXIST is fine).
-  for (size_t slash = output_dir.find('/', 1); ; slash = output_dir.find('/', slash + 1)) {
+  for (size_t slash = output_dir.find('/', 1);; slash = output_dir.find('/', slash + 1)) {
     const std::string part = output_dir.substr(0, slash);
     if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) {
       throw IoError(str_cat(who, ": cannot create the output folder ", part, ": ", std::strerror(errno)));

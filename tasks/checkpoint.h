@@ -21,18 +21,20 @@ namespace tasks {
 using RunIdentity = std::map<std::string, std::string>;
 
 struct CheckpointContents {
-  int64_t completed = 0;       // epochs (or episodes) done when it was written
-  std::string metrics_json;    // the task's metrics so far
+  int64_t completed = 0;                     // epochs (or episodes) done when it was written
+  std::string metrics_json;                  // the task's metrics so far
   std::map<std::string, std::string> extra;  // further metadata the task stored
 };
 
 void save_checkpoint(const std::string& path, const std::vector<nn::NamedParameter>& params,
-                     const optim::Optimizer& optimizer, const RunIdentity& identity, const CheckpointContents& contents);
+                     const optim::Optimizer& optimizer, const RunIdentity& identity,
+                     const CheckpointContents& contents);
 
 // Restores parameters and optimizer state. Throws InvalidArgument naming `who`, the setting and
 // both values when the checkpoint's identity differs from `identity`.
-CheckpointContents load_checkpoint(const std::string& path, const char* who, const std::vector<nn::NamedParameter>& params,
-                                   optim::Optimizer& optimizer, const RunIdentity& identity);
+CheckpointContents load_checkpoint(const std::string& path, const char* who,
+                                   const std::vector<nn::NamedParameter>& params, optim::Optimizer& optimizer,
+                                   const RunIdentity& identity);
 
 // The start of a training run with an output folder: creates `output_dir` (when not empty) and,
 // when `resume` is set and `output_dir`/checkpoint.safetensors exists, loads it as

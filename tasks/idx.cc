@@ -55,7 +55,8 @@ std::vector<unsigned char> read_claimed(gzFile_s* f, uint64_t bytes, const std::
   std::vector<unsigned char> out;
   while (out.size() < bytes) {
     const size_t done = out.size();
-    const size_t chunk = static_cast<size_t>(std::min<uint64_t>({bytes - done, std::max<uint64_t>(kFirstChunk, done), uint64_t{1} << 30}));
+    const size_t chunk = static_cast<size_t>(
+        std::min<uint64_t>({bytes - done, std::max<uint64_t>(kFirstChunk, done), uint64_t{1} << 30}));
     out.resize(done + chunk);
     const int n = gzread(f, out.data() + done, static_cast<unsigned>(chunk));
     if (n < 0) {

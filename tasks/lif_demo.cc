@@ -71,13 +71,13 @@ void plot(const std::vector<Trace>& traces) {
 }  // namespace
 
 int main() {
-  std::printf("LIF neuron, Norse default parameters (tau_syn_inv=200, tau_mem_inv=100, v_th=1, "
-              "v_reset=0), dt=1 ms, %d steps\n\n",
-              kSteps);
+  std::printf(
+      "LIF neuron, Norse default parameters (tau_syn_inv=200, tau_mem_inv=100, v_th=1, "
+      "v_reset=0), dt=1 ms, %d steps\n\n",
+      kSteps);
   std::vector<Trace> traces;
   for (float current : {0.0f, 0.1f, 0.3f}) traces.push_back(simulate(current));
-  std::printf("%-8s %-7s %-10s %-10s %-10s %s\n", "current", "spikes", "v_min", "v_max", "v_mean",
-              "spike times (ms)");
+  std::printf("%-8s %-7s %-10s %-10s %-10s %s\n", "current", "spikes", "v_min", "v_max", "v_mean", "spike times (ms)");
   for (const Trace& tr : traces) {
     const auto [lo, hi] = std::minmax_element(tr.voltage.begin(), tr.voltage.end());
     double mean = 0.0;
@@ -85,8 +85,8 @@ int main() {
     mean /= static_cast<double>(tr.voltage.size());
     std::string times;
     for (int s : tr.spike_steps) times += std::to_string(s + 1) + " ";
-    std::printf("%-8.1f %-7zu %-10.4f %-10.4f %-10.4f %s\n", tr.current, tr.spike_steps.size(), *lo,
-                *hi, mean, times.empty() ? "-" : times.c_str());
+    std::printf("%-8.1f %-7zu %-10.4f %-10.4f %-10.4f %s\n", tr.current, tr.spike_steps.size(), *lo, *hi, mean,
+                times.empty() ? "-" : times.c_str());
   }
   plot(traces);
   return 0;

@@ -26,12 +26,12 @@ namespace norse {
 namespace memory {
 
 struct StoreRecallOptions {
-  int64_t seq_length = 50;       // steps per period (Norse's task: 200; see README)
-  int64_t seq_periods = 12;      // periods per episode (store in the first half, recall in the second)
-  int64_t seq_repetitions = 1;   // episodes per sample
-  int64_t population_size = 5;   // Poisson neurons per channel
-  float poisson_rate = 100.0f;   // Hz of an active data channel; commands at floor(rate / 2)
-  float dt = 1e-3f;              // seconds per step
+  int64_t seq_length = 50;      // steps per period (Norse's task: 200; see README)
+  int64_t seq_periods = 12;     // periods per episode (store in the first half, recall in the second)
+  int64_t seq_repetitions = 1;  // episodes per sample
+  int64_t population_size = 5;  // Poisson neurons per channel
+  float poisson_rate = 100.0f;  // Hz of an active data channel; commands at floor(rate / 2)
+  float dt = 1e-3f;             // seconds per step
 
   int64_t input_features() const { return 4 * population_size; }
   int64_t periods() const { return seq_periods * seq_repetitions; }

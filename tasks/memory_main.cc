@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   int threads = 0;
   CLI::App app{"norse-cpp memory task: trains a recurrent spiking network to store and recall a bit."};
   app.set_version_flag("--version", norse::tasks::version_line());
-  app.add_option("--model", c.network.neuron_model, "recurrent neurons: lsnn, lif, lsnnlif (half each) or iaf_box (NIR's neurons: --export_nir)")
+  app.add_option("--model", c.network.neuron_model,
+                 "recurrent neurons: lsnn, lif, lsnnlif (half each) or iaf_box (NIR's neurons: --export_nir)")
       ->check(CLI::IsMember({"lsnn", "lif", "lsnnlif", "iaf_box"}))
       ->capture_default_str();
   app.add_option("--hidden", c.network.hidden, "recurrent neurons (0: the input width, as Norse's task)")
@@ -36,12 +37,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--beta", c.network.beta, "LSNN threshold jump per spike")->capture_default_str();
   app.add_option("--epochs", c.epochs, "training epochs")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--samples", c.samples, "training sequences per epoch")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--batch_size", c.batch_size, "sequences per batch")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--learning_rate", c.learning_rate, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--lr_step", c.lr_step, "StepLR: epochs between rate decays")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--samples", c.samples, "training sequences per epoch")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--batch_size", c.batch_size, "sequences per batch")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--learning_rate", c.learning_rate, "Adam learning rate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--lr_step", c.lr_step, "StepLR: epochs between rate decays")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--lr_gamma", c.lr_gamma, "StepLR: decay factor")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--seq_length", c.data.seq_length, "time steps per period")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--seq_length", c.data.seq_length, "time steps per period")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--seq_periods", c.data.seq_periods, "periods per store/recall episode (even)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -62,14 +73,19 @@ int main(int argc, char** argv) {
   app.add_option("--regularization_target", c.loss.regularization_target,
                  "spike-rate target (divided by seq_length * seq_repetitions, as Norse)")
       ->capture_default_str();
-  app.add_option("--eval_every", c.eval_every, "epochs between validation checks")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--eval_every", c.eval_every, "epochs between validation checks")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--seed", c.seed, "seed of initialisation and data")->capture_default_str();
   app.add_option("--output_dir", output_dir, "where checkpoint.safetensors and metrics.csv go")->capture_default_str();
-  app.add_option("--threads", threads, "CPU threads per rank (0: the cores, divided among the ranks on this machine)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--threads", threads, "CPU threads per rank (0: the cores, divided among the ranks on this machine)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--device", c.device, "cpu, or cuda (a --config=cuda build on a machine with a GPU)")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
-  app.add_option("--export_nir", c.export_nir, "after training, write the network as a NIR graph here (--model=iaf_box)")
+  app.add_option("--export_nir", c.export_nir,
+                 "after training, write the network as a NIR graph here (--model=iaf_box)")
       ->transform([](const std::string& p) { return norse::tasks::user_path(p); });
   app.add_flag("--resume", c.resume, "continue from the checkpoint in --output_dir");
   app.add_flag("--plots,!--no_plots", c.plots,
@@ -88,15 +104,17 @@ int main(int argc, char** argv) {
       norse::memory::train(c, {}, ranks->communicator());
       return 0;
     }
-    std::printf("memory task: model=%s hidden=%lld samples=%lld batch_size=%lld epochs=%lld lr=%g "
-                "seq_length=%lld seq_periods=%lld seq_repetitions=%lld (T=%lld steps) loss=%s seed=%llu threads=%d device=%s ranks=%d\n",
-                c.network.neuron_model.c_str(),
-                static_cast<long long>(c.network.hidden > 0 ? c.network.hidden : c.data.input_features()),
-                static_cast<long long>(c.samples), static_cast<long long>(c.batch_size), static_cast<long long>(c.epochs),
-                c.learning_rate, static_cast<long long>(c.data.seq_length), static_cast<long long>(c.data.seq_periods),
-                static_cast<long long>(c.data.seq_repetitions), static_cast<long long>(c.data.time_steps()),
-                c.loss.loss.c_str(), static_cast<unsigned long long>(c.seed), norse::num_threads(), c.device.c_str(),
-                ranks->size());
+    std::printf(
+        "memory task: model=%s hidden=%lld samples=%lld batch_size=%lld epochs=%lld lr=%g "
+        "seq_length=%lld seq_periods=%lld seq_repetitions=%lld (T=%lld steps) loss=%s seed=%llu threads=%d device=%s "
+        "ranks=%d\n",
+        c.network.neuron_model.c_str(),
+        static_cast<long long>(c.network.hidden > 0 ? c.network.hidden : c.data.input_features()),
+        static_cast<long long>(c.samples), static_cast<long long>(c.batch_size), static_cast<long long>(c.epochs),
+        c.learning_rate, static_cast<long long>(c.data.seq_length), static_cast<long long>(c.data.seq_periods),
+        static_cast<long long>(c.data.seq_repetitions), static_cast<long long>(c.data.time_steps()),
+        c.loss.loss.c_str(), static_cast<unsigned long long>(c.seed), norse::num_threads(), c.device.c_str(),
+        ranks->size());
     std::fflush(stdout);
     auto progress = [&](const norse::memory::Progress& p) {
       const auto& m = p.metrics;
@@ -122,7 +140,7 @@ int main(int argc, char** argv) {
     if (ranks->size() > 1) {
       std::printf("%s\n", norse::tasks::data_parallel_line(ranks->size(), r.allreduce_bytes_per_step,
                                                            r.communication_seconds, r.train_seconds)
-                               .c_str());
+                              .c_str());
     }
     for (const std::string& f : r.plots) std::printf("plot: %s\n", f.c_str());
     if (!r.nir_export.empty()) std::printf("%s\n", r.nir_export.c_str());

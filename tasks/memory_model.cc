@@ -23,14 +23,17 @@ lif::Params memory_lif_params(const NetworkOptions& o) {
 }  // namespace
 
 MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& options, Generator& init)
-    : options_(options), input_features_(input_features), hidden_(options.hidden > 0 ? options.hidden : input_features) {
+    : options_(options),
+      input_features_(input_features),
+      hidden_(options.hidden > 0 ? options.hidden : input_features) {
   const std::string& m = options.neuron_model;
   NORSE_CHECK(m == "lsnn" || m == "lif" || m == "lsnnlif" || m == "iaf_box", InvalidArgument, "MemoryNetwork",
               "argument 'neuron_model' must be lsnn, lif, lsnnlif or iaf_box, got ", m);
   NORSE_CHECK(std::isfinite(options.v_th) && std::isfinite(options.beta) && std::isfinite(options.tau_adapt) &&
                   options.tau_adapt > 0.0f,
-              InvalidArgument, "MemoryNetwork", "v_th, beta must be finite and tau_adapt finite and > 0, got v_th = ",
-              options.v_th, ", beta = ", options.beta, ", tau_adapt = ", options.tau_adapt);
+              InvalidArgument, "MemoryNetwork",
+              "v_th, beta must be finite and tau_adapt finite and > 0, got v_th = ", options.v_th,
+              ", beta = ", options.beta, ", tau_adapt = ", options.tau_adapt);
   NORSE_CHECK(input_features >= 1, InvalidArgument, "MemoryNetwork", "argument 'input_features' must be >= 1, got ",
               input_features);
   NORSE_CHECK(m != "lsnnlif" || hidden_ % 2 == 0, InvalidArgument, "MemoryNetwork",
@@ -38,11 +41,11 @@ MemoryNetwork::MemoryNetwork(int64_t input_features, const NetworkOptions& optio
   // Norse builds the LIF half before the LSNN half.
   if (m == "lif" || m == "lsnnlif") {
     lif_ = std::make_unique<nn::LIFRecurrent>(input_features, m == "lif" ? hidden_ : hidden_ / 2, init,
-                                               memory_lif_params(options), false, options.dt);
+                                              memory_lif_params(options), false, options.dt);
   }
   if (m == "lsnn" || m == "lsnnlif") {
     lsnn_ = std::make_unique<nn::LSNNRecurrent>(input_features, m == "lsnn" ? hidden_ : hidden_ / 2, init,
-                                                  memory_lsnn_params(options), false, options.dt);
+                                                memory_lsnn_params(options), false, options.dt);
   }
   if (m == "iaf_box") {
     // NIR's neurons only (--export_nir): IAF recurrent, then Linear and an LIBox read-out.

@@ -30,9 +30,9 @@
 #include <memory>
 #include <string>
 
+#include "models/layers.h"
 #include "models/lif_recurrent.h"
 #include "models/lsnn_recurrent.h"
-#include "models/layers.h"
 #include "models/neuron_layers.h"
 #include "models/sequential.h"
 #include "tasks/memory_data.h"
@@ -44,9 +44,9 @@ struct NetworkOptions {
   std::string neuron_model = "lsnn";  // "lsnn", "lif", "lsnnlif" or "iaf_box" (NIR's neurons)
   int64_t hidden = 100;               // recurrent neurons; 0: the input width (Norse's task: 20)
   float dt = 1e-3f;
-  float v_th = 0.5f;                  // threshold of both neuron kinds (Norse's task: 0.5)
-  float tau_adapt = 7.389056f;        // LSNN adaptation time constant in s (Norse's task: exp(2000 dt))
-  float beta = 1.8f;                  // LSNN threshold jump per spike (Norse's task: 1.8)
+  float v_th = 0.5f;            // threshold of both neuron kinds (Norse's task: 0.5)
+  float tau_adapt = 7.389056f;  // LSNN adaptation time constant in s (Norse's task: exp(2000 dt))
+  float beta = 1.8f;            // LSNN threshold jump per spike (Norse's task: 1.8)
 };
 
 struct NetworkOutput {
@@ -74,17 +74,17 @@ class MemoryNetwork : public nn::Module {
 };
 
 struct LossOptions {
-  std::string loss = "ce";               // "ce" or "norse" (see above; Norse's task: norse)
-  float regularization_factor = 1e-2f;   // Norse's default
-  float regularization_target = 0.5f;    // 0.01 spikes per step at the defaults (Norse's task: 10)
+  std::string loss = "ce";              // "ce" or "norse" (see above; Norse's task: norse)
+  float regularization_factor = 1e-2f;  // Norse's default
+  float regularization_target = 0.5f;   // 0.01 spikes per step at the defaults (Norse's task: 10)
 };
 
 struct LossResult {
-  Variable total;         // task + regularisation
+  Variable total;  // task + regularisation
   double task = 0.0, regularization = 0.0;
   double spike_rate = 0.0;  // mean spikes per neuron and step
-  int64_t correct = 0;    // recall periods answered right
-  int64_t recalls = 0;    // recall periods in the batch
+  int64_t correct = 0;      // recall periods answered right
+  int64_t recalls = 0;      // recall periods in the batch
 };
 
 LossResult memory_loss(const NetworkOutput& out, const StoreRecallBatch& batch, const StoreRecallOptions& data,

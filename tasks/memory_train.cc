@@ -86,7 +86,8 @@ std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
   char line[160];
   for (const EpochMetrics& m : epochs) {
     std::snprintf(line, sizeof(line), "%lld,%.6f,%.4f,%.5f,%s,%.2f\n", static_cast<long long>(m.epoch), m.train_loss,
-                  m.train_accuracy, m.spike_rate, m.val_accuracy < 0 ? "" : std::to_string(m.val_accuracy).c_str(), m.seconds);
+                  m.train_accuracy, m.spike_rate, m.val_accuracy < 0 ? "" : std::to_string(m.val_accuracy).c_str(),
+                  m.seconds);
     out += line;
   }
   return out;
@@ -230,7 +231,8 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
       p.epoch = m.epoch;
       p.epochs = c.epochs;
       p.seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
-      p.eta_seconds = p.seconds / static_cast<double>(epoch + 1 - start_epoch) * static_cast<double>(c.epochs - epoch - 1);
+      p.eta_seconds =
+          p.seconds / static_cast<double>(epoch + 1 - start_epoch) * static_cast<double>(c.epochs - epoch - 1);
       p.metrics = m;
       progress(p);
     }
@@ -249,9 +251,8 @@ TrainResult train(const TrainConfig& c, const std::function<void(const Progress&
     const StoreRecallBatch batch = test_set.batch(0, std::min<int64_t>(8, test_set.size()), 0);
     const Tensor input = batch.input.to(device);
     const Tensor readout = net.forward(input).readout.value();
-    result.nir_export = tasks::export_nir_checked(*net.sequential(), {c.data.input_features()}, input, readout,
-                                                  c.export_nir)
-                            .line();
+    result.nir_export =
+        tasks::export_nir_checked(*net.sequential(), {c.data.input_features()}, input, readout, c.export_nir).line();
   }
   return result;
 }

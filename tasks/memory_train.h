@@ -22,20 +22,20 @@ struct TrainConfig {
   StoreRecallOptions data;
   NetworkOptions network;
   LossOptions loss;
-  int64_t samples = 512;        // training sequences (their store/recall positions are fixed)
+  int64_t samples = 512;  // training sequences (their store/recall positions are fixed)
   int64_t batch_size = 128;
   int64_t epochs = 300;
   float learning_rate = 0.01f;
-  int64_t lr_step = 100;        // StepLR: multiply the rate by lr_gamma every lr_step epochs
+  int64_t lr_step = 100;  // StepLR: multiply the rate by lr_gamma every lr_step epochs
   float lr_gamma = 0.3f;
-  int64_t eval_every = 10;      // validation every N epochs (and after the last)
+  int64_t eval_every = 10;  // validation every N epochs (and after the last)
   uint64_t seed = 0;
-  std::string output_dir;       // checkpoint.safetensors and metrics.csv; empty: none written
+  std::string output_dir;  // checkpoint.safetensors and metrics.csv; empty: none written
   bool resume = false;
   // Anomaly detection (AnomalyModeGuard) during training: the first op whose output or gradient
   // is not finite is named. Slow (every value is read): for debugging a NaN.
   bool detect_anomaly = false;
-  std::string device = "cpu";   // "cpu" or "cuda" (a --config=cuda build): network, gradients, Adam
+  std::string device = "cpu";  // "cpu" or "cuda" (a --config=cuda build): network, gradients, Adam
   // Pictures in output_dir after training (tasks/memory_plots.cc): accuracy curves, one test
   // episode's spikes and read-out voltages with the STORE and RECALL periods marked.
   bool plots = true;
@@ -45,17 +45,17 @@ struct TrainConfig {
 };
 
 struct EpochMetrics {
-  int64_t epoch = 0;               // 1-based
-  double train_loss = 0.0;         // mean total loss (task + regularisation) over the batches
-  double train_accuracy = 0.0;     // recall accuracy on the training batches
-  double spike_rate = 0.0;         // mean spikes per recurrent neuron and step (training batches)
-  double val_accuracy = -1.0;      // -1: not evaluated this epoch
+  int64_t epoch = 0;            // 1-based
+  double train_loss = 0.0;      // mean total loss (task + regularisation) over the batches
+  double train_accuracy = 0.0;  // recall accuracy on the training batches
+  double spike_rate = 0.0;      // mean spikes per recurrent neuron and step (training batches)
+  double val_accuracy = -1.0;   // -1: not evaluated this epoch
   double seconds = 0.0;
 };
 
 struct Progress {
   int64_t epoch = 0, epochs = 0;
-  double seconds = 0.0;             // since training (this run) started
+  double seconds = 0.0;  // since training (this run) started
   double eta_seconds = 0.0;
   EpochMetrics metrics;
 };
@@ -63,12 +63,12 @@ struct Progress {
 struct TrainResult {
   std::vector<EpochMetrics> epochs;  // every epoch so far, including resumed ones
   int64_t resumed_from_epoch = 0;
-  double recall_accuracy = 0.0;      // on fresh test sequences drawn like the training ones
+  double recall_accuracy = 0.0;  // on fresh test sequences drawn like the training ones
   int64_t test_recalls = 0;
-  double recall_accuracy_long = 0.0; // on Norse's test sequences: twice the repetitions
+  double recall_accuracy_long = 0.0;  // on Norse's test sequences: twice the repetitions
   int64_t test_long_recalls = 0;
-  std::vector<std::string> plots;    // the files written (config.plots)
-  std::string nir_export;            // the --export_nir report line
+  std::vector<std::string> plots;  // the files written (config.plots)
+  std::string nir_export;          // the --export_nir report line
   // Data-parallel runs: what one step all-reduces, and the seconds this rank spent training
   // and, of those, waiting for the all-reduce after backward and copying the averages back.
   int64_t allreduce_bytes_per_step = 0;

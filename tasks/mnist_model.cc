@@ -102,7 +102,10 @@ class ConvNet : public Network {
 class FcNet : public Network {
  public:
   FcNet(const NetworkOptions& o, Generator& init)
-      : options_(o), fc1_(std::make_shared<nn::Linear>(784, o.hidden, init)), out_(o.hidden, 10, init), lift_fc1_(fc1_) {}
+      : options_(o),
+        fc1_(std::make_shared<nn::Linear>(784, o.hidden, init)),
+        out_(o.hidden, 10, init),
+        lift_fc1_(fc1_) {}
 
   Variable forward(const Tensor& images, Activity* activity) override {
     nn::LayerState s1, so;

@@ -62,12 +62,11 @@ class Network : public nn::Module {
   virtual Shape input_shape() const { return {784}; }
 };
 
-
 struct NetworkOptions {
   std::string model = "conv";  // "conv", "fc", or the NIR-exportable "conv_box", "fc_box"
   int64_t time_steps = 16;
-  float input_scale = 6.0f;    // the MNIST task's default: enough drive for spikes within 16 steps
-  int64_t hidden = 128;         // fc only
+  float input_scale = 6.0f;  // the MNIST task's default: enough drive for spikes within 16 steps
+  int64_t hidden = 128;      // fc only
 };
 
 // The encoder's input current for images [B, 28, 28] in [0, 1] (input_scale * (pixel - mean) / std,

@@ -46,7 +46,8 @@ std::vector<std::string> write_plots(Network& net, const TrainResult& result, co
   const Tensor digit = test_set.images.slice(0, 0, 1).to(device);
   const int64_t label = static_cast<int64_t>(test_set.labels.to(Device::kCPU).data()[0]);
   const int64_t predicted = static_cast<int64_t>(max(net.forward(digit, &activity).value(), 1).indices.item());
-  const std::string which = " (test digit 0: a " + std::to_string(label) + ", predicted " + std::to_string(predicted) + ")";
+  const std::string which =
+      " (test digit 0: a " + std::to_string(label) + ", predicted " + std::to_string(predicted) + ")";
 
   std::vector<plot::RasterLayer> layers;
   for (const auto& [name, spikes] : activity.spikes) layers.push_back({name, spikes});

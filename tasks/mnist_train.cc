@@ -11,8 +11,8 @@
 
 #include "core/philox.h"
 #include "distributed/data_parallel.h"
-#include "tasks/checkpoint.h"
 #include "models/optim.h"
+#include "tasks/checkpoint.h"
 
 namespace norse {
 namespace mnist {
@@ -35,7 +35,8 @@ std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
 }
 
 // Rows `indices` of images [N, 28, 28] and labels [N].
-std::pair<Tensor, Tensor> gather(const data::Dataset& d, const std::vector<int64_t>& order, int64_t begin, int64_t end) {
+std::pair<Tensor, Tensor> gather(const data::Dataset& d, const std::vector<int64_t>& order, int64_t begin,
+                                 int64_t end) {
   const int64_t b = end - begin;
   Tensor images = Tensor::empty({b, 28, 28}), labels = Tensor::empty({b});
   const float* src = d.images.data();
@@ -109,8 +110,11 @@ std::string metrics_csv(const std::vector<EpochMetrics>& epochs) {
 std::vector<EpochMetrics> parse_metrics(const std::string& json) {
   std::vector<EpochMetrics> epochs;
   for (const auto& m : tasks::metrics_entries(json)) {
-    EpochMetrics e{tasks::metric_int(m, "epoch"), tasks::metric_number(m, "train_loss"),
-                   tasks::metric_number(m, "test_accuracy"), tasks::metric_number(m, "seconds"), {}};
+    EpochMetrics e{tasks::metric_int(m, "epoch"),
+                   tasks::metric_number(m, "train_loss"),
+                   tasks::metric_number(m, "test_accuracy"),
+                   tasks::metric_number(m, "seconds"),
+                   {}};
     // Optional (checkpoints before the densities lack it): [[layer, density], ...].
     if (m.contains("input_density")) {
       const nlohmann::json& all = m.at("input_density");
@@ -274,7 +278,8 @@ TrainResult train(const TrainConfig& c, const data::Dataset& train_set, const da
     }
   }
   if (!result.epochs.empty()) result.test_accuracy = result.epochs.back().test_accuracy;
-  if (c.plots && !c.output_dir.empty() && root) result.plots = write_plots(*net, result, test_set, c.output_dir, device);
+  if (c.plots && !c.output_dir.empty() && root)
+    result.plots = write_plots(*net, result, test_set, c.output_dir, device);
   if (!c.export_nir.empty() && root) {
     // Checked on the first 8 test digits: the graph's read-out voltages against the network's.
     NoGradGuard no_grad;

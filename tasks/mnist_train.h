@@ -24,10 +24,10 @@ struct TrainConfig {
   // run with the same --epochs follows the same schedule); "constant": Norse's fixed rate.
   std::string lr_schedule = "cosine";
   uint64_t seed = 1234;
-  std::string output_dir;        // checkpoint.safetensors and metrics.csv; empty: none written
-  bool resume = false;           // continue from output_dir/checkpoint.safetensors if present
-  int64_t train_limit = 0;       // use only the first N training digits (0: all)
-  int64_t test_limit = 0;        // evaluate on the first N test digits (0: all)
+  std::string output_dir;   // checkpoint.safetensors and metrics.csv; empty: none written
+  bool resume = false;      // continue from output_dir/checkpoint.safetensors if present
+  int64_t train_limit = 0;  // use only the first N training digits (0: all)
+  int64_t test_limit = 0;   // evaluate on the first N test digits (0: all)
   // "cpu" or "cuda": where the network, its gradients and Adam's state live. The cuda path needs
   // a --config=cuda build and uses only the CUDA kernels (core/cuda_tensor_ops.h, the fused
   // LIF / LI / encoder loops, Adam).
@@ -61,18 +61,18 @@ struct Progress {
   double samples_per_second = 0.0;
   double eta_seconds = 0.0;
   double running_loss = 0.0;
-  bool epoch_finished = false;  // then running_loss is the epoch's mean loss,
-  double test_accuracy = 0.0;   // test_accuracy its evaluation and
+  bool epoch_finished = false;                                // then running_loss is the epoch's mean loss,
+  double test_accuracy = 0.0;                                 // test_accuracy its evaluation and
   std::vector<std::pair<std::string, double>> input_density;  // its spike densities
 };
 
 struct TrainResult {
-  std::vector<EpochMetrics> epochs;   // every epoch so far, including resumed ones
-  std::vector<float> batch_losses;    // the batches trained in this run
-  double test_accuracy = 0.0;         // after the last epoch
-  int64_t resumed_from_epoch = 0;     // 0: started fresh
-  std::vector<std::string> plots;     // the files written (config.plots)
-  std::string nir_export;             // the --export_nir report line
+  std::vector<EpochMetrics> epochs;  // every epoch so far, including resumed ones
+  std::vector<float> batch_losses;   // the batches trained in this run
+  double test_accuracy = 0.0;        // after the last epoch
+  int64_t resumed_from_epoch = 0;    // 0: started fresh
+  std::vector<std::string> plots;    // the files written (config.plots)
+  std::string nir_export;            // the --export_nir report line
   // Data-parallel runs: what one step all-reduces, and the seconds this rank spent training
   // and, of those, waiting for the all-reduce after backward and copying the averages back.
   int64_t allreduce_bytes_per_step = 0;

@@ -70,8 +70,8 @@ int main(int argc, char** argv) {
       const std::vector<float> v = w.to_vector();
       double group = 0, others = 0;
       for (int64_t k = 0; k < kInputs; ++k) (k < kGroup ? group : others) += v[static_cast<size_t>(k)];
-      std::printf("%8lld %10.3f %10.3f %12.1f\n", static_cast<long long>(t + 1), group / kGroup, others / (kInputs - kGroup),
-                  1000.0 * static_cast<double>(post_spikes) / static_cast<double>(t + 1));
+      std::printf("%8lld %10.3f %10.3f %12.1f\n", static_cast<long long>(t + 1), group / kGroup,
+                  others / (kInputs - kGroup), 1000.0 * static_cast<double>(post_spikes) / static_cast<double>(t + 1));
     }
   }
   if (plots) {

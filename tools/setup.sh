@@ -22,6 +22,7 @@ packages=(
   openmpi-bin        # mpirun: the data-parallel tests run two ranks with it
   clang              # clang 14: builds the libFuzzer targets (tools/fuzz.sh)
   libclang-rt-14-dev # libFuzzer and clang's sanitizer runtimes
+  clang-format       # clang-format 14: the layout check (tools/format.sh --check)
 )
 
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null | awk '$NF == "installed" {print $1}' || true)

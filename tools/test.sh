@@ -5,7 +5,8 @@
 #   bash tools/test.sh --ci     the same, then the sanitizer suite and the fuzzers (what CI runs)
 #
 #   1. installs what is missing (tools/setup.sh),
-#   2. bazel test //... (the CPU build: every test target; CUDA targets are skipped),
+#   2. tools/format.sh --check (every C++/CUDA source laid out as .clang-format says; one test),
+#      then bazel test //... (the CPU build: every test target; CUDA targets are skipped),
 #   3. where nvcc is found, bazel test --config=cuda //... (adds the CUDA targets; the CPU
 #      results are reused from the cache, nothing is built twice),
 #   4. with --ci: bazel test --config=asan //... without the benchmarks (AddressSanitizer,
@@ -81,6 +82,8 @@ count_results() {
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# The sources' layout (.clang-format) counts as one test.
+if bash tools/format.sh --check; then passed=$((passed + 1)); else echo "FAILED format: tools/format.sh --check"; failed=$((failed + 1)); fi
 bazel test //... "${args[@]}" 2>&1 | tee "$log"
 [ "${PIPESTATUS[0]}" -ne 0 ] && status=1
 cuda_path=${CUDA_PATH:-/usr/local/cuda}

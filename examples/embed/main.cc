@@ -24,8 +24,8 @@ int main() {
     loss_value = loss.item();
     if (step == 0) first_loss = loss_value;
   }
-  std::printf("fit y = %.4f x + %.4f (loss %.6f -> %.6f)\n", w.value().item(), b.value().item(),
-              first_loss, loss_value);
+  std::printf("fit y = %.4f x + %.4f (loss %.6f -> %.6f)\n", w.value().item(), b.value().item(), first_loss,
+              loss_value);
 
   namespace lif_math = kernels::lif;
   lif_math::StepState<float> state{0.0f, 0.0f};

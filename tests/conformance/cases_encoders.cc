@@ -50,13 +50,15 @@ Outputs spike_statistics(const Tensor& z) {
 }
 
 Outputs poisson_case(CaseContext& c) {
-  return spike_statistics(encode::PoissonEncoder(int_param(c, "seq_length"), c.fixture().number("f_max"), c.fixture().dt)
-                              .forward(c.leaf("input").value(), c.generator()));
+  return spike_statistics(
+      encode::PoissonEncoder(int_param(c, "seq_length"), c.fixture().number("f_max"), c.fixture().dt)
+          .forward(c.leaf("input").value(), c.generator()));
 }
 
 Outputs signed_poisson_case(CaseContext& c) {
-  return spike_statistics(encode::SignedPoissonEncoder(int_param(c, "seq_length"), c.fixture().number("f_max"), c.fixture().dt)
-                              .forward(c.leaf("input").value(), c.generator()));
+  return spike_statistics(
+      encode::SignedPoissonEncoder(int_param(c, "seq_length"), c.fixture().number("f_max"), c.fixture().dt)
+          .forward(c.leaf("input").value(), c.generator()));
 }
 
 // The step encoders called n_samples times, outputs stacked along time.
@@ -89,8 +91,10 @@ Outputs network_case(CaseContext& c) {
   ip.tau_mem_inv = c.param("tau_mem_inv", "li.");
   ip.v_leak = c.param("v_leak", "li.");
   nn::SequentialState net;
-  net.add(fc1).add(std::make_shared<nn::LIFCellLayer>(lp, c.fixture().dt)).add(fc2).add(
-      std::make_shared<nn::LICellLayer>(ip, c.fixture().dt));
+  net.add(fc1)
+      .add(std::make_shared<nn::LIFCellLayer>(lp, c.fixture().dt))
+      .add(fc2)
+      .add(std::make_shared<nn::LICellLayer>(ip, c.fixture().dt));
   const Variable x = c.leaf("input");
   std::vector<nn::LayerState> state;
   std::vector<Variable> outputs, hidden, layer_outputs;

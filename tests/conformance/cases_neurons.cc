@@ -18,9 +18,7 @@ namespace {
 
 // --- LI / LIBox ---------------------------------------------------------------------------------
 
-li::Params li_params(CaseContext& c) {
-  return model_params<nn::neuron::LI>(c);
-}
+li::Params li_params(CaseContext& c) { return model_params<nn::neuron::LI>(c); }
 
 Outputs li_sequence_case(CaseContext& c) {
   const li::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i")};
@@ -34,9 +32,7 @@ Outputs li_step_case(CaseContext& c) {
   return {{"v", r.state.v}, {"i", r.state.i}};
 }
 
-li_box::Params li_box_params(CaseContext& c) {
-  return model_params<nn::neuron::LIBox>(c);
-}
+li_box::Params li_box_params(CaseContext& c) { return model_params<nn::neuron::LIBox>(c); }
 
 // LILinearCell: the LI cell behind a weight matrix without bias, x @ W^T.
 Variable li_linear_current(CaseContext& c) {
@@ -63,8 +59,8 @@ Outputs li_box_sequence_case(CaseContext& c) {
 }
 
 Outputs li_box_step_case(CaseContext& c) {
-  const li_box::StepResult r =
-      li_box::LIBoxCell(li_box_params(c), c.fixture().dt).forward(c.leaf("input"), li_box::State{c.optional_leaf("state.v")});
+  const li_box::StepResult r = li_box::LIBoxCell(li_box_params(c), c.fixture().dt)
+                                   .forward(c.leaf("input"), li_box::State{c.optional_leaf("state.v")});
   return {{"v", r.state.v}};
 }
 
@@ -79,26 +75,26 @@ lif_box::Params lif_box_params(CaseContext& c) {
 }
 
 Outputs lif_box_sequence_case(CaseContext& c) {
-  const lif_box::SequenceResult r = lif_box::lif_box_sequence(
-      c.leaf("input"), lif_box::State{c.optional_leaf("state.v")}, lif_box_params(c), c.fixture().dt, true, &c.generator());
+  const lif_box::SequenceResult r =
+      lif_box::lif_box_sequence(c.leaf("input"), lif_box::State{c.optional_leaf("state.v")}, lif_box_params(c),
+                                c.fixture().dt, true, &c.generator());
   return {{"z", r.z}, {"v", r.record.v}, {"final.v", r.state.v}};
 }
 
 Outputs lif_box_step_case(CaseContext& c) {
-  const lif_box::StepResult r = lif_box::LIFBoxCell(lif_box_params(c), c.fixture().dt)
-                                    .forward(c.leaf("input"), lif_box::State{c.optional_leaf("state.v")}, &c.generator());
+  const lif_box::StepResult r =
+      lif_box::LIFBoxCell(lif_box_params(c), c.fixture().dt)
+          .forward(c.leaf("input"), lif_box::State{c.optional_leaf("state.v")}, &c.generator());
   return {{"z", r.z}, {"v", r.state.v}};
 }
 
 // --- IAF ------------------------------------------------------------------------------------------
 
-iaf::Params iaf_params(CaseContext& c) {
-  return model_params<nn::neuron::IAF>(c);
-}
+iaf::Params iaf_params(CaseContext& c) { return model_params<nn::neuron::IAF>(c); }
 
 Outputs iaf_sequence_case(CaseContext& c) {
-  const iaf::SequenceResult r = iaf::iaf_sequence(c.leaf("input"), iaf::State{c.optional_leaf("state.v")}, iaf_params(c),
-                                                  c.fixture().dt, true, &c.generator());
+  const iaf::SequenceResult r = iaf::iaf_sequence(c.leaf("input"), iaf::State{c.optional_leaf("state.v")},
+                                                  iaf_params(c), c.fixture().dt, true, &c.generator());
   return {{"z", r.z}, {"v", r.record.v}, {"final.v", r.state.v}};
 }
 
@@ -110,9 +106,7 @@ Outputs iaf_step_case(CaseContext& c) {
 
 // --- LSNN -----------------------------------------------------------------------------------------
 
-lsnn::Params lsnn_params(CaseContext& c) {
-  return model_params<nn::neuron::LSNN>(c);
-}
+lsnn::Params lsnn_params(CaseContext& c) { return model_params<nn::neuron::LSNN>(c); }
 
 lsnn::State lsnn_state(CaseContext& c) {
   return lsnn::State{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.b")};
@@ -121,59 +115,66 @@ lsnn::State lsnn_state(CaseContext& c) {
 Outputs lsnn_sequence_case(CaseContext& c) {
   const lsnn::SequenceResult r =
       lsnn::lsnn_sequence(c.leaf("input"), lsnn_state(c), lsnn_params(c), c.fixture().dt, true, &c.generator());
-  return {{"z", r.z},           {"v", r.record.v},       {"i", r.record.i},      {"b", r.record.b},
-          {"final.v", r.state.v}, {"final.i", r.state.i}, {"final.b", r.state.b}};
+  return {{"z", r.z},
+          {"v", r.record.v},
+          {"i", r.record.i},
+          {"b", r.record.b},
+          {"final.v", r.state.v},
+          {"final.i", r.state.i},
+          {"final.b", r.state.b}};
 }
 
 Outputs lsnn_step_case(CaseContext& c) {
-  const lsnn::StepResult r = lsnn::LSNNCell(lsnn_params(c), c.fixture().dt).forward(c.leaf("input"), lsnn_state(c), &c.generator());
+  const lsnn::StepResult r =
+      lsnn::LSNNCell(lsnn_params(c), c.fixture().dt).forward(c.leaf("input"), lsnn_state(c), &c.generator());
   return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"b", r.state.b}};
 }
 
 // --- LIFEx / LIFAdEx ------------------------------------------------------------------------------
 
-lif_ex::Params lif_ex_params(CaseContext& c) {
-  return model_params<nn::neuron::LIFEx>(c);
-}
+lif_ex::Params lif_ex_params(CaseContext& c) { return model_params<nn::neuron::LIFEx>(c); }
 
 Outputs lif_ex_sequence_case(CaseContext& c) {
   const lif_ex::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i")};
-  const lif_ex::SequenceResult r = lif_ex::lif_ex_sequence(c.leaf("input"), s, lif_ex_params(c), c.fixture().dt, true, &c.generator());
+  const lif_ex::SequenceResult r =
+      lif_ex::lif_ex_sequence(c.leaf("input"), s, lif_ex_params(c), c.fixture().dt, true, &c.generator());
   return {{"z", r.z}, {"v", r.record.v}, {"i", r.record.i}, {"final.v", r.state.v}, {"final.i", r.state.i}};
 }
 
 Outputs lif_ex_step_case(CaseContext& c) {
   const lif_ex::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i")};
-  const lif_ex::StepResult r = lif_ex::LIFExCell(lif_ex_params(c), c.fixture().dt).forward(c.leaf("input"), s, &c.generator());
+  const lif_ex::StepResult r =
+      lif_ex::LIFExCell(lif_ex_params(c), c.fixture().dt).forward(c.leaf("input"), s, &c.generator());
   return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}};
 }
 
-lif_adex::Params lif_adex_params(CaseContext& c) {
-  return model_params<nn::neuron::LIFAdEx>(c);
-}
+lif_adex::Params lif_adex_params(CaseContext& c) { return model_params<nn::neuron::LIFAdEx>(c); }
 
 lif_adex::State lif_adex_state(CaseContext& c) {
   return lif_adex::State{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.a")};
 }
 
 Outputs lif_adex_sequence_case(CaseContext& c) {
-  const lif_adex::SequenceResult r =
-      lif_adex::lif_adex_sequence(c.leaf("input"), lif_adex_state(c), lif_adex_params(c), c.fixture().dt, true, &c.generator());
-  return {{"z", r.z},           {"v", r.record.v},       {"i", r.record.i},      {"a", r.record.a},
-          {"final.v", r.state.v}, {"final.i", r.state.i}, {"final.a", r.state.a}};
+  const lif_adex::SequenceResult r = lif_adex::lif_adex_sequence(c.leaf("input"), lif_adex_state(c), lif_adex_params(c),
+                                                                 c.fixture().dt, true, &c.generator());
+  return {{"z", r.z},
+          {"v", r.record.v},
+          {"i", r.record.i},
+          {"a", r.record.a},
+          {"final.v", r.state.v},
+          {"final.i", r.state.i},
+          {"final.a", r.state.a}};
 }
 
 Outputs lif_adex_step_case(CaseContext& c) {
-  const lif_adex::StepResult r =
-      lif_adex::LIFAdExCell(lif_adex_params(c), c.fixture().dt).forward(c.leaf("input"), lif_adex_state(c), &c.generator());
+  const lif_adex::StepResult r = lif_adex::LIFAdExCell(lif_adex_params(c), c.fixture().dt)
+                                     .forward(c.leaf("input"), lif_adex_state(c), &c.generator());
   return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}};
 }
 
 // --- Izhikevich -----------------------------------------------------------------------------------
 
-izhikevich::Params izhikevich_params(CaseContext& c) {
-  return model_params<nn::neuron::Izhikevich>(c);
-}
+izhikevich::Params izhikevich_params(CaseContext& c) { return model_params<nn::neuron::Izhikevich>(c); }
 
 // The given state, or the preset behaviour's (Norse's module takes it from the behaviour).
 izhikevich::State izhikevich_state(CaseContext& c, const Shape& neuron_shape) {
@@ -184,8 +185,8 @@ izhikevich::State izhikevich_state(CaseContext& c, const Shape& neuron_shape) {
 Outputs izhikevich_sequence_case(CaseContext& c) {
   Variable x = c.leaf("input");
   const Shape neuron_shape(x.shape().begin() + 1, x.shape().end());
-  const izhikevich::SequenceResult r = izhikevich::izhikevich_sequence(x, izhikevich_state(c, neuron_shape), izhikevich_params(c),
-                                                                       c.fixture().dt, true, &c.generator());
+  const izhikevich::SequenceResult r = izhikevich::izhikevich_sequence(
+      x, izhikevich_state(c, neuron_shape), izhikevich_params(c), c.fixture().dt, true, &c.generator());
   return {{"z", r.z}, {"v", r.record.v}, {"u", r.record.u}, {"final.v", r.state.v}, {"final.u", r.state.u}};
 }
 
@@ -198,19 +199,22 @@ Outputs izhikevich_step_case(CaseContext& c) {
 
 // --- CobaLIF ---------------------------------------------------------------------------------------
 
-coba_lif::Params coba_lif_params(CaseContext& c) {
-  return model_params<nn::neuron::CobaLIF>(c);
-}
+coba_lif::Params coba_lif_params(CaseContext& c) { return model_params<nn::neuron::CobaLIF>(c); }
 
 coba_lif::State coba_lif_state(CaseContext& c) {
   return coba_lif::State{c.optional_leaf("state.v"), c.optional_leaf("state.g_e"), c.optional_leaf("state.g_i")};
 }
 
 Outputs coba_lif_sequence_case(CaseContext& c) {
-  const coba_lif::SequenceResult r =
-      coba_lif::coba_lif_sequence(c.leaf("input"), coba_lif_state(c), coba_lif_params(c), c.fixture().dt, true, &c.generator());
-  return {{"z", r.z},           {"v", r.record.v},           {"g_e", r.record.g_e},        {"g_i", r.record.g_i},
-          {"final.v", r.state.v}, {"final.g_e", r.state.g_e}, {"final.g_i", r.state.g_i}};
+  const coba_lif::SequenceResult r = coba_lif::coba_lif_sequence(c.leaf("input"), coba_lif_state(c), coba_lif_params(c),
+                                                                 c.fixture().dt, true, &c.generator());
+  return {{"z", r.z},
+          {"v", r.record.v},
+          {"g_e", r.record.g_e},
+          {"g_i", r.record.g_i},
+          {"final.v", r.state.v},
+          {"final.g_e", r.state.g_e},
+          {"final.g_i", r.state.g_i}};
 }
 
 Outputs coba_lif_step_case(CaseContext& c) {

@@ -39,8 +39,8 @@ Outputs stdp_case(CaseContext& c) {
     pres.push_back(s.t_pre);
     posts.push_back(s.t_post);
   }
-  return {{"w", Variable(stack(ws, 0))},       {"t_pre", Variable(stack(pres, 0))}, {"t_post", Variable(stack(posts, 0))},
-          {"final.w", Variable(w)},            {"final.t_pre", Variable(s.t_pre)}, {"final.t_post", Variable(s.t_post)}};
+  return {{"w", Variable(stack(ws, 0))}, {"t_pre", Variable(stack(pres, 0))}, {"t_post", Variable(stack(posts, 0))},
+          {"final.w", Variable(w)},      {"final.t_pre", Variable(s.t_pre)},  {"final.t_post", Variable(s.t_post)}};
 }
 
 Outputs tsodyks_markram_case(CaseContext& c) {
@@ -50,7 +50,8 @@ Outputs tsodyks_markram_case(CaseContext& c) {
   p.tau_d_inv = c.fixture().number("tau_d_inv");
   p.U = c.fixture().number("U");
   const tsodyks_markram::SequenceResult r = tsodyks_markram::stp_sequence(
-      c.leaf("input"), tsodyks_markram::State{c.optional_leaf("state.u"), c.optional_leaf("state.x")}, p, c.fixture().dt);
+      c.leaf("input"), tsodyks_markram::State{c.optional_leaf("state.u"), c.optional_leaf("state.x")}, p,
+      c.fixture().dt);
   return {{"output", r.output}, {"u", r.record.u}, {"x", r.record.x}, {"final.u", r.state.u}, {"final.x", r.state.x}};
 }
 
@@ -79,7 +80,8 @@ Outputs stdp_sensor_case(CaseContext& c) {
 Outputs correlation_sensor_case(CaseContext& c) {
   const Fixture& f = c.fixture();
   const Tensor z_pre = f.tensors.at("z_pre"), z_post = f.tensors.at("z_post");
-  correlation::CorrelationSensorState s{f.tensors.at("state.post_pre").clone(), f.tensors.at("state.correlation_trace").clone(),
+  correlation::CorrelationSensorState s{f.tensors.at("state.post_pre").clone(),
+                                        f.tensors.at("state.correlation_trace").clone(),
                                         f.tensors.at("state.anti_correlation_trace").clone()};
   std::vector<Tensor> pp, cs, as;
   for (int64_t t = 0; t < z_pre.size(0); ++t) {

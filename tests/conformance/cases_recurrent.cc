@@ -12,8 +12,8 @@
 #include "models/lif_adex_recurrent.h"
 #include "models/lif_adex_refrac_recurrent.h"
 #include "models/lif_ex_recurrent.h"
-#include "models/lif_recurrent.h"
 #include "models/lif_mc.h"
+#include "models/lif_recurrent.h"
 #include "models/lif_refrac_recurrent.h"
 #include "models/lsnn_recurrent.h"
 #include "tests/conformance/model_params.h"
@@ -61,49 +61,52 @@ Outputs recurrent_outputs(const Result& r, const std::vector<std::pair<std::stri
   return out;
 }
 
-#define NORSE_RECURRENT_CASE(NS, PARAMS_EXPR, STATE_FIELDS, FINALS, RECORDS)                                        \
-  Outputs NS##_recurrent_sequence_case(CaseContext& c) {                                                          \
-    const NS::RecurrentState s STATE_FIELDS;                                                                      \
+#define NORSE_RECURRENT_CASE(NS, PARAMS_EXPR, STATE_FIELDS, FINALS, RECORDS)                                          \
+  Outputs NS##_recurrent_sequence_case(CaseContext& c) {                                                              \
+    const NS::RecurrentState s STATE_FIELDS;                                                                          \
     const auto r = NS::NS##_recurrent_sequence(c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), \
                                                s, PARAMS_EXPR, autapses(c), c.fixture().dt, true, &c.generator());    \
-    return recurrent_outputs<decltype(r), int>(r, FINALS, RECORDS, true);                                       \
-  }                                                                                                               \
-  Outputs NS##_recurrent_step_case(CaseContext& c) {                                                              \
-    const NS::RecurrentState s STATE_FIELDS;                                                                      \
-    const auto r = NS::NS##_recurrent_step(c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), s, \
-                                           PARAMS_EXPR, autapses(c), c.fixture().dt, &c.generator());              \
-    return recurrent_outputs<decltype(r), int>(r, FINALS, {}, false);                                             \
+    return recurrent_outputs<decltype(r), int>(r, FINALS, RECORDS, true);                                             \
+  }                                                                                                                   \
+  Outputs NS##_recurrent_step_case(CaseContext& c) {                                                                  \
+    const NS::RecurrentState s STATE_FIELDS;                                                                          \
+    const auto r = NS::NS##_recurrent_step(c.leaf("input"), c.leaf("input_weights"), c.leaf("recurrent_weights"), s,  \
+                                           PARAMS_EXPR, autapses(c), c.fixture().dt, &c.generator());                 \
+    return recurrent_outputs<decltype(r), int>(r, FINALS, {}, false);                                                 \
   }
 
-#define Z_V_I {c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i")}
-#define FIN_V_I {{"v", r.state.v}, {"i", r.state.i}}
-#define REC_V_I {{"v", r.record.v}, {"i", r.record.i}}
+#define Z_V_I \
+  { c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i") }
+#define FIN_V_I                          \
+  {                                      \
+    {"v", r.state.v}, { "i", r.state.i } \
+  }
+#define REC_V_I                            \
+  {                                        \
+    {"v", r.record.v}, { "i", r.record.i } \
+  }
 
 NORSE_RECURRENT_CASE(lif, lif_params(c), Z_V_I, FIN_V_I, REC_V_I)
 
-lsnn::Params lsnn_params(CaseContext& c) {
-  return model_params<nn::neuron::LSNN>(c);
-}
-NORSE_RECURRENT_CASE(lsnn, lsnn_params(c),
-                     (lsnn::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
-                                           c.optional_leaf("state.b")}),
-                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"b", r.state.b}}),
-                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"b", r.record.b}}))
+lsnn::Params lsnn_params(CaseContext& c) { return model_params<nn::neuron::LSNN>(c); }
+NORSE_RECURRENT_CASE(
+    lsnn, lsnn_params(c),
+    (lsnn::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                          c.optional_leaf("state.b")}),
+    (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"b", r.state.b}}),
+    (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"b", r.record.b}}))
 
-lif_ex::Params lif_ex_params(CaseContext& c) {
-  return model_params<nn::neuron::LIFEx>(c);
-}
+lif_ex::Params lif_ex_params(CaseContext& c) { return model_params<nn::neuron::LIFEx>(c); }
 NORSE_RECURRENT_CASE(lif_ex, lif_ex_params(c), (lif_ex::RecurrentState Z_V_I), FIN_V_I, REC_V_I)
 
-NORSE_RECURRENT_CASE(lif_adex, lif_adex_params(c),
-                     (lif_adex::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
-                                               c.optional_leaf("state.a")}),
-                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}}),
-                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}}))
+NORSE_RECURRENT_CASE(
+    lif_adex, lif_adex_params(c),
+    (lif_adex::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                              c.optional_leaf("state.a")}),
+    (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}}),
+    (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"a", r.record.a}}))
 
-izhikevich::Params izhikevich_params(CaseContext& c) {
-  return model_params<nn::neuron::Izhikevich>(c);
-}
+izhikevich::Params izhikevich_params(CaseContext& c) { return model_params<nn::neuron::Izhikevich>(c); }
 // The given state, or (as Norse's module does) the preset behaviour's v and u with z = 0.
 izhikevich::RecurrentState izhikevich_recurrent_state(CaseContext& c) {
   if (c.fixture().has_tensor("state.v")) {
@@ -119,9 +122,7 @@ NORSE_RECURRENT_CASE(izhikevich, izhikevich_params(c), (izhikevich_recurrent_sta
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"u", r.state.u}}),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"u", r.record.u}}))
 
-iaf::Params iaf_params(CaseContext& c) {
-  return model_params<nn::neuron::IAF>(c);
-}
+iaf::Params iaf_params(CaseContext& c) { return model_params<nn::neuron::IAF>(c); }
 NORSE_RECURRENT_CASE(iaf, iaf_params(c), (iaf::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v")}),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}}),
                      (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}}))
@@ -141,23 +142,30 @@ lif_refrac::Params lif_refrac_params(CaseContext& c) {
   NORSE_PARAM(p, c, rho_reset, "");
   return p;
 }
-NORSE_RECURRENT_CASE(lif_refrac, lif_refrac_params(c),
-                     (lif_refrac::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
-                                                 c.optional_leaf("state.rho")}),
-                     (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}}),
-                     (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"rho", r.record.rho}}))
+NORSE_RECURRENT_CASE(
+    lif_refrac, lif_refrac_params(c),
+    (lif_refrac::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
+                                c.optional_leaf("state.rho")}),
+    (std::vector<std::pair<std::string, Variable>>{{"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}}),
+    (std::vector<std::pair<std::string, Variable>>{{"v", r.record.v}, {"i", r.record.i}, {"rho", r.record.rho}}))
 
 Outputs lif_refrac_sequence_case(CaseContext& c) {
   const lif_refrac::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.rho")};
   const lif_refrac::SequenceResult r =
       lif_refrac::lif_refrac_sequence(c.leaf("input"), s, lif_refrac_params(c), c.fixture().dt, true, &c.generator());
-  return {{"z", r.z},           {"v", r.record.v},       {"i", r.record.i},        {"rho", r.record.rho},
-          {"final.v", r.state.v}, {"final.i", r.state.i}, {"final.rho", r.state.rho}};
+  return {{"z", r.z},
+          {"v", r.record.v},
+          {"i", r.record.i},
+          {"rho", r.record.rho},
+          {"final.v", r.state.v},
+          {"final.i", r.state.i},
+          {"final.rho", r.state.rho}};
 }
 
 Outputs lif_refrac_step_case(CaseContext& c) {
   const lif_refrac::State s{c.optional_leaf("state.v"), c.optional_leaf("state.i"), c.optional_leaf("state.rho")};
-  const lif_refrac::StepResult r = lif_refrac::LIFRefracCell(lif_refrac_params(c), c.fixture().dt).forward(c.leaf("input"), s, &c.generator());
+  const lif_refrac::StepResult r =
+      lif_refrac::LIFRefracCell(lif_refrac_params(c), c.fixture().dt).forward(c.leaf("input"), s, &c.generator());
   return {{"z", r.z}, {"v", r.state.v}, {"i", r.state.i}, {"rho", r.state.rho}};
 }
 
@@ -179,8 +187,9 @@ lif_adex_refrac::Params lif_adex_refrac_params(CaseContext& c) {
   return p;
 }
 NORSE_RECURRENT_CASE(lif_adex_refrac, lif_adex_refrac_params(c),
-                     (lif_adex_refrac::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.i"),
-                                                      c.optional_leaf("state.a"), c.optional_leaf("state.rho")}),
+                     (lif_adex_refrac::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"),
+                                                      c.optional_leaf("state.i"), c.optional_leaf("state.a"),
+                                                      c.optional_leaf("state.rho")}),
                      (std::vector<std::pair<std::string, Variable>>{
                          {"v", r.state.v}, {"i", r.state.i}, {"a", r.state.a}, {"rho", r.state.rho}}),
                      (std::vector<std::pair<std::string, Variable>>{
@@ -195,8 +204,14 @@ lif_adex_refrac::State lif_adex_refrac_state(CaseContext& c) {
 Outputs lif_adex_refrac_sequence_case(CaseContext& c) {
   const lif_adex_refrac::SequenceResult r = lif_adex_refrac::lif_adex_refrac_sequence(
       c.leaf("input"), lif_adex_refrac_state(c), lif_adex_refrac_params(c), c.fixture().dt, true, &c.generator());
-  return {{"z", r.z},           {"v", r.record.v},       {"i", r.record.i},       {"a", r.record.a},
-          {"rho", r.record.rho}, {"final.v", r.state.v}, {"final.i", r.state.i}, {"final.a", r.state.a},
+  return {{"z", r.z},
+          {"v", r.record.v},
+          {"i", r.record.i},
+          {"a", r.record.a},
+          {"rho", r.record.rho},
+          {"final.v", r.state.v},
+          {"final.i", r.state.i},
+          {"final.a", r.state.a},
           {"final.rho", r.state.rho}};
 }
 
@@ -249,7 +264,9 @@ Fields lif_mc_fields(const lif_mc::StepResult& r) { return {{"z", r.z}, {"v", r.
 Outputs lif_mc_recurrent_sequence_case(CaseContext& c) {
   return stepped_over_time(c, lif_mc_state(c), lif_mc_step_of, lif_mc_fields);
 }
-Outputs lif_mc_recurrent_step_case(CaseContext& c) { return one_step(c, lif_mc_state(c), lif_mc_step_of, lif_mc_fields); }
+Outputs lif_mc_recurrent_step_case(CaseContext& c) {
+  return one_step(c, lif_mc_state(c), lif_mc_step_of, lif_mc_fields);
+}
 
 lif_mc::RefracStepResult lif_mc_refrac_step_of(CaseContext& c, const Variable& x, const lif_mc::RefracState& s) {
   lif_mc::RefracParams p;
@@ -272,12 +289,11 @@ Outputs lif_mc_refrac_recurrent_step_case(CaseContext& c) {
   return one_step(c, lif_mc_refrac_state(c), lif_mc_refrac_step_of, lif_mc_refrac_fields);
 }
 
-coba_lif::Params coba_lif_params(CaseContext& c) {
-  return model_params<nn::neuron::CobaLIF>(c);
-}
-coba_lif::RecurrentStepResult coba_lif_recurrent_step_of(CaseContext& c, const Variable& x, const coba_lif::RecurrentState& s) {
-  return coba_lif::coba_lif_recurrent_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), s, coba_lif_params(c),
-                                           c.fixture().dt, &c.generator());
+coba_lif::Params coba_lif_params(CaseContext& c) { return model_params<nn::neuron::CobaLIF>(c); }
+coba_lif::RecurrentStepResult coba_lif_recurrent_step_of(CaseContext& c, const Variable& x,
+                                                         const coba_lif::RecurrentState& s) {
+  return coba_lif::coba_lif_recurrent_step(x, c.leaf("input_weights"), c.leaf("recurrent_weights"), s,
+                                           coba_lif_params(c), c.fixture().dt, &c.generator());
 }
 coba_lif::RecurrentState coba_lif_recurrent_state(CaseContext& c) {
   return coba_lif::RecurrentState{c.optional_leaf("state.z"), c.optional_leaf("state.v"), c.optional_leaf("state.g_e"),

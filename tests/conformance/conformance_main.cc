@@ -15,11 +15,11 @@
 // Exit status and the suite's NORSE_TEST_SUMMARY line (tools/test.sh): a not-implemented case
 // is reported there as skipped (it runs nothing, so it cannot pass), every other FAIL as failed,
 // and the exit status is non-zero iff some case failed for another reason.
+#include <dirent.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <dirent.h>
 #include <map>
 #include <sstream>
 #include <string>
@@ -60,7 +60,8 @@ std::string index_string(const Shape& shape, int64_t flat) {
 // Returns "" when `actual` matches `expected` within tolerance, else the failure text.
 std::string compare(const std::string& name, const Tensor& actual, const Tensor& expected, const Tolerance& tol) {
   if (actual.shape() != expected.shape()) {
-    return str_cat(name, " has shape ", shape_to_string(actual.shape()), ", expected ", shape_to_string(expected.shape()));
+    return str_cat(name, " has shape ", shape_to_string(actual.shape()), ", expected ",
+                   shape_to_string(expected.shape()));
   }
   const std::vector<float> a = actual.to_vector(), e = expected.to_vector();
   double worst_excess = 0.0, worst_error = 0.0;
@@ -148,7 +149,8 @@ CaseOutcome run_case(const Fixture& f) {
       }
       actual = out->second.value();
       if (actual.device() != case_device()) {
-        failures.push_back(str_cat(key, " is on ", device_name(actual.device()), ", not on ", device_name(case_device())));
+        failures.push_back(
+            str_cat(key, " is on ", device_name(actual.device()), ", not on ", device_name(case_device())));
         continue;
       }
     }
@@ -162,10 +164,21 @@ CaseOutcome run_case(const Fixture& f) {
 
 // The models whose every op has a CUDA path (the cuda conformance run takes only these).
 bool has_cuda_path(const std::string& model) {
-  static const char* const kModels[] = {"lif",       "lif_box",     "li",         "li_box",
-                                        "lsnn",      "iaf",         "lif_refrac", "lif_ex",
-                                        "lif_adex",  "lif_adex_refrac", "izhikevich", "coba_lif",
-                                        "exp_filter", "encoder_constant_current_lif", "network_linear_lif_linear_li"};
+  static const char* const kModels[] = {"lif",
+                                        "lif_box",
+                                        "li",
+                                        "li_box",
+                                        "lsnn",
+                                        "iaf",
+                                        "lif_refrac",
+                                        "lif_ex",
+                                        "lif_adex",
+                                        "lif_adex_refrac",
+                                        "izhikevich",
+                                        "coba_lif",
+                                        "exp_filter",
+                                        "encoder_constant_current_lif",
+                                        "network_linear_lif_linear_li"};
   for (const char* m : kModels) {
     if (model == m) return true;
   }
@@ -221,9 +234,10 @@ int main(int argc, char** argv) {
   std::printf("conformance fixtures: %s\n", dir.c_str());
   const std::vector<std::string> files = list_fixtures(dir);
   if (files.empty()) {
-    std::printf("FAIL no fixtures found in '%s' (expected tests/conformance/fixtures, or "
-                "NORSE_CONFORMANCE_DIR)\n0 passed, 1 failed\nNORSE_TEST_SUMMARY passed=0 failed=1 skipped=0\n",
-                dir.c_str());
+    std::printf(
+        "FAIL no fixtures found in '%s' (expected tests/conformance/fixtures, or "
+        "NORSE_CONFORMANCE_DIR)\n0 passed, 1 failed\nNORSE_TEST_SUMMARY passed=0 failed=1 skipped=0\n",
+        dir.c_str());
     return 1;
   }
   int passed = 0, failed = 0, not_implemented = 0;

@@ -112,7 +112,8 @@ Fixture load_fixture(const std::string& path) {
       }
     }
   }
-  if (j.contains("stochastic") && j["stochastic"].is_boolean() && j["stochastic"].get<bool>() && j.contains("compare")) {
+  if (j.contains("stochastic") && j["stochastic"].is_boolean() && j["stochastic"].get<bool>() &&
+      j.contains("compare")) {
     const nlohmann::json compare = object_or_empty(j, "compare", path);
     for (const auto& [key, value] : compare.items()) {
       if (value.is_object()) f.per_tensor[key] = parse_tolerance(value);

@@ -32,14 +32,19 @@ TEST_CASE("fixture JSON: hostile files give IoError", "[fixture][errors][reliabi
                       Catch::Contains("'name' must be a string, got 3"));
   REQUIRE_THROWS_WITH(load_fixture(write("tensors.json", "{" + kHead + R"(,"tensors":[1]})")),
                       Catch::Contains("'tensors' must be an object"));
-  REQUIRE_THROWS_WITH(load_fixture(write("shape.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[2,-1],"data":[]}}})")),
-                      Catch::Contains("tensor 'input' shape[1] must be an integer from 0"));
-  REQUIRE_THROWS_WITH(load_fixture(write("count.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[2,2],"data":[1]}}})")),
-                      Catch::Contains("tensor 'input'") && Catch::Contains("has 1 values for shape [2, 2]"));
-  REQUIRE_THROWS_WITH(load_fixture(write("value.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[1],"data":["a"]}}})")),
-                      Catch::Contains("data[0] must be a number"));
-  REQUIRE_THROWS_WITH(load_fixture(write("huge.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[4294967296,4294967296],"data":[]}}})")),
-                      Catch::Contains("exceeds"));
+  REQUIRE_THROWS_WITH(
+      load_fixture(write("shape.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[2,-1],"data":[]}}})")),
+      Catch::Contains("tensor 'input' shape[1] must be an integer from 0"));
+  REQUIRE_THROWS_WITH(
+      load_fixture(write("count.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[2,2],"data":[1]}}})")),
+      Catch::Contains("tensor 'input'") && Catch::Contains("has 1 values for shape [2, 2]"));
+  REQUIRE_THROWS_WITH(
+      load_fixture(write("value.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[1],"data":["a"]}}})")),
+      Catch::Contains("data[0] must be a number"));
+  REQUIRE_THROWS_WITH(
+      load_fixture(
+          write("huge.json", "{" + kHead + R"(,"tensors":{"input":{"shape":[4294967296,4294967296],"data":[]}}})")),
+      Catch::Contains("exceeds"));
   REQUIRE_THROWS_WITH(load_fixture(write("outputs.json", "{" + kHead + R"(,"differentiated_outputs":"z"})")),
                       Catch::Contains("'differentiated_outputs' must be an array"));
   REQUIRE_THROWS_AS(load_fixture(write("garbage.json", "{\"name\":")), IoError);

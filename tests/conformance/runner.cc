@@ -3,8 +3,7 @@
 namespace norse {
 namespace conformance {
 
-CaseContext::CaseContext(const Fixture& fixture)
-    : f_(fixture), gen_(fixture.raw.value("seed", uint64_t{0})) {}
+CaseContext::CaseContext(const Fixture& fixture) : f_(fixture), gen_(fixture.raw.value("seed", uint64_t{0})) {}
 
 Variable CaseContext::make_leaf(const std::string& key, const Tensor& value) {
   auto it = leaves_.find(key);
@@ -20,9 +19,7 @@ Variable CaseContext::leaf(const std::string& key) {
   return make_leaf(key, it->second);
 }
 
-Variable CaseContext::optional_leaf(const std::string& key) {
-  return f_.has_tensor(key) ? leaf(key) : Variable();
-}
+Variable CaseContext::optional_leaf(const std::string& key) { return f_.has_tensor(key) ? leaf(key) : Variable(); }
 
 Variable CaseContext::param(const std::string& name, const std::string& prefix) {
   const std::string key = prefix + name;
@@ -33,7 +30,9 @@ Variable CaseContext::param(const std::string& name, const std::string& prefix) 
   return make_leaf("param." + key, scalar_tensor(f_.number(key)));
 }
 
-Surrogate CaseContext::method(const std::string& prefix) const { return parse_surrogate(f_.string_param(prefix + "method")); }
+Surrogate CaseContext::method(const std::string& prefix) const {
+  return parse_surrogate(f_.string_param(prefix + "method"));
+}
 
 float CaseContext::alpha(const std::string& prefix) const { return f_.number(prefix + "alpha"); }
 

@@ -18,8 +18,10 @@ TEST_CASE("element-wise ops reject shapes that do not broadcast", "[ops][errors]
 }
 
 TEST_CASE("matmul names the mismatched dimension", "[ops][errors]") {
-  REQUIRE_THROWS_WITH(matmul(Variable(zeros({2, 3})), Variable(zeros({4, 5}))),
-                      Contains("matmul: argument 'b' must have size 3 in dimension -2 (= a.size(-1)), got shapes a [2, 3] and b [4, 5]"));
+  REQUIRE_THROWS_WITH(
+      matmul(Variable(zeros({2, 3})), Variable(zeros({4, 5}))),
+      Contains(
+          "matmul: argument 'b' must have size 3 in dimension -2 (= a.size(-1)), got shapes a [2, 3] and b [4, 5]"));
   REQUIRE_THROWS_WITH(matmul(Variable(zeros({3})), Variable(zeros({3, 1}))),
                       Contains("matmul: argument 'a' must have at least 2 dimensions [..., M, K], got shape [3]"));
   REQUIRE_THROWS_AS(matmul(Variable(zeros({2, 2, 3})), Variable(zeros({3, 3, 1}))), ShapeError);  // batch 2 vs 3
@@ -32,7 +34,8 @@ TEST_CASE("shape ops validate dimensions and sizes", "[ops][errors]") {
   REQUIRE_THROWS_AS(transpose(x, 0, 2), ShapeError);
   REQUIRE_THROWS_AS(select(x, 0, 2), ShapeError);
   REQUIRE_THROWS_AS(slice(x, 5, 0, 1), ShapeError);
-  REQUIRE_THROWS_WITH(concat({x, Variable(zeros({2, 2}))}, 0), Contains("concat: tensor 1 has shape [2, 2], expected [2, 3]"));
+  REQUIRE_THROWS_WITH(concat({x, Variable(zeros({2, 2}))}, 0),
+                      Contains("concat: tensor 1 has shape [2, 2], expected [2, 3]"));
   REQUIRE_THROWS_AS(stack({x, Variable(zeros({3, 2}))}, 0), ShapeError);
 }
 
@@ -48,11 +51,14 @@ TEST_CASE("reductions validate dimensions", "[ops][errors]") {
 
 TEST_CASE("losses validate inputs and class targets", "[ops][errors]") {
   Variable logits(zeros({2, 3}));
-  REQUIRE_THROWS_WITH(cross_entropy(logits, from_vector({0, 3}, {2})), Contains("class indices in [0, 3), got 3 at index 1"));
+  REQUIRE_THROWS_WITH(cross_entropy(logits, from_vector({0, 3}, {2})),
+                      Contains("class indices in [0, 3), got 3 at index 1"));
   REQUIRE_THROWS_AS(cross_entropy(logits, from_vector({0.5f, 1}, {2})), InvalidArgument);
-  REQUIRE_THROWS_WITH(nll_loss(logits, zeros({3})), Contains("nll_loss: argument 'targets' must have shape [2], got [3]"));
+  REQUIRE_THROWS_WITH(nll_loss(logits, zeros({3})),
+                      Contains("nll_loss: argument 'targets' must have shape [2], got [3]"));
   REQUIRE_THROWS_WITH(cross_entropy(Variable(zeros({2, 3, 4})), zeros({2})), Contains("must have 2 dimensions [N, C]"));
-  REQUIRE_THROWS_WITH(mse_loss(logits, Variable(zeros({3, 2}))), Contains("mse_loss: argument 'target' must have shape [2, 3], got [3, 2]"));
+  REQUIRE_THROWS_WITH(mse_loss(logits, Variable(zeros({3, 2}))),
+                      Contains("mse_loss: argument 'target' must have shape [2, 3], got [3, 2]"));
   REQUIRE_THROWS_AS(softmax(logits, 2), ShapeError);
   REQUIRE_THROWS_AS(log_softmax(Variable(scalar_tensor(1.0f)), 0), ShapeError);
 }
@@ -60,7 +66,8 @@ TEST_CASE("losses validate inputs and class targets", "[ops][errors]") {
 TEST_CASE("conv2d and pooling validate layouts", "[ops][errors]") {
   Variable x(zeros({1, 3, 8, 8}));
   REQUIRE_THROWS_WITH(conv2d(x, Variable(zeros({4, 2, 3, 3})), Variable(), {}),
-                      Contains("conv2d: argument 'weight' must have 3 input channels (= input.size(1)) in dimension 1, got shape [4, 2, 3, 3]"));
+                      Contains("conv2d: argument 'weight' must have 3 input channels (= input.size(1)) in dimension 1, "
+                               "got shape [4, 2, 3, 3]"));
   REQUIRE_THROWS_WITH(conv2d(Variable(zeros({3, 8, 8})), Variable(zeros({4, 3, 3, 3})), Variable(), {}),
                       Contains("conv2d: argument 'input' must have 4 dimensions [B, C, H, W], got shape [3, 8, 8]"));
   REQUIRE_THROWS_WITH(conv2d(x, Variable(zeros({4, 3, 3, 3})), Variable(zeros({5})), {}),

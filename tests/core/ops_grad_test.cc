@@ -31,7 +31,8 @@ TEST_CASE("gradients of binary ops, with broadcasting", "[ops][grad]") {
   check_gradients([](const Vars& v) { return sub(v[0], v[1]); }, {a, c});
   check_gradients([](const Vars& v) { return mul(v[0], v[1]); }, {c, b});
   check_gradients([](const Vars& v) { return div(v[0], v[1]); }, {a, away_from_zero({4}, g, -2, 2, 0.5f)});
-  check_gradients([](const Vars& v) { return pow(v[0], v[1]); }, {rand({3, 4}, g, 0.5f, 2.0f), rand({4}, g, -1.5f, 2.5f)});
+  check_gradients([](const Vars& v) { return pow(v[0], v[1]); },
+                  {rand({3, 4}, g, 0.5f, 2.0f), rand({4}, g, -1.5f, 2.5f)});
   check_gradients([](const Vars& v) { return v[0] * 2.0f - 1.0f + v[0] / 4.0f; }, {a});
   check_gradients([](const Vars& v) { return 3.0f - v[0] * v[0]; }, {a});
   check_gradients([](const Vars& v) { return 2.0f / v[0]; }, {away_from_zero({4}, g, -2, 2, 0.5f)});
@@ -64,7 +65,8 @@ TEST_CASE("gradients of matmul: 2-D, batched, broadcast batch", "[ops][grad]") {
   check_gradients([](const Vars& v) { return matmul(v[0], v[1]); }, {randn({3, 4}, g), randn({4, 2}, g)});
   check_gradients([](const Vars& v) { return matmul(v[0], v[1]); }, {randn({2, 3, 4}, g), randn({2, 4, 2}, g)});
   check_gradients([](const Vars& v) { return matmul(v[0], v[1]); }, {randn({2, 3, 4}, g), randn({4, 5}, g)});
-  check_gradients([](const Vars& v) { return matmul(transpose(v[0], 0, 1), v[1]); }, {randn({4, 3}, g), randn({4, 2}, g)});
+  check_gradients([](const Vars& v) { return matmul(transpose(v[0], 0, 1), v[1]); },
+                  {randn({4, 3}, g), randn({4, 2}, g)});
 }
 
 TEST_CASE("gradients of shape ops", "[ops][grad]") {
@@ -240,10 +242,12 @@ TEST_CASE("dropout: scaling, determinism, gradient and eval mode", "[ops][grad]"
   const std::vector<float> grad = v.grad().to_vector();
   for (size_t i = 0; i < grad.size(); ++i) REQUIRE(grad[i] == (out[i] == 0.0f ? 0.0f : 1.0f / 0.75f));
   // The mask is a constant of the op, so a fixed generator makes it differentiable by FD.
-  check_gradients([](const Vars& vv) {
-    Generator fixed(5);
-    return dropout(vv[0], 0.5f, true, fixed);
-  }, {randn({10}, g2)});
+  check_gradients(
+      [](const Vars& vv) {
+        Generator fixed(5);
+        return dropout(vv[0], 0.5f, true, fixed);
+      },
+      {randn({10}, g2)});
   // Evaluation mode is the identity.
   Generator d3(1);
   REQUIRE(dropout(v, 0.5f, false, d3).value().to_vector() == in);

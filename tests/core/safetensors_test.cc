@@ -36,12 +36,15 @@ std::string file_with_header(const std::string& name, const std::string& header,
   return path;
 }
 
-std::string nested(int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); }
+std::string nested(int depth) {
+  return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']');
+}
 }  // namespace
 
 TEST_CASE("safetensors round trip with metadata", "[safetensors]") {
   Generator g(1);
-  const NamedTensors tensors = {{"conv1.weight", randn({4, 1, 3, 3}, g)}, {"fc.bias", randn({10}, g)}, {"scalar", scalar_tensor(7)}};
+  const NamedTensors tensors = {
+      {"conv1.weight", randn({4, 1, 3, 3}, g)}, {"fc.bias", randn({10}, g)}, {"scalar", scalar_tensor(7)}};
   const std::string path = temp_path("roundtrip.safetensors");
   save_safetensors(path, tensors, {{"epoch", "3"}});
   const SafetensorsFile f = load_safetensors(path);
@@ -61,9 +64,8 @@ TEST_CASE("safetensors round trip with metadata", "[safetensors]") {
 
 TEST_CASE("reads a file laid out as Python's safetensors writes it", "[safetensors]") {
   // {"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]}}
-  const std::string header =
-      R"({"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
-      R"("a":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]}})";
+  const std::string header = R"({"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                             R"("a":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]}})";
   std::string bytes(8, '\0');
   const uint64_t n = header.size();
   std::memcpy(bytes.data(), &n, 8);
@@ -93,7 +95,8 @@ TEST_CASE("corrupt, truncated and foreign files give IoError with the details", 
   std::ifstream in(path, std::ios::binary);
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   write_bytes(path, all.substr(0, all.size() - 40));
-  REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("tensor 'w' ends at byte 400") && Catch::Contains("truncated"));
+  REQUIRE_THROWS_WITH(load_safetensors(path),
+                      Catch::Contains("tensor 'w' ends at byte 400") && Catch::Contains("truncated"));
   // A dtype norse-cpp does not store.
   const std::string header = R"({"x":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}})";
   std::string bytes(8, '\0');
@@ -109,9 +112,11 @@ TEST_CASE("load_into is strict about names and shapes", "[safetensors][errors]")
   save_safetensors(path, {{"w", ones({2, 3})}, {"extra", ones({1})}});
   const SafetensorsFile f = load_safetensors(path);
   Tensor w = zeros({2, 3}), b = zeros({4}), wrong = zeros({3, 2});
-  REQUIRE_THROWS_WITH(load_into(f, {{"w", &w}, {"b", &b}}),
-                      Catch::Contains("missing tensor 'b' (expected shape [4])") && Catch::Contains("unexpected tensor 'extra'"));
-  REQUIRE_THROWS_WITH(load_into(f, {{"w", &wrong}, {"extra", &b}}), Catch::Contains("tensor 'w' has shape [2, 3], expected [3, 2]"));
+  REQUIRE_THROWS_WITH(
+      load_into(f, {{"w", &w}, {"b", &b}}),
+      Catch::Contains("missing tensor 'b' (expected shape [4])") && Catch::Contains("unexpected tensor 'extra'"));
+  REQUIRE_THROWS_WITH(load_into(f, {{"w", &wrong}, {"extra", &b}}),
+                      Catch::Contains("tensor 'w' has shape [2, 3], expected [3, 2]"));
   Tensor extra = zeros({1});
   load_into(f, {{"w", &w}, {"extra", &extra}});
   REQUIRE(w.to_vector() == std::vector<float>(6, 1.0f));
@@ -164,12 +169,13 @@ TEST_CASE("a save removes temporaries of killed writers, not of live ones", "[sa
 
 // Issue 15, table rows 1-5: headers that crashed the reader, read out of bounds, or loaded a
 // tensor larger than its data. Each now gets an IoError naming the file, tensor and field.
-TEST_CASE("hostile safetensors headers give IoError, never a crash or a wrong tensor", "[safetensors][errors][reliability]") {
+TEST_CASE("hostile safetensors headers give IoError, never a crash or a wrong tensor",
+          "[safetensors][errors][reliability]") {
   SECTION("row 1: data_offsets with one element (read past the array; type_error abort)") {
     const std::string path = file_with_header("row1", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0]}})", 4);
     REQUIRE_THROWS_AS(load_safetensors(path), IoError);
-    REQUIRE_THROWS_WITH(load_safetensors(path), Catch::Contains("tensor 'w'") &&
-                                                    Catch::Contains("data_offsets must be an array [begin, end]"));
+    REQUIRE_THROWS_WITH(load_safetensors(path),
+                        Catch::Contains("tensor 'w'") && Catch::Contains("data_offsets must be an array [begin, end]"));
   }
   SECTION("row 2: a shape whose element count overflows to the data present") {
     // 2^62 + 1 rows x 4 wraps to 4 elements in 64 bits: 16 bytes "match".
@@ -180,15 +186,19 @@ TEST_CASE("hostile safetensors headers give IoError, never a crash or a wrong te
     const std::string zero =
         file_with_header("row2b", R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0);
     REQUIRE_THROWS_AS(load_safetensors(zero), IoError);
-    REQUIRE_THROWS_WITH(load_safetensors(zero), Catch::Contains("exceeds") && Catch::Contains("[4294967296, 4294967296]"));
+    REQUIRE_THROWS_WITH(load_safetensors(zero),
+                        Catch::Contains("exceeds") && Catch::Contains("[4294967296, 4294967296]"));
   }
   SECTION("row 3: fields of the wrong JSON type") {
-    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3a", R"({"w":{"dtype":1,"shape":[1],"data_offsets":[0,4]}})", 4)),
-                        Catch::Contains("tensor 'w' dtype must be a string, got 1"));
-    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3b", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[]}})", 4)),
-                        Catch::Contains("data_offsets must be an array [begin, end]"));
-    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3c", R"({"w":{"dtype":"F32","shape":"1","data_offsets":[0,4]}})", 4)),
-                        Catch::Contains("tensor 'w' shape must be an array of sizes"));
+    REQUIRE_THROWS_WITH(
+        load_safetensors(file_with_header("row3a", R"({"w":{"dtype":1,"shape":[1],"data_offsets":[0,4]}})", 4)),
+        Catch::Contains("tensor 'w' dtype must be a string, got 1"));
+    REQUIRE_THROWS_WITH(
+        load_safetensors(file_with_header("row3b", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[]}})", 4)),
+        Catch::Contains("data_offsets must be an array [begin, end]"));
+    REQUIRE_THROWS_WITH(
+        load_safetensors(file_with_header("row3c", R"({"w":{"dtype":"F32","shape":"1","data_offsets":[0,4]}})", 4)),
+        Catch::Contains("tensor 'w' shape must be an array of sizes"));
     REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3d", R"({"w":[1,2]})", 4)),
                         Catch::Contains("tensor 'w'") && Catch::Contains("must be an object"));
     REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row3e", R"({"__metadata__":3})", 0)),
@@ -197,10 +207,12 @@ TEST_CASE("hostile safetensors headers give IoError, never a crash or a wrong te
                         Catch::Contains("the header is not a JSON object"));
   }
   SECTION("row 4: a float offset (1e30 cast to an integer: undefined behaviour)") {
-    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row4", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[1e30,4]}})", 4)),
-                        Catch::Contains("data_offsets[0] must be a non-negative integer, got 1e+30"));
-    REQUIRE_THROWS_WITH(load_safetensors(file_with_header("row4b", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}})", 4)),
-                        Catch::Contains("data_offsets[0] must be a non-negative integer, got -4"));
+    REQUIRE_THROWS_WITH(
+        load_safetensors(file_with_header("row4", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[1e30,4]}})", 4)),
+        Catch::Contains("data_offsets[0] must be a non-negative integer, got 1e+30"));
+    REQUIRE_THROWS_WITH(
+        load_safetensors(file_with_header("row4b", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}})", 4)),
+        Catch::Contains("data_offsets[0] must be a non-negative integer, got -4"));
   }
   SECTION("row 5: JSON nested 100,000 deep (stack overflow)") {
     const std::string deep = nested(100000);

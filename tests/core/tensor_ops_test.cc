@@ -45,7 +45,7 @@ TEST_CASE("binary ops broadcast NumPy-style", "[ops][values]") {
   // Broadcasting a 3-d against a 2-d with size-1 dims on both sides, and non-contiguous inputs.
   const Tensor p = arange(0, 6).view({3, 1, 2});
   const Tensor q = arange(0, 8).view({4, 2}).transpose(0, 1).slice(0, 0, 1);  // [1, 4] view
-  const Tensor r = add(p.select(2, 0).unsqueeze(2), q);                      // [3, 1, 1] + [1, 4]
+  const Tensor r = add(p.select(2, 0).unsqueeze(2), q);                       // [3, 1, 1] + [1, 4]
   REQUIRE(r.shape() == Shape{3, 1, 4});
   NORSE_REQUIRE_CLOSE(r, from_vector({0, 2, 4, 6, 2, 4, 6, 8, 4, 6, 8, 10}, {3, 1, 4}));
   REQUIRE_THROWS_AS(add(a, zeros({2})), ShapeError);
@@ -126,7 +126,8 @@ TEST_CASE("matmul matches a naive triple loop, 2-D, batched, broadcast and trans
   REQUIRE(z.shape() == Shape{2, 3, 4, 2});
   for (int64_t i = 0; i < 2; ++i)
     for (int64_t j = 0; j < 3; ++j)
-      NORSE_REQUIRE_CLOSE(z.select(0, i).select(0, j), naive(x.select(0, i).select(0, 0), y.select(0, j)), 1e-5f, 1e-4f);
+      NORSE_REQUIRE_CLOSE(z.select(0, i).select(0, j), naive(x.select(0, i).select(0, 0), y.select(0, j)), 1e-5f,
+                          1e-4f);
   // Non-contiguous, non-transposed operand (a slice with step) is copied first.
   const Tensor big = randn({10, 7}, g);
   NORSE_REQUIRE_CLOSE(matmul(big.slice(0, 0, 10, 2), b), naive(big.slice(0, 0, 10, 2).contiguous(), b), 1e-5f, 1e-4f);
@@ -186,7 +187,8 @@ TEST_CASE("conv2d matches a direct convolution", "[ops][values]") {
               for (int64_t i = 0; i < kh; ++i)
                 for (int64_t j = 0; j < kw; ++j) {
                   const int64_t yy = y * stride - pad + i, xx = xo * stride - pad + j;
-                  if (yy >= 0 && yy < H && xx >= 0 && xx < W) acc += static_cast<double>(x.at({n, c, yy, xx})) * w.at({o, c, i, j});
+                  if (yy >= 0 && yy < H && xx >= 0 && xx < W)
+                    acc += static_cast<double>(x.at({n, c, yy, xx})) * w.at({o, c, i, j});
                 }
             out.at({n, o, y, xo}) = static_cast<float>(acc);
           }
@@ -206,10 +208,7 @@ TEST_CASE("conv2d matches a direct convolution", "[ops][values]") {
 }
 
 TEST_CASE("max_pool2d and avg_pool2d", "[ops][values]") {
-  const Tensor x = from_vector({1, 2, 5, 0,
-                                3, 4, 1, 1,
-                                0, 0, 2, 2,
-                                9, 0, 2, 3}, {1, 1, 4, 4});
+  const Tensor x = from_vector({1, 2, 5, 0, 3, 4, 1, 1, 0, 0, 2, 2, 9, 0, 2, 3}, {1, 1, 4, 4});
   const MaxPool2dResult r = max_pool2d(x, {2, 0, 0});
   NORSE_REQUIRE_CLOSE(r.values, from_vector({4, 5, 9, 3}, {1, 1, 2, 2}));
   NORSE_REQUIRE_CLOSE(r.indices, from_vector({5, 2, 12, 15}, {1, 1, 2, 2}));
@@ -229,8 +228,8 @@ TEST_CASE("unfold2d: conv2d is the weight matrix times the unfolded input; dilat
       CAPTURE(stride, pad);
       const Tensor cols = unfold2d(x, 3, 2, stride, pad);
       const Tensor y = matmul(w.reshape({4, 18}), cols);  // [2, 4, L]
-      NORSE_REQUIRE_CLOSE(y.reshape(conv2d(x, w, Tensor(), {stride, pad}).shape()), conv2d(x, w, Tensor(), {stride, pad}),
-                          1e-4f, 1e-4f);
+      NORSE_REQUIRE_CLOSE(y.reshape(conv2d(x, w, Tensor(), {stride, pad}).shape()),
+                          conv2d(x, w, Tensor(), {stride, pad}), 1e-4f, 1e-4f);
     }
   }
   // Dilation 2 on a 1x1x5x5 ramp with a 2x2 kernel: the block at (0, 0) reads (0,0),(0,2),(2,0),(2,2).

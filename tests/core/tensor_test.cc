@@ -59,8 +59,7 @@ TEST_CASE("slice, select, permute, transpose, expand produce the right elements"
   SECTION("slice with step and negative bounds") {
     const Tensor s = t.slice(2, 1, -1);
     REQUIRE(s.shape() == Shape{2, 3, 2});
-    REQUIRE(s.contiguous().to_vector() ==
-            std::vector<float>{1, 2, 5, 6, 9, 10, 13, 14, 17, 18, 21, 22});
+    REQUIRE(s.contiguous().to_vector() == std::vector<float>{1, 2, 5, 6, 9, 10, 13, 14, 17, 18, 21, 22});
     const Tensor stepped = t.slice(2, 0, 4, 3);
     REQUIRE(stepped.shape() == Shape{2, 3, 2});
     REQUIRE(stepped.at({1, 2, 1}) == 23.0f);
@@ -102,7 +101,7 @@ TEST_CASE("view and reshape", "[tensor]") {
   REQUIRE(t.view({3, 4}).shares_storage_with(t));
   const Tensor tr = t.view({3, 4}).transpose(0, 1);
   REQUIRE_THROWS_AS(tr.view({12}), ShapeError);  // not contiguous
-  const Tensor r = tr.reshape({12});                 // copies
+  const Tensor r = tr.reshape({12});             // copies
   REQUIRE(r.to_vector() == std::vector<float>{0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11});
   REQUIRE_THROWS_AS(t.view({5, -1}), ShapeError);
   REQUIRE_THROWS_AS(t.view({-1, -1}), ShapeError);

@@ -122,10 +122,11 @@ void convnet4_steps(dist::Communicator& comm) {
   if (comm.rank() != 0) return;
   for (const int overlap : {0, 1}) {
     const double ms = best_ms[overlap], wait = best_wait[overlap];
-    std::printf("BENCH name=convnet4_data_parallel_step overlap=%d ranks=%d B=%lld T=16 ms=%.1f wait_ms=%.1f "
-                "wait_fraction=%.3f samples_per_s=%.1f buckets=%lld\n",
-                overlap, comm.size(), static_cast<long long>(kBatch), ms, wait, wait / ms, kBatch / (ms * 1e-3),
-                static_cast<long long>(buckets));
+    std::printf(
+        "BENCH name=convnet4_data_parallel_step overlap=%d ranks=%d B=%lld T=16 ms=%.1f wait_ms=%.1f "
+        "wait_fraction=%.3f samples_per_s=%.1f buckets=%lld\n",
+        overlap, comm.size(), static_cast<long long>(kBatch), ms, wait, wait / ms, kBatch / (ms * 1e-3),
+        static_cast<long long>(buckets));
   }
 }
 

@@ -12,8 +12,8 @@
 //                   losses within float tolerance.
 // Failure modes for the rank-failure test: --fail=throw|kill|hang --fail_rank=R --fail_step=S
 // makes rank R throw, die of SIGKILL or hang at step S; every rank must then exit, none hang.
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>

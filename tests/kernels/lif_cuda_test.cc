@@ -45,9 +45,9 @@ TEST_CASE("CUDA LIF sequence forward and backward equal the CPU loops", "[cuda][
   const std::vector<float> scalars = {200.0f, 100.0f, 0.0f, 0.0f};  // tau_syn_inv, tau_mem_inv, v_leak, v_reset
   const DeviceBuffer dx(x), dv0(v0), di0(i0), dv_th(v_th), dgrad_z(grad_z), dgv_rec(grad_v_rec), dgi_rec(grad_i_rec),
       dgv_final(grad_v_final), dscalars(scalars);
-  for (const Surrogate method : {Surrogate::kSuper, Surrogate::kTriangle, Surrogate::kTanh, Surrogate::kCirc,
-                                 Surrogate::kHeaviErfc, Surrogate::kHeaviside, Surrogate::kLogistic,
-                                 Surrogate::kCircDist}) {
+  for (const Surrogate method :
+       {Surrogate::kSuper, Surrogate::kTriangle, Surrogate::kTanh, Surrogate::kCirc, Surrogate::kHeaviErfc,
+        Surrogate::kHeaviside, Surrogate::kLogistic, Surrogate::kCircDist}) {
     for (const bool detach : {false, true}) {
       for (const bool params_grad : {false, true}) {
         for (const bool record : {false, true}) {
@@ -155,7 +155,8 @@ TEST_CASE("CUDA LIF sequence forward and backward equal the CPU loops", "[cuda][
           require_close(dgv0.download(), gv0, "grad_v0", kAtol);
           require_close(dgi0.download(), gi0, "grad_i0", kAtol);
           if (params_grad) {
-            for (int k = 0; k < 5; ++k) require_close(dgp[static_cast<size_t>(k)].download(), gp[static_cast<size_t>(k)], "grad_params", kAtol);
+            for (int k = 0; k < 5; ++k)
+              require_close(dgp[static_cast<size_t>(k)].download(), gp[static_cast<size_t>(k)], "grad_params", kAtol);
           }
         }
       }

@@ -87,7 +87,8 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
   norse::cuda::synchronize();
   if (Model::kSpiking) REQUIRE(dz.download() == z);
   REQUIRE(dsaved.download() == saved);
-  for (int s = 0; s < kS; ++s) REQUIRE(dfinal[static_cast<size_t>(s)].download() == final_state[static_cast<size_t>(s)]);
+  for (int s = 0; s < kS; ++s)
+    REQUIRE(dfinal[static_cast<size_t>(s)].download() == final_state[static_cast<size_t>(s)]);
   // Backward.
   std::vector<float> gx(total);
   std::vector<std::vector<float>> g0(kS, std::vector<float>(static_cast<size_t>(n))),
@@ -125,9 +126,11 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
   cuda_neuron_sequence_backward(gpu_p, gb);
   norse::cuda::synchronize();
   require_close(dgx.download(), gx, "grad_input", kAtol);
-  for (int s = 0; s < kS; ++s) require_close(dg0[static_cast<size_t>(s)].download(), g0[static_cast<size_t>(s)], "grad_state0", kAtol);
+  for (int s = 0; s < kS; ++s)
+    require_close(dg0[static_cast<size_t>(s)].download(), g0[static_cast<size_t>(s)], "grad_state0", kAtol);
   if (params_grad) {
-    for (int q = 0; q < kP; ++q) require_close(dgp[static_cast<size_t>(q)].download(), gp[static_cast<size_t>(q)], "grad_params", kAtol);
+    for (int q = 0; q < kP; ++q)
+      require_close(dgp[static_cast<size_t>(q)].download(), gp[static_cast<size_t>(q)], "grad_params", kAtol);
   }
 }
 

@@ -34,7 +34,6 @@ std::vector<float> dyadic(size_t n, float lo, float hi, std::mt19937& rng) {
   return v;
 }
 
-
 template <class Model>
 void compare_recurrent(const std::vector<float>& param_values, bool params_grad) {
   constexpr int kS = Model::kStates, kP = Model::kParams;
@@ -143,9 +142,11 @@ void compare_recurrent(const std::vector<float>& param_values, bool params_grad)
   require_close(dg_current.download(), g_current, "grad_input_current", kAtol);
   require_close(dg_r.download(), g_r, "grad_recurrent_weights", kAtol);
   require_close(dg_z0.download(), g_z0, "grad_z0", kAtol);
-  for (int s = 0; s < kS; ++s) require_close(dg_s0[static_cast<size_t>(s)].download(), g_s0[static_cast<size_t>(s)], "grad_state0", kAtol);
+  for (int s = 0; s < kS; ++s)
+    require_close(dg_s0[static_cast<size_t>(s)].download(), g_s0[static_cast<size_t>(s)], "grad_state0", kAtol);
   if (params_grad) {
-    for (int q = 0; q < kP; ++q) require_close(dg_p[static_cast<size_t>(q)].download(), g_p[static_cast<size_t>(q)], "grad_params", kAtol);
+    for (int q = 0; q < kP; ++q)
+      require_close(dg_p[static_cast<size_t>(q)].download(), g_p[static_cast<size_t>(q)], "grad_params", kAtol);
   }
 }
 

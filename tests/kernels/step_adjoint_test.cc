@@ -136,8 +136,8 @@ TEST_CASE("LIF: the hand-written step_backward equals the dual-number adjoint", 
           const lif::StepBackward<double> b =
               detach ? lif::step_backward<S, true>(sp, 1e-3, f.z, f.v1, f.i1, v, gz, gv, gi, &gp)
                      : lif::step_backward<S, false>(sp, 1e-3, f.z, f.v1, f.i1, v, gz, gv, gi, &gp);
-          const double actual[8] = {b.grad_state.v, b.grad_state.i, b.grad_x,  gp.tau_syn_inv,
-                                    gp.tau_mem_inv, gp.v_leak,      gp.v_th,   gp.v_reset};
+          const double actual[8] = {b.grad_state.v, b.grad_state.i, b.grad_x, gp.tau_syn_inv,
+                                    gp.tau_mem_inv, gp.v_leak,      gp.v_th,  gp.v_reset};
           for (int d = 0; d < 8; ++d) {
             CAPTURE(d);
             REQUIRE(actual[d] == Approx(expected[d]).epsilon(1e-9).margin(1e-12));
@@ -159,7 +159,7 @@ TEST_CASE("LSNN's hand-written adjoint equals the dual-number adjoint of its ste
     for (int trial = 0; trial < 50; ++trial) {
       // Voltages and thresholds around each other, so that spikes and surrogate slopes vary.
       const double p[kP] = {200.0 + 50 * u(rng), 100.0 + 30 * u(rng), 0.5 + 0.4 * u(rng), 0.1 * u(rng),
-                            1.0 + 0.2 * u(rng), 0.1 * u(rng), 1.8 + 0.5 * u(rng)};
+                            1.0 + 0.2 * u(rng),  0.1 * u(rng),        1.8 + 0.5 * u(rng)};
       const double s[kS] = {1.0 + 0.5 * u(rng), 2.0 * u(rng), 1.0 + 0.3 * u(rng)};
       const double x = u(rng), uniform = 0.5 + 0.5 * u(rng);
       const double g_z = u(rng), g_out[kS] = {u(rng), u(rng), u(rng)};
@@ -187,9 +187,9 @@ TEST_CASE("LSNN's hand-written adjoint equals the dual-number adjoint of its ste
       }
     }
   };
-  for (const Surrogate method : {Surrogate::kSuper, Surrogate::kTriangle, Surrogate::kTanh, Surrogate::kCirc,
-                                 Surrogate::kHeaviErfc, Surrogate::kHeaviside, Surrogate::kLogistic,
-                                 Surrogate::kCircDist}) {
+  for (const Surrogate method :
+       {Surrogate::kSuper, Surrogate::kTriangle, Surrogate::kTanh, Surrogate::kCirc, Surrogate::kHeaviErfc,
+        Surrogate::kHeaviside, Surrogate::kLogistic, Surrogate::kCircDist}) {
     for (const bool detach : {false, true}) with_surrogate(method, [&](auto tag) { check(tag, detach); });
   }
 }

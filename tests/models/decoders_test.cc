@@ -27,7 +27,8 @@ TEST_CASE("spikes_to_times: sorted first spike times, +inf when missing, gradien
   times.backward(from_vector({1, 2, 3, 4, 5, 6}, {2, 3}));
   NORSE_REQUIRE_CLOSE(s.grad(), from_vector({0, -2e-3f, 0, -1e-3f, 0, 0, 0, 0, 0, -4e-3f, 0, 0, 0, 0, 0}, {5, 3}));
   // K is capped by T; indices without conversion.
-  REQUIRE(decode::spikes_to_times_decode(Variable(ones({2, 1})), 5, false).value().to_vector() == std::vector<float>{0, 1});
+  REQUIRE(decode::spikes_to_times_decode(Variable(ones({2, 1})), 5, false).value().to_vector() ==
+          std::vector<float>{0, 1});
   REQUIRE_THROWS_AS(decode::spikes_to_times_decode(s, 0), InvalidArgument);
 }
 
@@ -57,7 +58,8 @@ TEST_CASE("ExpFilter: Linear then out[t] = decay out[t-1] + y[t]; gradients", "[
 #include "models/lif.h"
 #include "models/regularization.h"
 
-TEST_CASE("regularisation: spike and voltage accumulators, and their gradient through the surrogate", "[regularization]") {
+TEST_CASE("regularisation: spike and voltage accumulators, and their gradient through the surrogate",
+          "[regularization]") {
   regularization::RegularizationCell cell;
   REQUIRE(cell.forward(Variable(from_vector({1, 0, 1}, {3}))).item() == 2.0f);
   REQUIRE(cell.forward(Variable(from_vector({1, 1, 1}, {3}))).item() == 5.0f);

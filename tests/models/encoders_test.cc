@@ -56,9 +56,9 @@ TEST_CASE("population encoder: Gaussian bumps over linspace centres, gradients",
   const Variable out = encode::population_encode(Variable(from_vector({0.0f, 1.0f}, {1, 2})), 3, 1.0f);
   REQUIRE(out.shape() == Shape{1, 2, 3});
   // Centres 0, 0.5, 1 with scale 1: exp(-d^2 / 2).
-  NORSE_REQUIRE_CLOSE(out.value(), from_vector({1.0f, std::exp(-0.125f), std::exp(-0.5f), std::exp(-0.5f),
-                                                std::exp(-0.125f), 1.0f},
-                                               {1, 2, 3}));
+  NORSE_REQUIRE_CLOSE(
+      out.value(),
+      from_vector({1.0f, std::exp(-0.125f), std::exp(-0.5f), std::exp(-0.5f), std::exp(-0.125f), 1.0f}, {1, 2, 3}));
   Generator g(2);
   testing::check_gradients([](const std::vector<Variable>& v) { return encode::population_encode(v[0], 4, 2.0f); },
                            {rand({2, 3}, g)});

@@ -9,17 +9,17 @@
 #include <vector>
 
 #include "core/core.h"
+#include "models/encoders.h"
 #include "models/li.h"
 #include "models/lif.h"
 #include "models/lif_box.h"
 #include "models/lif_recurrent.h"
-#include "models/lsnn_recurrent.h"
 #include "models/lsnn.h"
-#include "models/encoders.h"
+#include "models/lsnn_recurrent.h"
 #include "models/optim.h"
-#include "tests/testing/vector_compare.h"
 #include "tests/testing/gpu.h"
 #include "tests/testing/skip.h"
+#include "tests/testing/vector_compare.h"
 
 using namespace norse;
 
@@ -117,8 +117,8 @@ TEST_CASE("lif_sequence trains on cuda as on the CPU", "[cuda][lif][models][auto
   const Tensor v_th = rand({64}, g, 0.5f, 1.0f);
   auto loss_of = [&](const Variable& in, const std::vector<Variable>& dev, const std::vector<Variable>& host) {
     lif::Params p;
-    p.v_th = dev[0];           // per neuron, on the input's device
-    p.tau_mem_inv = host[0];   // scalar, on the host
+    p.v_th = dev[0];          // per neuron, on the input's device
+    p.tau_mem_inv = host[0];  // scalar, on the host
     const lif::SequenceResult r = lif::lif_sequence(in, {}, p, 1e-3f, true);
     return weigh(r.z, w_z) + weigh(r.v_record, w_v) + sum(r.state.i);
   };
@@ -206,8 +206,7 @@ TEST_CASE("The recurrent LIF and LSNN models train on cuda as on the CPU", "[cud
     auto loss_of = [&](const Variable& in, const std::vector<Variable>& dev, const std::vector<Variable>&) {
       lif::Params p;
       p.v_th = Variable(scalar_tensor(0.5f));
-      const lif::RecurrentSequenceResult r =
-          lif::lif_recurrent_sequence(in, dev[0], dev[1], {}, p, false, 1e-3f, true);
+      const lif::RecurrentSequenceResult r = lif::lif_recurrent_sequence(in, dev[0], dev[1], {}, p, false, 1e-3f, true);
       return weigh(r.z, w) + weigh(r.record.v, w) + sum(r.state.i);
     };
     require_same_training(grad_run(Device::kCUDA, x, {w_in, w_rec}, {}, loss_of),

@@ -177,7 +177,7 @@ TEST_CASE("Module state: named fields in order, and an Izhikevich module starts 
   nn::LSNNRecurrentCell rcell(3, 4, *std::make_unique<Generator>(1));
   nn::LayerState rstate;
   rcell.forward(Variable(full({2, 3}, 0.5f)), rstate);
-  REQUIRE(rstate.size() == 4);  // z, v, i, b
+  REQUIRE(rstate.size() == 4);                    // z, v, i, b
   REQUIRE(rcell.named_parameters().size() == 2);  // the weights; no parameter requires grad by default
   rcell.params.v_th = Variable(scalar_tensor(0.5f), true);
   REQUIRE(rcell.named_parameters().size() == 3);

@@ -31,8 +31,8 @@ ComposedLIF composed_lif_step(const Variable& x, const Variable& v, const Variab
 }
 
 // LSNN composed from tape ops (input after the voltage update; b the adaptive threshold).
-ComposedLIF composed_lsnn_step(const Variable& x, const Variable& v, const Variable& i, Variable& b, const lsnn::Params& p,
-                               float dt) {
+ComposedLIF composed_lsnn_step(const Variable& x, const Variable& v, const Variable& i, Variable& b,
+                               const lsnn::Params& p, float dt) {
   const Variable v1 = v + mul(p.tau_mem_inv * ((p.v_leak - v) + i), dt);
   const Variable i1 = i - mul(p.tau_syn_inv * i, dt);
   const Variable b1 = b + mul(p.tau_adapt_inv * (p.v_th - b), dt);
@@ -60,8 +60,10 @@ TEST_CASE("fused LIF sequence equals the composed per-step LIF, values and gradi
     const Tensor x = mul(rand({T, B, N}, g), 2.0f);  // drives a fraction of neuron-steps to spike
     const Tensor v0 = rand({B, N}, g, -0.2f, 0.8f), i0 = rand({B, N}, g);
     const Tensor tau = rand({N}, g, 60.0f, 140.0f);
-    Variable xa(x.clone(), true), va(v0.clone(), true), ia(i0.clone(), true), ta(tau.clone(), true), tha(scalar_tensor(0.9f), true);
-    Variable xb(x.clone(), true), vb(v0.clone(), true), ib(i0.clone(), true), tb(tau.clone(), true), thb(scalar_tensor(0.9f), true);
+    Variable xa(x.clone(), true), va(v0.clone(), true), ia(i0.clone(), true), ta(tau.clone(), true),
+        tha(scalar_tensor(0.9f), true);
+    Variable xb(x.clone(), true), vb(v0.clone(), true), ib(i0.clone(), true), tb(tau.clone(), true),
+        thb(scalar_tensor(0.9f), true);
     lif::Params pa, pb;
     pa.tau_mem_inv = ta;
     pa.v_th = tha;
@@ -236,7 +238,8 @@ TEST_CASE("bad input to the neuron models throws with the details", "[models][er
   REQUIRE_THROWS_WITH(izhikevich::behavior("tonic_spike"), Catch::Contains("valid names are: tonic_spiking"));
   Generator g(1);
   lif::LIFRecurrentCell cell(3, 4, g);
-  REQUIRE_THROWS_WITH(cell.forward(Variable(zeros({2, 5}))), Catch::Contains("argument 'input_weights' must be [N_hidden, N_in] with N_in = 5"));
+  REQUIRE_THROWS_WITH(cell.forward(Variable(zeros({2, 5}))),
+                      Catch::Contains("argument 'input_weights' must be [N_hidden, N_in] with N_in = 5"));
 }
 
 TEST_CASE("Izhikevich has Norse's 20 behaviours", "[models][izhikevich]") {
@@ -248,7 +251,8 @@ TEST_CASE("Izhikevich has Norse's 20 behaviours", "[models][izhikevich]") {
   REQUIRE(izhikevich::behavior("class_1_exc").p.bias.item() == 108.0f);
   // Tonic spiking fires regularly under a constant current (Izhikevich 2004, fig. 1A).
   const izhikevich::State s = izhikevich::initial_state(tonic, {1, 1});
-  const izhikevich::SequenceResult r = izhikevich::izhikevich_sequence(Variable(full({200, 1, 1}, 14.0f)), s, tonic.p, 1e-3f);
+  const izhikevich::SequenceResult r =
+      izhikevich::izhikevich_sequence(Variable(full({200, 1, 1}, 14.0f)), s, tonic.p, 1e-3f);
   const float spikes = sum(r.z.value()).item();
   CAPTURE(spikes);
   REQUIRE((spikes >= 3 && spikes <= 40));

@@ -33,7 +33,8 @@ TEST_CASE("Linear: y = x W^T + b, PyTorch's init bounds, gradients", "[nn]") {
         return layer.forward(v[0]);
       },
       {randn({4, 3}, g), randn({2, 3}, g), randn({2}, g)});
-  REQUIRE_THROWS_WITH(fc.forward(Variable(zeros({2, 4}))), Catch::Contains("Linear: argument 'input' must be [..., 3], got [2, 4]"));
+  REQUIRE_THROWS_WITH(fc.forward(Variable(zeros({2, 4}))),
+                      Catch::Contains("Linear: argument 'input' must be [..., 3], got [2, 4]"));
   REQUIRE(fc.named_parameters().size() == 2);
   REQUIRE(fc.named_parameters()[0].first == "weight");
 }

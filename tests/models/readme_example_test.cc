@@ -13,16 +13,16 @@
 
 #define NORSE_STRINGIFY(...) #__VA_ARGS__
 #define NORSE_EXPAND_AND_STRINGIFY(...) NORSE_STRINGIFY(__VA_ARGS__)
-#define NORSE_EXAMPLE_CODE                                                              \
-  Generator init(0);                                                                    \
-  nn::SequentialState model;                                                            \
-  model.add(std::make_shared<nn::Linear>(20, 64, init))                                 \
-      .add(std::make_shared<nn::LSNNRecurrentCell>(64, 64, init))                       \
-      .add(std::make_shared<nn::Linear>(64, 2, init))                                   \
-      .add(std::make_shared<nn::LICell>());                                             \
-  optim::Adam optimizer(model.named_parameters(), {1e-3f});                             \
-  std::vector<nn::LayerState> state;                                                    \
-  std::vector<Variable> ys;                                                             \
+#define NORSE_EXAMPLE_CODE                                        \
+  Generator init(0);                                              \
+  nn::SequentialState model;                                      \
+  model.add(std::make_shared<nn::Linear>(20, 64, init))           \
+      .add(std::make_shared<nn::LSNNRecurrentCell>(64, 64, init)) \
+      .add(std::make_shared<nn::Linear>(64, 2, init))             \
+      .add(std::make_shared<nn::LICell>());                       \
+  optim::Adam optimizer(model.named_parameters(), {1e-3f});       \
+  std::vector<nn::LayerState> state;                              \
+  std::vector<Variable> ys;                                       \
   for (int64_t t = 0; t < x.size(0); ++t) ys.push_back(model.forward(Variable(x.select(0, t)), state));
 
 using namespace norse;

@@ -64,8 +64,8 @@ Mismatch compare(const std::string& what, const Tensor& got, const Tensor& want,
   Mismatch m;
   if (got.shape() != want.shape()) {
     m.ok = false;
-    m.message = what + ": shape " + norse::shape_to_string(got.shape()) + ", expected " +
-                norse::shape_to_string(want.shape());
+    m.message =
+        what + ": shape " + norse::shape_to_string(got.shape()) + ", expected " + norse::shape_to_string(want.shape());
     return m;
   }
   const std::vector<float> g = got.to(norse::Device::kCPU).contiguous().to_vector(), w = want.to_vector();
@@ -84,9 +84,9 @@ Mismatch compare(const std::string& what, const Tensor& got, const Tensor& want,
   if (wrong > 0) {
     m.ok = false;
     std::ostringstream s;
-    s << what << ": " << wrong << " of " << g.size() << (spikes ? " spikes differ" : " values off")
-      << ", max error " << worst << " at step " << at / per_step << " element " << at % per_step << " (got "
-      << g[static_cast<size_t>(at)] << ", expected " << w[static_cast<size_t>(at)] << ")";
+    s << what << ": " << wrong << " of " << g.size() << (spikes ? " spikes differ" : " values off") << ", max error "
+      << worst << " at step " << at / per_step << " element " << at % per_step << " (got " << g[static_cast<size_t>(at)]
+      << ", expected " << w[static_cast<size_t>(at)] << ")";
     m.message = s.str();
   }
   return m;
@@ -116,7 +116,10 @@ Trace run(norse::nir::Network& net, const Tensor& input_host) {
       per_node[name]["output"].push_back(value);
       for (const auto& [field, v] : net.node_state(name, state)) {
         // State values are compared in the output's shape (the reference broadcasts them).
-        per_node[name][field].push_back(v.shape() == value.shape() ? v : Variable(norse::add(norse::zeros(value.shape(), value.value().device()), v.value())));
+        per_node[name][field].push_back(
+            v.shape() == value.shape()
+                ? v
+                : Variable(norse::add(norse::zeros(value.shape(), value.value().device()), v.value())));
       }
     }
   }
@@ -184,7 +187,8 @@ std::string check_export(const norse::nir::Graph& file, const Json& c, const Ten
     }
     if (next.empty() || file.nodes.at(next).type == "Output") break;
     const norse::nir::Node& node = file.nodes.at(next);
-    if (node.type == "CubaLIF") return "not applicable: " + next + " is a CubaLIF (Norse's LIFCell, no exact NIR equivalent)";
+    if (node.type == "CubaLIF")
+      return "not applicable: " + next + " is a CubaLIF (Norse's LIFCell, no exact NIR equivalent)";
     chain.push_back(next);
     current = next;
   }
@@ -255,7 +259,8 @@ std::string check_export(const norse::nir::Graph& file, const Json& c, const Ten
       }
     }
     for (const auto& [field, array] : it->second.fields) {
-      if (!theirs.fields.count(field)) errors.push_back("export: node " + chain[k] + " has extra field '" + field + "'");
+      if (!theirs.fields.count(field))
+        errors.push_back("export: node " + chain[k] + " has extra field '" + field + "'");
     }
   }
   // Written, read back, imported: Norse's original outputs.
@@ -268,8 +273,8 @@ std::string check_export(const norse::nir::Graph& file, const Json& c, const Ten
   norse::nir::Network reimported(norse::nir::read_file(tmpl), back);
   std::remove(tmpl);
   const Trace tr = run(reimported, input);
-  const Mismatch m = compare("export+import output vs Norse's network", tr.output, json_tensor(c.at("output")),
-                             false, 0.0);
+  const Mismatch m =
+      compare("export+import output vs Norse's network", tr.output, json_tensor(c.at("output")), false, 0.0);
   if (!m.ok) errors.push_back(m.message);
   return "";
 }
@@ -299,8 +304,9 @@ int main(int argc, char** argv) {
     if (std::string(argv[k]) == "--device=cuda") {
       std::string reason;
       if (!norse::testing::gpu_available(&reason)) {
-        std::printf("SKIPPED NIR reference cases on cuda: no CUDA device: %s\nNORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n",
-                    reason.c_str());
+        std::printf(
+            "SKIPPED NIR reference cases on cuda: no CUDA device: %s\nNORSE_TEST_SUMMARY passed=0 failed=0 skipped=1\n",
+            reason.c_str());
         return 0;
       }
       case_device() = norse::Device::kCUDA;
@@ -355,7 +361,8 @@ int main(int argc, char** argv) {
     }
     if (errors.empty()) {
       ++passed;
-      std::printf("PASS %s%s\n", name.c_str(), export_note.empty() ? "" : (" (export check " + export_note + ")").c_str());
+      std::printf("PASS %s%s\n", name.c_str(),
+                  export_note.empty() ? "" : (" (export check " + export_note + ")").c_str());
     } else {
       ++failed;
       std::printf("FAIL %s: %s", name.c_str(), errors[0].c_str());

@@ -49,11 +49,10 @@ nir::Graph chain(const Shape& in, const Shape& out, std::vector<std::pair<std::s
 
 // input[2] -> fc: Affine(1x2) -> li: LI(tau 10 ms) -> output[1].
 nir::Graph affine_li_graph() {
-  return chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})},
-                                                 {"bias", floats({0.1f}, {1})}})},
-                          {"li", node("LI", {{"tau", floats({0.01f}, {1})},
-                                             {"r", floats({1}, {1})},
-                                             {"v_leak", floats({0}, {1})}})}});
+  return chain(
+      {2}, {1},
+      {{"fc", node("Affine", {{"weight", floats({0.5f, -0.25f}, {1, 2})}, {"bias", floats({0.1f}, {1})}})},
+       {"li", node("LI", {{"tau", floats({0.01f}, {1})}, {"r", floats({1}, {1})}, {"v_leak", floats({0}, {1})}})}});
 }
 
 std::vector<float> values(const Variable& v) { return v.value().contiguous().to_vector(); }
@@ -67,12 +66,13 @@ Variable run_steps(nir::Network& net, const Tensor& x) {
 }  // namespace
 
 TEST_CASE("a graph written and read back is the same graph", "[nir][io]") {
-  nir::Graph g = chain({3}, {2}, {{"fc", node("Affine", {{"weight", floats({1, 2, 3, 4, 5, 6}, {2, 3})},
-                                                         {"bias", floats({0.5f, -0.5f}, {2})}})},
-                                  {"lif", node("LIF", {{"tau", floats({0.01f, 0.02f}, {2})},
-                                                       {"r", floats({1, 1}, {2})},
-                                                       {"v_leak", floats({0, 0}, {2})},
-                                                       {"v_threshold", floats({1, 1}, {2})}})}});
+  nir::Graph g = chain(
+      {3}, {2},
+      {{"fc", node("Affine", {{"weight", floats({1, 2, 3, 4, 5, 6}, {2, 3})}, {"bias", floats({0.5f, -0.5f}, {2})}})},
+       {"lif", node("LIF", {{"tau", floats({0.01f, 0.02f}, {2})},
+                            {"r", floats({1, 1}, {2})},
+                            {"v_leak", floats({0, 0}, {2})},
+                            {"v_threshold", floats({1, 1}, {2})}})}});
   g.nodes.at("lif").fields["tau"].dtype = nir::DType::kFloat64;  // dtypes are kept
   const std::string path = temp_path("roundtrip.nir");
   nir::write_file(g, path);
@@ -180,11 +180,13 @@ TEST_CASE("export then import reproduces a network bit for bit", "[nir][export]"
       std::shared_ptr<nn::StatefulLayer> rec;
       if (sequence) {
         rec = std::make_shared<nn::IAFRecurrent>(6, 20, init, p);
-        net.add(rec).add(std::make_shared<nn::Lift>(std::make_shared<nn::Linear>(20, 3, init, false)))
+        net.add(rec)
+            .add(std::make_shared<nn::Lift>(std::make_shared<nn::Linear>(20, 3, init, false)))
             .add(std::make_shared<nn::LIBox>(li_box::Params{}, 1e-3f));
       } else {
         rec = std::make_shared<nn::IAFRecurrentCell>(6, 20, init, p);
-        net.add(rec).add(std::make_shared<nn::Linear>(20, 3, init, false))
+        net.add(rec)
+            .add(std::make_shared<nn::Linear>(20, 3, init, false))
             .add(std::make_shared<nn::LIBoxCell>(li_box::Params{}, 1e-3f));
       }
       const nir::Graph g = nir::to_graph(net, {6});
@@ -290,8 +292,9 @@ TEST_CASE("NIR semantics by default, Norse's on request", "[nir][semantics]") {
     REQUIRE(values(norse_net.node_state("lif", b).at("v")) == std::vector<float>{0.0f});
   }
   SECTION("Flatten: NIR counts the sample's dimensions, Norse the batch's") {
-    const nir::Graph g = chain({2, 3}, {6}, {{"flat", node("Flatten", {{"start_dim", nir::Array::ints({0}, true)},
-                                                                        {"end_dim", nir::Array::ints({-1}, true)}})}});
+    const nir::Graph g = chain({2, 3}, {6},
+                               {{"flat", node("Flatten", {{"start_dim", nir::Array::ints({0}, true)},
+                                                          {"end_dim", nir::Array::ints({-1}, true)}})}});
     nir::Network nir_net(g, nir::ImportOptions{}), norse_net(g, norse_like);
     nir::Network::State a, b;
     REQUIRE(nir_net.forward(Variable(ones({4, 2, 3})), a).shape() == Shape({4, 6}));
@@ -299,12 +302,13 @@ TEST_CASE("NIR semantics by default, Norse's on request", "[nir][semantics]") {
   }
   SECTION("Norse's Flatten at batch 1 drops the batch: the layers after it run on [features]") {
     // As cnn_sinabs.nir under Norse: Flatten(0, -1) -> Affine -> IF on a batch of one.
-    const nir::Graph g =
-        chain({2, 3}, {2}, {{"flat", node("Flatten", {{"start_dim", nir::Array::ints({0}, true)},
-                                                     {"end_dim", nir::Array::ints({-1}, true)}})},
-                            {"fc", node("Affine", {{"weight", floats({1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1}, {2, 6})},
-                                                   {"bias", floats({0, 0}, {2})}})},
-                            {"if", node("IF", {{"r", floats({1, 1}, {2})}, {"v_threshold", floats({1, 1}, {2})}})}});
+    const nir::Graph g = chain(
+        {2, 3}, {2},
+        {{"flat",
+          node("Flatten", {{"start_dim", nir::Array::ints({0}, true)}, {"end_dim", nir::Array::ints({-1}, true)}})},
+         {"fc", node("Affine", {{"weight", floats({1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1}, {2, 6})},
+                                {"bias", floats({0, 0}, {2})}})},
+         {"if", node("IF", {{"r", floats({1, 1}, {2})}, {"v_threshold", floats({1, 1}, {2})}})}});
     nir::Network norse_net(g, norse_like);
     const Variable y = run_steps(norse_net, ones({3, 1, 2, 3}));
     REQUIRE(y.shape() == Shape({3, 2}));  // Norse's [T, 2]: no batch dimension
@@ -312,7 +316,8 @@ TEST_CASE("NIR semantics by default, Norse's on request", "[nir][semantics]") {
   }
   SECTION("a recurrent edge delivers the previous step's value, zero at the first") {
     // input -> IF -> w (x 2, Scale) -> IF: the IF sees x[t] + 2 z[t-1].
-    nir::Graph g = chain({1}, {1}, {{"if", node("IF", {{"r", floats({1}, {1})}, {"v_threshold", floats({0.5f}, {1})}})}});
+    nir::Graph g =
+        chain({1}, {1}, {{"if", node("IF", {{"r", floats({1}, {1})}, {"v_threshold", floats({0.5f}, {1})}})}});
     g.nodes.emplace("w", node("Scale", {{"scale", floats({2}, {1})}}));
     g.edges.emplace_back("if", "w");
     g.edges.emplace_back("w", "if");
@@ -366,16 +371,14 @@ TEST_CASE("NIR semantics by default, Norse's on request", "[nir][semantics]") {
 }
 
 namespace {
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 std::string read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 const nir::Graph& small_graph() {
-  static const nir::Graph g = chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({1, 2}, {1, 2})},
-                                                                      {"bias", floats({0}, {1})}})}});
+  static const nir::Graph g =
+      chain({2}, {1}, {{"fc", node("Affine", {{"weight", floats({1, 2}, {1, 2})}, {"bias", floats({0}, {1})}})}});
   return g;
 }
 // Writes small_graph() and then edits the file with HDF5 directly (what no writer of ours makes).
@@ -428,8 +431,8 @@ TEST_CASE("bad files are errors that say what is wrong and where", "[nir][errors
       write_floats(g, "bias", {0, 0, 0}, {3});
       H5Gclose(g);
     });
-    REQUIRE_THROWS_WITH(nir::read_file(path), Contains("node 'fc' (Affine)") && Contains("field 'bias' must have shape [1]") &&
-                                                  Contains("got [3]"));
+    REQUIRE_THROWS_WITH(nir::read_file(path), Contains("node 'fc' (Affine)") &&
+                                                  Contains("field 'bias' must have shape [1]") && Contains("got [3]"));
   }
   SECTION("a wrong type") {
     const std::string path = edited("weight_type.nir", [](hid_t f) {
@@ -438,8 +441,8 @@ TEST_CASE("bad files are errors that say what is wrong and where", "[nir][errors
       write_floats(g, "shape", {2}, {1});
       H5Gclose(g);
     });
-    REQUIRE_THROWS_WITH(nir::read_file(path), Contains("node 'input' (Input)") && Contains("1-d integer array") &&
-                                                  Contains("float32"));
+    REQUIRE_THROWS_WITH(nir::read_file(path),
+                        Contains("node 'input' (Input)") && Contains("1-d integer array") && Contains("float32"));
   }
   SECTION("an edge to a missing node") {
     nir::Graph g = small_graph();
@@ -453,15 +456,17 @@ TEST_CASE("bad files are errors that say what is wrong and where", "[nir][errors
     g.nodes.at("fc").fields["weight"] = floats({1, 2}, {1, 2});
     g.edges.emplace_back("fc", "back");
     g.edges.emplace_back("back", "fc");
-    REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}), Contains("cycle fc -> back -> fc has no node with state"));
+    REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}),
+                        Contains("cycle fc -> back -> fc has no node with state"));
   }
   SECTION("an unsupported node type names the node") {
-    nir::Graph g = chain({1}, {1}, {{"c1", node("Conv1d", {{"weight", floats({1}, {1, 1, 1})},
-                                                          {"bias", floats({0}, {1})},
-                                                          {"stride", nir::Array::ints({1})},
-                                                          {"padding", nir::Array::ints({0})},
-                                                          {"dilation", nir::Array::ints({1})},
-                                                          {"groups", nir::Array::ints({1}, true)}})}});
+    nir::Graph g = chain({1}, {1},
+                         {{"c1", node("Conv1d", {{"weight", floats({1}, {1, 1, 1})},
+                                                 {"bias", floats({0}, {1})},
+                                                 {"stride", nir::Array::ints({1})},
+                                                 {"padding", nir::Array::ints({0})},
+                                                 {"dilation", nir::Array::ints({1})},
+                                                 {"groups", nir::Array::ints({1}, true)}})}});
     REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}),
                         Contains("node 'c1' (Conv1d)") && Contains("'Conv1d' is not supported"));
   }
@@ -472,8 +477,10 @@ TEST_CASE("bad files are errors that say what is wrong and where", "[nir][errors
                         Contains("node 'fc' (Affine)") && Contains("field 'delay' is not a field of NIR's Affine"));
   }
   SECTION("a non-positive time constant") {
-    nir::Graph g = chain({1}, {1}, {{"li", node("LI", {{"tau", floats({0}, {1})}, {"r", floats({1}, {1})},
-                                                       {"v_leak", floats({0}, {1})}})}});
-    REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}), Contains("node 'li' (LI)") && Contains("'tau' must be > 0"));
+    nir::Graph g =
+        chain({1}, {1},
+              {{"li", node("LI", {{"tau", floats({0}, {1})}, {"r", floats({1}, {1})}, {"v_leak", floats({0}, {1})}})}});
+    REQUIRE_THROWS_WITH(nir::Network(g, nir::ImportOptions{}),
+                        Contains("node 'li' (LI)") && Contains("'tau' must be > 0"));
   }
 }

@@ -100,7 +100,8 @@ TEST_CASE("correlation sensor: a batch of B equals B runs of batch 1 (unlike Nor
   for (int64_t b = 0; b < 3; ++b) {
     correlation::CorrelationSensorState single;
     for (int64_t t = 0; t < 20; ++t) {
-      correlation::correlation_sensor_step(z_pre.select(0, t).slice(0, b, b + 1), z_post.select(0, t).slice(0, b, b + 1), single);
+      correlation::correlation_sensor_step(z_pre.select(0, t).slice(0, b, b + 1),
+                                           z_post.select(0, t).slice(0, b, b + 1), single);
     }
     CAPTURE(b);
     REQUIRE(single.correlation_trace.to_vector() == batch.correlation_trace.slice(0, b, b + 1).to_vector());

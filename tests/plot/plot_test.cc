@@ -1,7 +1,7 @@
 // The plots as images: each kind rendered from known data, read back as a PNG, and its pixels
 // checked against where the data must appear (the returned Frame maps data to pixels).
-#include <catch2/catch.hpp>
 #include <cairo/cairo.h>
+#include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -146,8 +146,8 @@ TEST_CASE("A line plot draws the series where its values are, and a threshold li
     }
     red += hit ? 1 : 0;
   }
-  CHECK(red > 50);                                                   // the dashed line
-  CHECK(img.at(xm, static_cast<int>(f.py(0.75))).white());           // nothing between
+  CHECK(red > 50);                                          // the dashed line
+  CHECK(img.at(xm, static_cast<int>(f.py(0.75))).white());  // nothing between
 }
 
 TEST_CASE("State traces show the chosen neurons and the threshold", "[plot]") {
@@ -163,11 +163,13 @@ TEST_CASE("State traces show the chosen neurons and the threshold", "[plot]") {
   CHECK_FALSE(p.white());
   CHECK(f.y_max >= 2.9);
   CHECK(f.y_min <= 0.0);
-  REQUIRE_THROWS_WITH(plot::state_traces(path, v, [] {
-    plot::TraceOptions bad;
-    bad.neurons = {3};
-    return bad;
-  }()), Catch::Contains("neurons") && Catch::Contains("[0, 3)"));
+  REQUIRE_THROWS_WITH(plot::state_traces(path, v,
+                                         [] {
+                                           plot::TraceOptions bad;
+                                           bad.neurons = {3};
+                                           return bad;
+                                         }()),
+                      Catch::Contains("neurons") && Catch::Contains("[0, 3)"));
 }
 
 TEST_CASE("A histogram's bars have the counts' heights", "[plot]") {
@@ -212,9 +214,11 @@ TEST_CASE("Bad plot input throws naming the argument", "[plot]") {
   nan.y = {0, std::nan("")};
   REQUIRE_THROWS_WITH(plot::line_plot(ok, {nan}), Catch::Contains("non-finite"));
   REQUIRE_THROWS_AS(plot::histogram(ok, {}), InvalidArgument);
-  REQUIRE_THROWS_AS(plot::spike_raster(ok, zeros({3, 2, 3}), [] {
-    plot::RasterOptions o;
-    o.batch = 2;
-    return o;
-  }()), InvalidArgument);
+  REQUIRE_THROWS_AS(plot::spike_raster(ok, zeros({3, 2, 3}),
+                                       [] {
+                                         plot::RasterOptions o;
+                                         o.batch = 2;
+                                         return o;
+                                       }()),
+                    InvalidArgument);
 }

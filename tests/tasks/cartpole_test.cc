@@ -56,7 +56,8 @@ TEST_CASE("spiking policy: shapes, probabilities, dropout masks, errors", "[cart
     CAPTURE(name);
     REQUIRE(p->grad().defined());
   }
-  REQUIRE_THROWS_WITH(policy.log_probs(zeros({2, 3}), Tensor()), Catch::Contains("[B, 4]") && Catch::Contains("[2, 3]"));
+  REQUIRE_THROWS_WITH(policy.log_probs(zeros({2, 3}), Tensor()),
+                      Catch::Contains("[B, 4]") && Catch::Contains("[2, 3]"));
   REQUIRE_THROWS_WITH(policy.log_probs(obs, zeros({20, 2, 31})), Catch::Contains("dropout_mask"));
   PolicyOptions bad = o;
   bad.dropout = 1.0f;

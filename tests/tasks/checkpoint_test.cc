@@ -48,10 +48,12 @@ TEST_CASE("checkpoint metadata is validated on load", "[checkpoint][errors][reli
   REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity),
                       Catch::Contains("metrics") && Catch::Contains("expected an array"));
   save("1", "[1, 2]");
-  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity), Catch::Contains("entry 0 is not an object"));
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity),
+                      Catch::Contains("entry 0 is not an object"));
   save("1", R"([{"epoch":"one"}])");
   const auto bad = tasks::metrics_entries(R"([{"epoch":"one"}])");
-  REQUIRE_THROWS_WITH(tasks::metric_int(bad[0], "epoch"), Catch::Contains("field 'epoch' must be an integer, got \"one\""));
+  REQUIRE_THROWS_WITH(tasks::metric_int(bad[0], "epoch"),
+                      Catch::Contains("field 'epoch' must be an integer, got \"one\""));
   save("1", std::string(100000, '[') + std::string(100000, ']'));
   REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, identity), Catch::Contains("nested deeper"));
 }

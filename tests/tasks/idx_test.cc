@@ -27,7 +27,8 @@ void write(const std::string& path, const std::string& bytes, bool gz) {
   }
 }
 std::string be32(uint32_t v) {
-  return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                     static_cast<char>(v)};
 }
 }  // namespace
 
@@ -48,7 +49,8 @@ TEST_CASE("the bundled MNIST subset loads: 8000 + 2000 real digits", "[idx]") {
 }
 
 TEST_CASE("plain and gzipped IDX files read the same", "[idx]") {
-  const std::string images = be32(0x803) + be32(2) + be32(2) + be32(3) + std::string("\x00\x10\x20\x30\x40\xff\x01\x02\x03\x04\x05\x06", 12);
+  const std::string images =
+      be32(0x803) + be32(2) + be32(2) + be32(3) + std::string("\x00\x10\x20\x30\x40\xff\x01\x02\x03\x04\x05\x06", 12);
   write(tmp("a-images"), images, false);
   write(tmp("b-images.gz"), images, true);
   const Tensor a = data::read_idx_images(tmp("a-images"));
@@ -70,7 +72,8 @@ TEST_CASE("IDX errors: wrong magic, truncation, count mismatch", "[idx][errors]"
   const std::string dir = tmp("");
   write(dir + "/bad-images-idx3-ubyte.gz", be32(0x803) + be32(2) + be32(1) + be32(1) + std::string(2, '\0'), true);
   write(dir + "/bad-labels-idx1-ubyte.gz", be32(0x801) + be32(3) + std::string(3, '\0'), true);
-  REQUIRE_THROWS_WITH(data::load_mnist(dir, "bad"), Catch::Contains("holds 2 images but") && Catch::Contains("holds 3 labels"));
+  REQUIRE_THROWS_WITH(data::load_mnist(dir, "bad"),
+                      Catch::Contains("holds 2 images but") && Catch::Contains("holds 3 labels"));
   REQUIRE_THROWS_WITH(data::load_mnist(dir, "missing"), Catch::Contains("MNIST file not found"));
 }
 
@@ -81,16 +84,18 @@ TEST_CASE("IDX headers claiming huge sizes: IoError, no allocation of the claim"
   for (const bool gz : {false, true}) {
     CAPTURE(gz);
     write(tmp("huge-images"), be32(0x803) + be32(0xFFFFFFFFu) + be32(4096) + be32(4096), gz);
-    REQUIRE_THROWS_WITH(data::read_idx_images(tmp("huge-images")),
-                        Catch::Contains("claims 4294967295 images of 4096 x 4096") &&
-                            Catch::Contains("more than the reader's limit"));
+    REQUIRE_THROWS_WITH(
+        data::read_idx_images(tmp("huge-images")),
+        Catch::Contains("claims 4294967295 images of 4096 x 4096") && Catch::Contains("more than the reader's limit"));
     // Under the limit but absent: 2^16 images of 256 x 256 (4 GiB claimed, 16 bytes present).
     write(tmp("big-images"), be32(0x803) + be32(1u << 16) + be32(256) + be32(256) + std::string(16, '\x7f'), gz);
-    REQUIRE_THROWS_WITH(data::read_idx_images(tmp("big-images")),
-                        Catch::Contains("is truncated: its header claims 4294967296 bytes of pixels, the file holds 16"));
+    REQUIRE_THROWS_WITH(
+        data::read_idx_images(tmp("big-images")),
+        Catch::Contains("is truncated: its header claims 4294967296 bytes of pixels, the file holds 16"));
     write(tmp("huge-labels"), be32(0x801) + be32(0xFFFFFFFFu), gz);
-    REQUIRE_THROWS_WITH(data::read_idx_labels(tmp("huge-labels")),
-                        Catch::Contains("is truncated: its header claims 4294967295 bytes of labels, the file holds 0"));
+    REQUIRE_THROWS_WITH(
+        data::read_idx_labels(tmp("huge-labels")),
+        Catch::Contains("is truncated: its header claims 4294967295 bytes of labels, the file holds 0"));
     // The live heap stays small: nothing of the claimed size was ever allocated as a tensor.
     REQUIRE(Storage::live_bytes() < (int64_t{1} << 26));
   }

@@ -234,7 +234,7 @@ TEST_CASE("memory smoke run, checkpoints, and --resume equal to an uninterrupted
   const TrainResult w = train(whole);
   REQUIRE(w.epochs.size() == 4);
   REQUIRE(w.epochs[1].val_accuracy >= 0.0);
-  REQUIRE(w.epochs[0].val_accuracy < 0.0);  // not evaluated in epoch 1
+  REQUIRE(w.epochs[0].val_accuracy < 0.0);    // not evaluated in epoch 1
   REQUIRE(w.test_recalls == 8 * 2);           // samples / 2 sequences of 2 repetitions
   REQUIRE(w.test_long_recalls == 8 * 2 * 2);  // Norse's test: twice the repetitions
   REQUIRE(std::isfinite(w.epochs[3].train_loss));
@@ -260,7 +260,8 @@ TEST_CASE("memory smoke run, checkpoints, and --resume equal to an uninterrupted
 
   // Resuming with other settings is refused, naming the setting.
   part.network.neuron_model = "lif";
-  REQUIRE_THROWS_WITH(train(part), Catch::Contains("neuron_model") && Catch::Contains("lsnn") && Catch::Contains("lif"));
+  REQUIRE_THROWS_WITH(train(part),
+                      Catch::Contains("neuron_model") && Catch::Contains("lsnn") && Catch::Contains("lif"));
 }
 
 TEST_CASE("memory --export_nir: iaf_box is written as NIR and reproduces itself; others are refused", "[memory][nir]") {

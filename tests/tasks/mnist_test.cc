@@ -139,7 +139,8 @@ TEST_CASE("MNIST task input errors", "[mnist][errors]") {
   REQUIRE_THROWS_WITH(mnist::train(c, train_set(), test_set()), Catch::Contains("--config=cuda"));
 }
 
-TEST_CASE("MNIST --export_nir: a box network is written as NIR and reproduces itself; others are refused", "[mnist][nir]") {
+TEST_CASE("MNIST --export_nir: a box network is written as NIR and reproduces itself; others are refused",
+          "[mnist][nir]") {
   mnist::TrainConfig c = small_config(tmp("export"));
   c.network.model = "fc_box";
   c.epochs = 1;

@@ -47,8 +47,8 @@ CATCH_REGISTER_LISTENER(CountingListener)
 
 int main(int argc, char** argv) {
   const int result = Catch::Session().run(argc, argv);
-  std::printf("NORSE_TEST_SUMMARY passed=%d failed=%d skipped=%d\n", norse::testing::g_passed,
-              norse::testing::g_failed, norse::testing::g_skipped);
+  std::printf("NORSE_TEST_SUMMARY passed=%d failed=%d skipped=%d\n", norse::testing::g_passed, norse::testing::g_failed,
+              norse::testing::g_skipped);
   std::fflush(stdout);
   return result;
 }

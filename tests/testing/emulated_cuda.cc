@@ -61,7 +61,6 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const flo
   }
 }
 
-
 class EmulatedTensorOps final : public CudaTensorOps {
  public:
   void unary(UnaryOp op, const float* x, float* out, int64_t n, float a, float b) const override {
@@ -101,7 +100,8 @@ class EmulatedTensorOps final : public CudaTensorOps {
   }
   void max_dim_backward(const float* g, const float* indices, int64_t outer, int64_t size, int64_t inner,
                         float* grad) const override {
-    for (int64_t k = 0; k < outer * size * inner; ++k) grad[k] = device_math::max_dim_backward_at(g, indices, size, inner, k);
+    for (int64_t k = 0; k < outer * size * inner; ++k)
+      grad[k] = device_math::max_dim_backward_at(g, indices, size, inner, k);
   }
   void softmax_dim(const float* x, int64_t outer, int64_t size, int64_t inner, bool log_output,
                    float* out) const override {
@@ -114,36 +114,45 @@ class EmulatedTensorOps final : public CudaTensorOps {
   void conv2d(const float* input, const float* weight, const float* bias, const ConvDims& g,
               float* out) const override {
     const auto [plane, patch, chunk] = device_math::conv_chunks(g, kEmulatedColsElements);
-    std::vector<float> cols(static_cast<size_t>(patch * chunk * plane)), y(static_cast<size_t>(g.out_channels * chunk * plane));
+    std::vector<float> cols(static_cast<size_t>(patch * chunk * plane)),
+        y(static_cast<size_t>(g.out_channels * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
       const int64_t bc = std::min(chunk, g.batch - b0), width = bc * plane;
-      for (int64_t k = 0; k < patch * width; ++k) cols[static_cast<size_t>(k)] = device_math::im2col_at(input, g, b0, bc, k);
-      testing::gemm(false, false, g.out_channels, width, patch, weight, patch, cols.data(), width, y.data(), width, 0.0f);
+      for (int64_t k = 0; k < patch * width; ++k)
+        cols[static_cast<size_t>(k)] = device_math::im2col_at(input, g, b0, bc, k);
+      testing::gemm(false, false, g.out_channels, width, patch, weight, patch, cols.data(), width, y.data(), width,
+                    0.0f);
       float* dst = out + b0 * g.out_channels * plane;
-      for (int64_t k = 0; k < bc * g.out_channels * plane; ++k) dst[k] = device_math::conv_output_at(y.data(), bias, g, bc, k);
+      for (int64_t k = 0; k < bc * g.out_channels * plane; ++k)
+        dst[k] = device_math::conv_output_at(y.data(), bias, g, bc, k);
     }
   }
   void conv2d_grad_input(const float* grad_output, const float* weight, const ConvDims& g,
                          float* grad_input) const override {
     const auto [plane, patch, chunk] = device_math::conv_chunks(g, kEmulatedColsElements);
-    std::vector<float> gm(static_cast<size_t>(g.out_channels * chunk * plane)), cols(static_cast<size_t>(patch * chunk * plane));
+    std::vector<float> gm(static_cast<size_t>(g.out_channels * chunk * plane)),
+        cols(static_cast<size_t>(patch * chunk * plane));
     const int64_t per_sample = g.channels * g.height * g.width;
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
       const int64_t bc = std::min(chunk, g.batch - b0), width = bc * plane;
       for (int64_t k = 0; k < g.out_channels * width; ++k) {
         gm[static_cast<size_t>(k)] = device_math::gather_grad_output_at(grad_output, g, b0, bc, k);
       }
-      testing::gemm(true, false, patch, width, g.out_channels, weight, patch, gm.data(), width, cols.data(), width, 0.0f);
-      for (int64_t k = 0; k < bc * per_sample; ++k) grad_input[b0 * per_sample + k] = device_math::col2im_at(cols.data(), g, bc, k);
+      testing::gemm(true, false, patch, width, g.out_channels, weight, patch, gm.data(), width, cols.data(), width,
+                    0.0f);
+      for (int64_t k = 0; k < bc * per_sample; ++k)
+        grad_input[b0 * per_sample + k] = device_math::col2im_at(cols.data(), g, bc, k);
     }
   }
   void conv2d_grad_weight(const float* grad_output, const float* input, const ConvDims& g,
                           float* grad_weight) const override {
     const auto [plane, patch, chunk] = device_math::conv_chunks(g, kEmulatedColsElements);
-    std::vector<float> cols(static_cast<size_t>(patch * chunk * plane)), gm(static_cast<size_t>(g.out_channels * chunk * plane));
+    std::vector<float> cols(static_cast<size_t>(patch * chunk * plane)),
+        gm(static_cast<size_t>(g.out_channels * chunk * plane));
     for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
       const int64_t bc = std::min(chunk, g.batch - b0), width = bc * plane;
-      for (int64_t k = 0; k < patch * width; ++k) cols[static_cast<size_t>(k)] = device_math::im2col_at(input, g, b0, bc, k);
+      for (int64_t k = 0; k < patch * width; ++k)
+        cols[static_cast<size_t>(k)] = device_math::im2col_at(input, g, b0, bc, k);
       for (int64_t k = 0; k < g.out_channels * width; ++k) {
         gm[static_cast<size_t>(k)] = device_math::gather_grad_output_at(grad_output, g, b0, bc, k);
       }
@@ -152,7 +161,8 @@ class EmulatedTensorOps final : public CudaTensorOps {
     }
   }
   void max_pool2d(const float* input, const PoolDims& g, float* values, float* indices) const override {
-    for (int64_t k = 0; k < g.planes * g.out_h * g.out_w; ++k) device_math::max_pool2d_at(input, g, k, values + k, indices + k);
+    for (int64_t k = 0; k < g.planes * g.out_h * g.out_w; ++k)
+      device_math::max_pool2d_at(input, g, k, values + k, indices + k);
   }
   void max_pool2d_backward(const float* grad_output, const float* indices, const PoolDims& g,
                            float* grad_input) const override {
@@ -164,7 +174,8 @@ class EmulatedTensorOps final : public CudaTensorOps {
     for (int64_t k = 0; k < g.planes * g.out_h * g.out_w; ++k) out[k] = device_math::avg_pool2d_at(input, g, k);
   }
   void avg_pool2d_backward(const float* grad_output, const PoolDims& g, float* grad_input) const override {
-    for (int64_t k = 0; k < g.planes * g.height * g.width; ++k) grad_input[k] = device_math::avg_pool2d_backward_at(grad_output, g, k);
+    for (int64_t k = 0; k < g.planes * g.height * g.width; ++k)
+      grad_input[k] = device_math::avg_pool2d_backward_at(grad_output, g, k);
   }
 };
 

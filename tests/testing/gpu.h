@@ -22,9 +22,9 @@ const char* gpu_kind();
 }  // namespace norse
 
 // Skips the current test case (reported as skipped, with the reason) without a device.
-#define NORSE_REQUIRE_GPU()                                                                      \
-  do {                                                                                           \
-    std::string norse_gpu_reason_;                                                               \
+#define NORSE_REQUIRE_GPU()                                                                                       \
+  do {                                                                                                            \
+    std::string norse_gpu_reason_;                                                                                \
     if (!::norse::testing::gpu_available(&norse_gpu_reason_)) NORSE_SKIP("no CUDA device: " + norse_gpu_reason_); \
   } while (false)
 

@@ -23,8 +23,7 @@ void check_gradients(const DifferentiableFn& f, const std::vector<Tensor>& input
                      const GradCheckOptions& options) {
   std::vector<Variable> vars;
   for (size_t k = 0; k < inputs.size(); ++k) {
-    const bool skip = std::find(options.skip_inputs.begin(), options.skip_inputs.end(), k) !=
-                      options.skip_inputs.end();
+    const bool skip = std::find(options.skip_inputs.begin(), options.skip_inputs.end(), k) != options.skip_inputs.end();
     vars.emplace_back(inputs[k].clone(), !skip);
   }
   const Variable out = f(vars);
@@ -61,8 +60,8 @@ void check_gradients(const DifferentiableFn& f, const std::vector<Tensor>& input
       ++checked;
       if (std::fabs(a - numeric) > options.atol + options.rtol * std::max(std::fabs(a), std::fabs(numeric))) {
         if (++mismatches <= 8) {
-          report << "input " << k << " flat index " << i << ": autograd " << a << ", finite difference "
-                 << numeric << "\n";
+          report << "input " << k << " flat index " << i << ": autograd " << a << ", finite difference " << numeric
+                 << "\n";
         }
       }
     }

@@ -34,23 +34,22 @@ using DifferentiableFn = std::function<Variable(const std::vector<Variable>&)>;
 
 // Runs the check with Catch2 assertions; the failure message lists the first mismatches with
 // their input, flat index, analytic and numeric values.
-void check_gradients(const DifferentiableFn& f, const std::vector<Tensor>& inputs,
-                     uint64_t seed = 7, const GradCheckOptions& options = {});
+void check_gradients(const DifferentiableFn& f, const std::vector<Tensor>& inputs, uint64_t seed = 7,
+                     const GradCheckOptions& options = {});
 
 // Element-wise comparison helper for value tests: |a - b| <= atol + rtol * |b| everywhere.
 // Returns an empty string on success, else a description of the first mismatches.
-std::string compare_tensors(const Tensor& actual, const Tensor& expected, float atol = 1e-5f,
-                            float rtol = 1e-5f);
+std::string compare_tensors(const Tensor& actual, const Tensor& expected, float atol = 1e-5f, float rtol = 1e-5f);
 
 }  // namespace testing
 }  // namespace norse
 
 // REQUIREs that two tensors have equal shapes and values within tolerance.
-#define NORSE_REQUIRE_CLOSE(actual, expected, ...)                                              \
-  do {                                                                                          \
+#define NORSE_REQUIRE_CLOSE(actual, expected, ...)                                                          \
+  do {                                                                                                      \
     const std::string norse_mismatch_ = ::norse::testing::compare_tensors(actual, expected, ##__VA_ARGS__); \
-    INFO(norse_mismatch_);                                                                      \
-    REQUIRE(norse_mismatch_.empty());                                                           \
+    INFO(norse_mismatch_);                                                                                  \
+    REQUIRE(norse_mismatch_.empty());                                                                       \
   } while (false)
 
 #endif  // NORSE_TESTS_TESTING_GRADCHECK_H_

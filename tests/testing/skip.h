@@ -17,10 +17,10 @@ void reset_skip();
 }  // namespace norse
 
 // Marks the current test case skipped and returns from it.
-#define NORSE_SKIP(reason)                   \
-  do {                                       \
-    ::norse::testing::mark_skipped(reason);  \
-    return;                                  \
+#define NORSE_SKIP(reason)                  \
+  do {                                      \
+    ::norse::testing::mark_skipped(reason); \
+    return;                                 \
   } while (false)
 
 #endif  // NORSE_TESTS_TESTING_SKIP_H_
