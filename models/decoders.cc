@@ -51,6 +51,17 @@ Variable spikes_to_times_decode(const Variable& spikes, int64_t spike_count, boo
                    });
 }
 
+Variable exp_filter_step(const Variable& old_value, const Variable& new_value, float parameter) {
+  NORSE_CHECK(std::isfinite(parameter), InvalidArgument, "exp_filter_step", "argument 'parameter' must be finite, got ",
+              parameter);
+  NORSE_CHECK(old_value.defined() && new_value.defined(), InvalidArgument, "exp_filter_step", "argument '",
+              old_value.defined() ? "new_value" : "old_value", "' is undefined");
+  NORSE_CHECK(old_value.shape() == new_value.shape(), ShapeError, "exp_filter_step",
+              "arguments 'old_value' and 'new_value' must have the same shape, got ",
+              shape_to_string(old_value.shape()), " and ", shape_to_string(new_value.shape()));
+  return old_value * parameter + new_value;
+}
+
 ExpFilter::ExpFilter(int64_t input_size, int64_t output_size, Generator& init, float tau_filter_inv, float dt,
                      bool bias)
     : linear(input_size, output_size, init, bias), tau_filter_inv_(tau_filter_inv), dt_(dt) {

@@ -10,6 +10,7 @@
 //                            backward fails when a neuron spikes fewer than K times; here the
 //                            missing (+inf) entries simply have no dependency on the input and
 //                            contribute zero gradient.
+//   exp_filter_step          parameter * old_value + new_value (Norse's filter.py)
 //   ExpFilter                Linear, then out[t] = exp(-dt tau_filter_inv) out[t-1] + y[t]
 //                            (one fused tape node for the filter)
 #ifndef NORSE_MODELS_DECODERS_H_
@@ -37,6 +38,9 @@ class SpikesToTimesDecoder {
   bool convert_;
   float dt_;
 };
+
+// One step of the exponential filter: parameter * old_value + new_value (shapes must match).
+Variable exp_filter_step(const Variable& old_value, const Variable& new_value, float parameter);
 
 // input [T, B, in] -> [T, B, out].
 class ExpFilter {

@@ -112,12 +112,30 @@ Tensor signed_poisson_encode_step(const Tensor& input, Generator& gen, float f_m
   return poisson("signed_poisson_encode_step", input, 1, gen, f_max, dt, true).select(0, 0);
 }
 
-Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale) {
+Variable gaussian_rbf(const Variable& distance, float sigma) {
+  NORSE_CHECK(std::isfinite(sigma) && sigma != 0.0f, InvalidArgument, "gaussian_rbf",
+              "argument 'sigma' must be finite and non-zero, got ", sigma);
+  NORSE_CHECK(distance.defined(), InvalidArgument, "gaussian_rbf", "argument 'distance' is undefined");
+  // Divided, as Norse does (a multiplication by 1 / (2 sigma^2) would round differently).
+  return exp(-distance / Variable(full({}, 2.0f * sigma * sigma, distance.value().device())));
+}
+
+Variable euclidean_distance(const Variable& x, const Variable& y) {
+  NORSE_CHECK(x.defined() && y.defined(), InvalidArgument, "euclidean_distance", "argument '", x.defined() ? "y" : "x",
+              "' is undefined");
+  const Variable d = x - y;
+  return d * d;
+}
+
+Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale,
+                           const PopulationKernel& kernel, const DistanceFunction& distance_function) {
   NORSE_CHECK(out_features >= 2, InvalidArgument, "population_encode", "argument 'out_features' must be >= 2, got ",
               out_features);
   NORSE_CHECK(input.defined() && input.numel() > 0, ShapeError, "population_encode",
               "argument 'input' must be non-empty");
   NORSE_CHECK(!scale || std::isfinite(*scale), InvalidArgument, "population_encode", "argument 'scale' must be finite");
+  NORSE_CHECK(kernel && distance_function, InvalidArgument, "population_encode",
+              "arguments 'kernel' and 'distance_function' must be callable");
   // scale: given, or the maximum of the whole input (the gradient flows through it).
   const Variable s = scale ? Variable(scalar_tensor(*scale)) : reshape(max(reshape(input, {-1}), 0).values, {});
   // Norse builds the centres with torch.linspace, which takes the scale as a plain number: no
@@ -127,8 +145,17 @@ Variable population_encode(const Variable& input, int64_t out_features, std::opt
           s.detach());
   Shape expanded = input.shape();
   expanded.push_back(1);
-  const Variable d = reshape(input, expanded) - centres;  // [..., K]
-  return exp(mul(d * d * s, -0.5f));
+  const Variable distances = distance_function(reshape(input, expanded), centres);  // [..., K]
+  Shape want = input.shape();
+  want.push_back(out_features);
+  NORSE_CHECK(distances.defined() && distances.shape() == want, ShapeError, "population_encode",
+              "argument 'distance_function' must return shape ", shape_to_string(want), ", got ",
+              distances.defined() ? shape_to_string(distances.shape()) : std::string("undefined"));
+  const Variable out = kernel(distances * s);
+  NORSE_CHECK(out.defined() && out.shape() == want, ShapeError, "population_encode",
+              "argument 'kernel' must keep the shape ", shape_to_string(want), ", got ",
+              out.defined() ? shape_to_string(out.shape()) : std::string("undefined"));
+  return out;
 }
 
 }  // namespace encode

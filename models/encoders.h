@@ -11,16 +11,18 @@
 //   signed_poisson_encode        z[t] = sign(x) (u < dt f_max |x|)                (f_max 100)
 //   poisson_encode_step          one step of poisson_encode                          (f_max 1000)
 //   signed_poisson_encode_step   one step of signed_poisson_encode                   (f_max 1000)
-//   population_encode            Gaussian population code over out_features centres
-//                                linspace(0, scale, K): exp(-((x - c)^2 scale) / 2); with no
-//                                scale, scale = max(x) over the whole tensor; the gradient
-//                                flows through the factor scale, not the centres (Norse's
-//                                torch.linspace takes the scale as a number)
+//   population_encode            population code over out_features centres c = linspace(0,
+//                                scale, K): kernel(distance(x, c) * scale), by default
+//                                gaussian_rbf(euclidean_distance) = exp(-((x - c)^2 scale) / 2);
+//                                with no scale, scale = max(x) over the whole tensor; the
+//                                gradient flows through the factor scale, not the centres
+//                                (Norse's torch.linspace takes the scale as a number)
 // Random encoders draw from an explicit Generator (no hidden global state); the Poisson ones are
 // not differentiable (their outputs are constants).
 #ifndef NORSE_MODELS_ENCODERS_H_
 #define NORSE_MODELS_ENCODERS_H_
 
+#include <functional>
 #include <optional>
 
 #include "core/core.h"
@@ -39,7 +41,18 @@ Tensor signed_poisson_encode(const Tensor& input, int64_t seq_length, Generator&
                              float dt = 1e-3f);
 Tensor poisson_encode_step(const Tensor& input, Generator& gen, float f_max = 1000.0f, float dt = 1e-3f);
 Tensor signed_poisson_encode_step(const Tensor& input, Generator& gen, float f_max = 1000.0f, float dt = 1e-3f);
-Variable population_encode(const Variable& input, int64_t out_features, std::optional<float> scale = std::nullopt);
+// Norse's kernel and distance functions for population_encode: gaussian_rbf(t, sigma) =
+// exp(-t / (2 sigma^2)), euclidean_distance(x, y) = (x - y)^2 (squared, as Norse's is).
+Variable gaussian_rbf(const Variable& distance, float sigma = 1.0f);
+Variable euclidean_distance(const Variable& x, const Variable& y);
+using PopulationKernel = std::function<Variable(const Variable& distance)>;
+using DistanceFunction = std::function<Variable(const Variable& x, const Variable& centres)>;
+// `input` [...] -> [..., out_features]. The distance function gets x [..., 1] and the centres
+// [out_features] and must broadcast them.
+Variable population_encode(
+    const Variable& input, int64_t out_features, std::optional<float> scale = std::nullopt,
+    const PopulationKernel& kernel = [](const Variable& d) { return gaussian_rbf(d); },
+    const DistanceFunction& distance_function = euclidean_distance);
 
 // Module forms with Norse's names and defaults.
 class ConstantCurrentLIFEncoder {
@@ -112,13 +125,23 @@ using SignedPoissonEncoderStep = StepEncoder<signed_poisson_encode_step>;
 
 class PopulationEncoder {
  public:
-  explicit PopulationEncoder(int64_t out_features, std::optional<float> scale = std::nullopt)
-      : out_features_(out_features), scale_(scale) {}
-  Variable forward(const Variable& input) const { return population_encode(input, out_features_, scale_); }
+  explicit PopulationEncoder(
+      int64_t out_features, std::optional<float> scale = std::nullopt,
+      PopulationKernel kernel = [](const Variable& d) { return gaussian_rbf(d); },
+      DistanceFunction distance_function = euclidean_distance)
+      : out_features_(out_features),
+        scale_(scale),
+        kernel_(std::move(kernel)),
+        distance_function_(std::move(distance_function)) {}
+  Variable forward(const Variable& input) const {
+    return population_encode(input, out_features_, scale_, kernel_, distance_function_);
+  }
 
  private:
   int64_t out_features_;
   std::optional<float> scale_;
+  PopulationKernel kernel_;
+  DistanceFunction distance_function_;
 };
 
 }  // namespace encode

@@ -4,6 +4,8 @@
 //   nn::Sequence<M>       a whole [T, B, ...] sequence, fused    (Norse's <Model>)
 //   nn::RecurrentCell<M>  one step, owns input and recurrent weights  (<Model>RecurrentCell)
 //   nn::Recurrent<M>      a whole sequence of the recurrent cell       (<Model>Recurrent)
+//   nn::CoupledRecurrentCell<M>  a recurrent cell that also owns the coupling g_coupling
+//                         [hidden, hidden] of Norse's multi-compartment cells (LIFMC...)
 //
 // M is a model's traits struct below (nn::neuron::LSNN, ...): its functional step / sequence,
 // its parameters by Norse's names, its state fields. Aliases give Norse's names: nn::LSNNCell,
@@ -18,12 +20,15 @@
 #ifndef NORSE_MODELS_NEURON_MODULES_H_
 #define NORSE_MODELS_NEURON_MODULES_H_
 
+#include <cmath>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "models/coba_lif.h"
+#include "models/coba_lif_recurrent.h"
 #include "models/iaf.h"
 #include "models/iaf_recurrent.h"
 #include "models/izhikevich.h"
@@ -38,6 +43,7 @@
 #include "models/lif_box.h"
 #include "models/lif_ex.h"
 #include "models/lif_ex_recurrent.h"
+#include "models/lif_mc.h"
 #include "models/lif_recurrent.h"
 #include "models/lif_refrac.h"
 #include "models/lif_refrac_recurrent.h"
@@ -181,10 +187,26 @@ struct Izhikevich {
   static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.u); }
 };
 
-// Norse's CobaLIF feed-forward cell (coba_lif_feed_forward_step); its recurrent cell is
-// functional only here (coba_lif::coba_lif_recurrent_step).
+// Norse's CobaLIF: the feed-forward cell (coba_lif_feed_forward_step) and CobaLIFCell, the
+// recurrent cell (coba_lif_step), which has no sequence module, no autapses argument (its
+// weights are used as given) and its own initialisation. Norse's coba_lif_step overwrites the
+// input's conductance jump, so the input has no effect on it (tests/conformance/README.md).
 struct CobaLIF {
   NORSE_FEED_FORWARD(coba_lif)
+  using RecurrentState = coba_lif::RecurrentState;
+  static coba_lif::RecurrentStepResult recurrent_step(const Variable& input, const Variable& input_weights,
+                                                      const Variable& recurrent_weights, const RecurrentState& s,
+                                                      const Params& p, bool /*autapses*/, float dt, Generator* gen) {
+    return coba_lif::coba_lif_recurrent_step(input, input_weights, recurrent_weights, s, p, dt, gen);
+  }
+  // randn / sqrt(fan-in), as Norse's CobaLIFCell.
+  static Variable init_input_weights(int64_t hidden, int64_t input, Generator& g) {
+    return Variable(randn({hidden, input}, g, 0.0f, 1.0f / std::sqrt(static_cast<float>(input))), true);
+  }
+  static Variable init_recurrent_weights(int64_t hidden, bool /*autapses*/, Generator& g) {
+    return Variable(randn({hidden, hidden}, g, 0.0f, 1.0f / std::sqrt(static_cast<float>(hidden))), true);
+  }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.g_e, s.g_i); }
   static constexpr bool kSpiking = true;
   static std::vector<NamedParameter> parameters(Params& p) {
     return {NORSE_NAMED(tau_syn_exc_inv), NORSE_NAMED(tau_syn_inh_inv), NORSE_NAMED(c_m_inv), NORSE_NAMED(g_l),
@@ -192,6 +214,31 @@ struct CobaLIF {
             NORSE_NAMED(v_thresh)};
   }
   static auto fields(State& s) { return std::tie(s.v, s.g_e, s.g_i); }
+};
+
+// Norse's multi-compartment LIF cells (LIFMCRecurrentCell, LIFMCRefracRecurrentCell): a
+// recurrent step that also takes the coupling matrix (models/lif_mc.h). Cells only, as in Norse.
+struct LIFMC {
+  using Params = lif::Params;
+  using RecurrentState = lif::RecurrentState;
+  static constexpr auto coupled_step = &lif_mc::lif_mc_step;
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) { return LIF::parameters(p); }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
+};
+
+struct LIFMCRefrac {
+  using Params = lif_mc::RefracParams;
+  using RecurrentState = lif_mc::RefracState;
+  static constexpr auto coupled_step = &lif_mc::lif_mc_refrac_step;
+  static constexpr bool kSpiking = true;
+  static std::vector<NamedParameter> parameters(Params& p) {
+    std::vector<NamedParameter> out;
+    for (auto& [name, value] : LIF::parameters(p.lif)) out.push_back({"lif." + name, value});
+    out.push_back(NORSE_NAMED(rho_reset));
+    return out;
+  }
+  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.rho); }
 };
 
 #undef NORSE_ADEX_NAMED
@@ -298,16 +345,37 @@ class Sequence : public NeuronModule<M> {
   }
 };
 
+namespace detail {
+// A recurrent module's weight initialisation: the model's own where its traits declare one
+// (CobaLIF), else Norse's common one (models/recurrent_module.h).
+template <class M, class = void>
+struct RecurrentInit {
+  static Variable input(int64_t hidden, int64_t input, Generator& g) {
+    return norse::detail::init_input_weights(hidden, input, g);
+  }
+  static Variable recurrent(int64_t hidden, bool autapses, Generator& g) {
+    return norse::detail::init_recurrent_weights(hidden, autapses, g);
+  }
+};
+template <class M>
+struct RecurrentInit<M, std::void_t<decltype(&M::init_input_weights)>> {
+  static Variable input(int64_t hidden, int64_t input, Generator& g) { return M::init_input_weights(hidden, input, g); }
+  static Variable recurrent(int64_t hidden, bool autapses, Generator& g) {
+    return M::init_recurrent_weights(hidden, autapses, g);
+  }
+};
+}  // namespace detail
+
 // The recurrent flavours also own input_weights [hidden, input] and recurrent_weights
-// [hidden, hidden] (Norse's initialisation, models/recurrent_module.h); their state starts with z.
+// [hidden, hidden]; their state starts with z.
 template <class M>
 class RecurrentBase : public NeuronModule<M> {
  public:
   RecurrentBase(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params, bool autapses,
                 float dt)
       : NeuronModule<M>(std::move(params), dt),
-        input_weights(norse::detail::init_input_weights(hidden_size, input_size, init)),
-        recurrent_weights(norse::detail::init_recurrent_weights(hidden_size, autapses, init)),
+        input_weights(detail::RecurrentInit<M>::input(hidden_size, input_size, init)),
+        recurrent_weights(detail::RecurrentInit<M>::recurrent(hidden_size, autapses, init)),
         autapses(autapses) {}
   std::vector<NamedParameter> named_parameters() override {
     std::vector<NamedParameter> out = {{"input_weights", &input_weights}, {"recurrent_weights", &recurrent_weights}};
@@ -359,6 +427,31 @@ class Recurrent : public RecurrentBase<M> {
 };
 
 // Norse's names.
+// One step of a multi-compartment cell: also owns g_coupling [hidden, hidden] (Norse's
+// initialisation randn / sqrt(hidden), trained like the weights).
+template <class M>
+class CoupledRecurrentCell : public RecurrentBase<M> {
+ public:
+  CoupledRecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params = {},
+                       bool autapses = false, float dt = 1e-3f)
+      : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt),
+        g_coupling(randn({hidden_size, hidden_size}, init, 0.0f, 1.0f / std::sqrt(static_cast<float>(hidden_size))),
+                   true) {}
+  std::vector<NamedParameter> named_parameters() override {
+    std::vector<NamedParameter> out = RecurrentBase<M>::named_parameters();
+    out.insert(out.begin() + 2, {"g_coupling", &g_coupling});
+    return out;
+  }
+  Variable forward(const Variable& input, LayerState& state) override {
+    return this->run_recurrent(input, state, [&](const typename M::RecurrentState& s) {
+      return M::coupled_step(input, this->input_weights, this->recurrent_weights, g_coupling, s, this->params,
+                             this->autapses, this->dt);
+    });
+  }
+
+  Variable g_coupling;
+};
+
 using LIFCell = Cell<neuron::LIF>;
 using LIF = Sequence<neuron::LIF>;
 using LIFRecurrentCell = RecurrentCell<neuron::LIF>;
@@ -399,6 +492,9 @@ using IzhikevichRecurrentCell = RecurrentCell<neuron::Izhikevich>;
 using IzhikevichRecurrent = Recurrent<neuron::Izhikevich>;
 using CobaLIFFeedForwardCell = Cell<neuron::CobaLIF>;
 using CobaLIFFeedForward = Sequence<neuron::CobaLIF>;
+using CobaLIFCell = RecurrentCell<neuron::CobaLIF>;
+using LIFMCRecurrentCell = CoupledRecurrentCell<neuron::LIFMC>;
+using LIFMCRefracRecurrentCell = CoupledRecurrentCell<neuron::LIFMCRefrac>;
 
 // Izhikevich modules as Norse builds them from a spiking behaviour (izhikevich::behavior(name)):
 // its parameters, and its v and u as the initial state.

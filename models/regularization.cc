@@ -2,23 +2,21 @@
 
 namespace norse {
 namespace regularization {
-namespace {
-Variable accumulate(const char* op, const Variable& x, const Variable& accumulated) {
-  NORSE_CHECK(x.defined(), InvalidArgument, op, "argument is undefined");
-  const Variable total = sum(x);
-  if (!accumulated.defined()) return total;
-  NORSE_CHECK(accumulated.numel() == 1, ShapeError, op, "the accumulated value must be a scalar, got shape ",
-              shape_to_string(accumulated.shape()));
-  return reshape(accumulated, {}) + total;
-}
-}  // namespace
-
-Variable spike_accumulator(const Variable& z, const Variable& accumulated) {
-  return accumulate("spike_accumulator", z, accumulated);
+Variable spike_accumulator(const Variable& z, const Variable& total) {
+  NORSE_CHECK(z.defined(), InvalidArgument, "spike_accumulator", "argument 'z' is undefined");
+  const Variable count = sum(z);
+  if (!total.defined()) return count;
+  NORSE_CHECK(total.numel() == 1, ShapeError, "spike_accumulator", "argument 'total' must be a scalar, got shape ",
+              shape_to_string(total.shape()));
+  return reshape(total, {}) + count;
 }
 
-Variable voltage_accumulator(const Variable& v, const Variable& accumulated) {
-  return accumulate("voltage_accumulator", v, accumulated);
+Variable voltage_accumulator(const Variable& v, const Variable& total) {
+  NORSE_CHECK(v.defined(), InvalidArgument, "voltage_accumulator", "argument 'v' is undefined");
+  if (!total.defined()) return v;
+  NORSE_CHECK(total.shape() == v.shape(), ShapeError, "voltage_accumulator", "argument 'total' must have v's shape ",
+              shape_to_string(v.shape()), ", got ", shape_to_string(total.shape()));
+  return total + v;
 }
 
 Variable RegularizationCell::forward(const Variable& activity) {

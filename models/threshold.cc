@@ -33,4 +33,8 @@ Variable threshold(const Variable& x, Surrogate method, float alpha, Generator* 
   });
 }
 
+Variable sign(const Variable& x, Surrogate method, float alpha, Generator* gen) {
+  return threshold(x, method, alpha, gen) * 2.0f - 1.0f;
+}
+
 }  // namespace norse

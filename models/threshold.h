@@ -13,6 +13,10 @@ namespace norse {
 // `gen` is required (non-null) for the stochastic methods, ignored otherwise.
 Variable threshold(const Variable& x, Surrogate method, float alpha, Generator* gen = nullptr);
 
+// Norse's sign spike function: 2 * threshold(x, method, alpha) - 1, so -1 or +1 (the stochastic
+// methods draw as threshold does); the gradient is twice threshold's surrogate.
+Variable sign(const Variable& x, Surrogate method, float alpha, Generator* gen = nullptr);
+
 }  // namespace norse
 
 #endif  // NORSE_MODELS_THRESHOLD_H_

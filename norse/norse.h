@@ -37,6 +37,8 @@
 #include "models/lif_recurrent.h"
 #include "models/lif_refrac.h"
 #include "models/lif_refrac_recurrent.h"
+#include "models/lift.h"
+#include "models/logical.h"
 #include "models/lsnn.h"
 #include "models/lsnn_recurrent.h"
 #include "models/module.h"

@@ -66,7 +66,8 @@ TEST_CASE("regularisation: spike and voltage accumulators, and their gradient th
   cell.reset();
   REQUIRE_FALSE(cell.total().defined());
   regularization::RegularizationCell volts(regularization::RegularizationCell::Kind::kVoltage);
-  REQUIRE(volts.forward(Variable(from_vector({0.5f, -0.25f}, {2}))).item() == 0.25f);
+  REQUIRE(volts.forward(Variable(from_vector({0.5f, -0.25f}, {2}))).value().to_vector() ==
+          std::vector<float>{0.5f, -0.25f});
   // A spike-count penalty reaches the input current of a LIF layer.
   Variable x(full({20, 1, 3}, 0.3f), true);
   const lif::SequenceResult r = lif::lif_sequence(x, {}, lif::Params{});

@@ -21,6 +21,8 @@ using namespace norse;
 
 namespace {
 
+std::vector<float> to_vector(const Tensor& t) { return t.to_vector(); }
+
 constexpr int64_t kIn = 6, kHidden = 16, kSteps = 20, kBatch = 4;
 
 struct Outcome {
@@ -151,6 +153,8 @@ void every_module(Device device, bool cuda_path_only) {
       {"IzhikevichRecurrent", izhikevich_recurrent, true, true, false, 20, 5},
       {"CobaLIFFeedForwardCell", feed_forward<nn::CobaLIFFeedForwardCell>(), false, false, false, 20, 0},
       {"CobaLIFFeedForward", feed_forward<nn::CobaLIFFeedForward>(), true, false, false, 20, 0},
+      {"LIFMCRecurrentCell", recurrent<nn::LIFMCRecurrentCell>(), false, true, false, 8, 0},
+      {"LIFMCRefracRecurrentCell", recurrent<nn::LIFMCRefracRecurrentCell>(), false, true, false, 8, 0},
   };
   for (const Case& c : cases) {
     if (cuda_path_only && !c.has_cuda_path) continue;
@@ -192,4 +196,57 @@ TEST_CASE("Module state: named fields in order, and an Izhikevich module starts 
   nn::IzhikevichCell bare;
   nn::LayerState empty;
   REQUIRE_THROWS_WITH(bare.forward(Variable(zeros({1, 2})), empty), Catch::Contains("state field 'v'"));
+}
+
+TEST_CASE("CobaLIFCell: Norse's recurrent conductance cell as a module, equal to its functional step",
+          "[nn][modules]") {
+  Generator g(9);
+  nn::CobaLIFCell cell(3, 5, g);
+  const std::vector<nn::NamedParameter> params = cell.named_parameters();
+  REQUIRE(params.size() == 2);
+  REQUIRE(params[0].first == "input_weights");
+  REQUIRE(params[1].first == "recurrent_weights");
+  // Norse's CobaLIFCell overwrites the input's conductance jump, so only the recurrent spikes of
+  // the state drive it: start from a state with spikes.
+  const Tensor z0 = heaviside(add(rand({2, 5}, g), -0.5f));
+  nn::LayerState state = {Variable(z0), Variable(full({2, 5}, -0.06f)), Variable(zeros({2, 5})),
+                          Variable(zeros({2, 5}))};
+  const Variable x(rand({2, 3}, g));
+  const Variable z = cell.forward(x, state);
+  const coba_lif::RecurrentStepResult f =
+      coba_lif::coba_lif_recurrent_step(x, cell.input_weights, cell.recurrent_weights,
+                                        coba_lif::RecurrentState{Variable(z0), Variable(full({2, 5}, -0.06f)),
+                                                                 Variable(zeros({2, 5})), Variable(zeros({2, 5}))},
+                                        cell.params);
+  REQUIRE(state.size() == 4);  // z, v, g_e, g_i
+  REQUIRE(to_vector(z.value()) == to_vector(f.z.value()));
+  REQUIRE(to_vector(state[1].value()) == to_vector(f.state.v.value()));
+  REQUIRE(to_vector(state[2].value()) == to_vector(f.state.g_e.value()));
+  // The recurrent weights get a gradient through the conductances.
+  sum(state[1]).backward();
+  REQUIRE(sum(abs(cell.recurrent_weights.grad())).item() > 0.0f);
+}
+
+TEST_CASE("LIFMC cells own the coupling g_coupling and train it", "[nn][modules]") {
+  Generator g(10);
+  nn::LIFMCRecurrentCell mc(4, 6, g);
+  nn::LIFMCRefracRecurrentCell refrac(4, 6, g);
+  REQUIRE(mc.named_parameters().size() == 3);
+  REQUIRE(mc.named_parameters()[2].first == "g_coupling");
+  refrac.params.rho_reset = Variable(scalar_tensor(3.0f), true);
+  const std::vector<nn::NamedParameter> named = refrac.named_parameters();
+  REQUIRE(named.size() == 4);
+  REQUIRE(named[3].first == "rho_reset");
+  // Its coupling term: a step of LIFMCRecurrentCell = the functional lif_mc_step.
+  nn::LayerState state;
+  const Variable x(mul(rand({3, 4}, g), 4.0f));
+  nn::LayerState s0;
+  mc.forward(x, s0);
+  const Variable z = mc.forward(x, s0);
+  const lif_mc::StepResult f1 =
+      lif_mc::lif_mc_step(x, mc.input_weights, mc.recurrent_weights, mc.g_coupling, {}, mc.params);
+  const lif_mc::StepResult f2 =
+      lif_mc::lif_mc_step(x, mc.input_weights, mc.recurrent_weights, mc.g_coupling, f1.state, mc.params);
+  REQUIRE(to_vector(z.value()) == to_vector(f2.z.value()));
+  REQUIRE(to_vector(s0[1].value()) == to_vector(f2.state.v.value()));
 }
