@@ -61,7 +61,9 @@ namespace neuron {
   { #field, &p.field }
 
 // The functional API of model namespace NS (NS::NS_step, NS::NS_sequence, ...).
+// kName is Norse's name of the model, as its conformance fixtures give it ("lif_adex").
 #define NORSE_FEED_FORWARD(NS)                 \
+  static constexpr const char* kName = #NS;    \
   using Params = NS::Params;                   \
   using State = NS::State;                     \
   static constexpr auto step = &NS::NS##_step; \
@@ -219,6 +221,7 @@ struct CobaLIF {
 // Norse's multi-compartment LIF cells (LIFMCRecurrentCell, LIFMCRefracRecurrentCell): a
 // recurrent step that also takes the coupling matrix (models/lif_mc.h). Cells only, as in Norse.
 struct LIFMC {
+  static constexpr const char* kName = "lif_mc";
   using Params = lif::Params;
   using RecurrentState = lif::RecurrentState;
   static constexpr auto coupled_step = &lif_mc::lif_mc_step;
@@ -228,6 +231,7 @@ struct LIFMC {
 };
 
 struct LIFMCRefrac {
+  static constexpr const char* kName = "lif_mc_refrac";
   using Params = lif_mc::RefracParams;
   using RecurrentState = lif_mc::RefracState;
   static constexpr auto coupled_step = &lif_mc::lif_mc_refrac_step;
@@ -240,6 +244,10 @@ struct LIFMCRefrac {
   }
   static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.rho); }
 };
+
+// Every model, for code that visits them all (the conformance runner's coverage test).
+using AllModels = std::tuple<LIF, LI, LIBox, LIFBox, IAF, LSNN, LIFEx, LIFAdEx, LIFRefrac, LIFAdExRefrac, Izhikevich,
+                             CobaLIF, LIFMC, LIFMCRefrac>;
 
 #undef NORSE_ADEX_NAMED
 #undef NORSE_RECURRENT
