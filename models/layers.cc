@@ -70,8 +70,17 @@ std::vector<NamedParameter> Conv2d::named_parameters() {
   return out;
 }
 
-Dropout::Dropout(float p, Generator& gen) : p_(p), gen_(&gen) {
+Dropout::Dropout(float p, Generator& gen) : Dropout(p) { gen_ = &gen; }
+
+Dropout::Dropout(float p) : p_(p) {
   NORSE_CHECK(p >= 0.0f && p < 1.0f, InvalidArgument, "Dropout", "argument 'p' must be in [0, 1), got ", p);
+}
+
+Variable Dropout::forward(const Variable& input) {
+  if (!is_training() || p_ == 0.0f) return input;
+  NORSE_CHECK(gen_ != nullptr, InvalidArgument, "Dropout",
+              "no generator: construct it with one or call set_generator on it or its container");
+  return dropout(input, p_, true, *gen_);
 }
 
 Variable Flatten::forward(const Variable& input) {

@@ -53,15 +53,17 @@ class AvgPool2d : public Layer {
 };
 
 // Inverted dropout in training mode, identity in evaluation mode. Draws from `gen`, which
-// must outlive the layer.
+// must outlive the layer, or from the generator its container passes (set_generator).
 class Dropout : public Layer {
  public:
   Dropout(float p, Generator& gen);
-  Variable forward(const Variable& input) override { return dropout(input, p_, is_training(), *gen_); }
+  explicit Dropout(float p);
+  Variable forward(const Variable& input) override;
+  void set_generator(Generator* gen) override { gen_ = gen; }
 
  private:
   float p_;
-  Generator* gen_;
+  Generator* gen_ = nullptr;
 };
 
 // Flattens dimensions start_dim..end_dim into one (PyTorch's defaults: 1 and -1).
@@ -91,6 +93,7 @@ class Lift : public Layer {
   Variable forward(const Variable& input) override;
   std::vector<NamedParameter> named_parameters() override { return layer_->named_parameters(); }
   void train(bool on = true) override;
+  void set_generator(Generator* gen) override { layer_->set_generator(gen); }
   Layer& layer() { return *layer_; }
 
  private:

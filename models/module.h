@@ -32,6 +32,10 @@ class Module {
   void to(Device device);
   // Training mode (Dropout active) or evaluation mode. Containers forward it to children.
   virtual void train(bool on = true) { training_ = on; }
+  // The generator that stochastic layers draw from (Dropout, neuron modules with a stochastic
+  // surrogate); it must outlive them. Containers pass it to every child, so one call on the
+  // network seeds all of them. Deterministic layers ignore it.
+  virtual void set_generator(Generator* /*gen*/) {}
   void eval() { train(false); }
   bool is_training() const { return training_; }
 

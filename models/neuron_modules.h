@@ -298,6 +298,7 @@ class NeuronModule : public StatefulLayer {
   using Params = typename M::Params;
   NeuronModule(Params params, float dt) : params(std::move(params)), dt(dt) {}
   std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
+  void set_generator(Generator* gen) override { generator = gen; }
 
   Params params;
   float dt;

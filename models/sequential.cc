@@ -50,5 +50,43 @@ void SequentialState::train(bool on) {
   for (size_t k = 0; k < layers_.size(); ++k) module(k).train(on);
 }
 
+void SequentialState::set_generator(Generator* gen) {
+  for (size_t k = 0; k < layers_.size(); ++k) module(k).set_generator(gen);
+}
+
+RecurrentSequential& RecurrentSequential::add(std::shared_ptr<Layer> layer) {
+  net_.add(std::move(layer));
+  return *this;
+}
+
+RecurrentSequential& RecurrentSequential::add(std::shared_ptr<StatefulLayer> layer) {
+  net_.add(std::move(layer));
+  return *this;
+}
+
+Variable RecurrentSequential::forward(const Variable& input, RecurrentSequentialState& state) {
+  const int64_t n = static_cast<int64_t>(net_.size());
+  NORSE_CHECK(n > 0, InvalidArgument, "RecurrentSequential::forward", "the container has no layers");
+  const int64_t k = output_module_ < 0 ? output_module_ + n : output_module_;
+  NORSE_CHECK(k >= 0 && k < n, InvalidArgument, "RecurrentSequential", "argument 'output_module' is ", output_module_,
+              ", but there are ", n, " layers");
+  NORSE_CHECK(input.defined(), InvalidArgument, "RecurrentSequential::forward", "argument 'input' is undefined");
+  Variable x = input;
+  if (state.cache.defined()) {
+    NORSE_CHECK(state.cache.shape() == input.shape(), ShapeError, "RecurrentSequential::forward", "layer ", k,
+                "'s output ", shape_to_string(state.cache.shape()),
+                " is fed back into the input, so it must have the input's shape ", shape_to_string(input.shape()));
+    x = input + state.cache;
+  }
+  net_.forward(x, state.layers, &outputs_);
+  state.cache = outputs_[static_cast<size_t>(k)];
+  return state.cache;
+}
+
+void RecurrentSequential::train(bool on) {
+  Module::train(on);
+  net_.train(on);
+}
+
 }  // namespace nn
 }  // namespace norse

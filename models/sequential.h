@@ -34,10 +34,44 @@ class SequentialState : public Module {
   Module& module(size_t k);
   std::vector<NamedParameter> named_parameters() override;
   void train(bool on = true) override;
+  void set_generator(Generator* gen) override;
 
  private:
   using Entry = std::variant<std::shared_ptr<Layer>, std::shared_ptr<StatefulLayer>>;
   std::vector<Entry> layers_;
+};
+
+// Norse's RecurrentSequential: a SequentialState whose chosen layer's output (the last by
+// default) is fed back and added to the next step's input, so that layer's output must have the
+// input's shape. The first step (an empty state) takes the input as it is.
+//
+//   nn::RecurrentSequential net;                  // e.g. Linear(8, 8) -> LIFCell
+//   nn::RecurrentSequentialState state;
+//   for (t ...) y = net.forward(x[t], state);     // x[t] + y[t-1] enters the first layer
+struct RecurrentSequentialState {
+  Variable cache;                  // the fed-back output of the previous step (undefined at first)
+  std::vector<LayerState> layers;  // the inner SequentialState's per-layer states
+};
+
+class RecurrentSequential : public Module {
+ public:
+  // `output_module`: the layer whose output is returned and fed back; negative counts from the
+  // end (Norse's output_modules, one index).
+  explicit RecurrentSequential(int64_t output_module = -1) : output_module_(output_module) {}
+  RecurrentSequential& add(std::shared_ptr<Layer> layer);
+  RecurrentSequential& add(std::shared_ptr<StatefulLayer> layer);
+  Variable forward(const Variable& input, RecurrentSequentialState& state);
+
+  size_t size() const { return net_.size(); }
+  Module& module(size_t k) { return net_.module(k); }
+  std::vector<NamedParameter> named_parameters() override { return net_.named_parameters(); }
+  void train(bool on = true) override;
+  void set_generator(Generator* gen) override { net_.set_generator(gen); }
+
+ private:
+  SequentialState net_;
+  int64_t output_module_;
+  std::vector<Variable> outputs_;  // reused every step
 };
 
 }  // namespace nn

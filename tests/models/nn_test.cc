@@ -1,6 +1,7 @@
 // Layers, Lift, SequentialState: values, initialisation, gradients, modes, errors.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/core.h"
@@ -157,4 +158,80 @@ TEST_CASE("LIFLayer over a sequence equals LIFCellLayer stepped", "[nn]") {
     REQUIRE(zt.value().to_vector() == z.value().select(0, t).to_vector());
   }
   NORSE_REQUIRE_CLOSE(s1[0].value(), s2[0].value(), 1e-6f, 1e-6f);
+}
+
+TEST_CASE("RecurrentSequential feeds its output back into the next step's input", "[nn][sequential]") {
+  Generator g(11);
+  auto linear = std::make_shared<nn::Linear>(4, 4, g);
+  auto lif = std::make_shared<nn::LIFCell>();
+  nn::RecurrentSequential recurrent;  // the LIF spikes come back
+  recurrent.add(linear).add(lif);
+  nn::SequentialState plain;  // the same layers, fed back by hand
+  plain.add(linear).add(lif);
+  REQUIRE(recurrent.named_parameters().size() == 2);
+  const Tensor x = mul(rand({6, 2, 4}, g), 6.0f);
+  nn::RecurrentSequentialState state;
+  std::vector<nn::LayerState> plain_state;
+  Variable previous;
+  float spikes = 0.0f;
+  for (int64_t t = 0; t < 6; ++t) {
+    const Variable xt(x.select(0, t));
+    const Variable y = recurrent.forward(xt, state);
+    const Variable expected = plain.forward(previous.defined() ? xt + previous : xt, plain_state);
+    REQUIRE(y.value().to_vector() == expected.value().to_vector());
+    previous = expected;
+    spikes += sum(y).item();
+  }
+  REQUIRE(spikes > 0.0f);  // something was fed back
+
+  // The output of another layer (the Linear, index 0) can be the one fed back.
+  nn::RecurrentSequential from_linear(0);
+  from_linear.add(linear).add(lif);
+  nn::RecurrentSequentialState s0;
+  const Variable a = from_linear.forward(Variable(x.select(0, 0)), s0);
+  const Variable b = from_linear.forward(Variable(x.select(0, 1)), s0);
+  REQUIRE(a.shape() == Shape{2, 4});
+  REQUIRE(b.value().to_vector() == linear->forward(Variable(x.select(0, 1)) + a).value().to_vector());
+
+  // A fed-back output of another shape is refused on the step that would add it.
+  nn::RecurrentSequential narrowing;
+  narrowing.add(std::make_shared<nn::Linear>(4, 3, g));
+  nn::RecurrentSequentialState s1;
+  narrowing.forward(Variable(x.select(0, 0)), s1);
+  REQUIRE_THROWS_WITH(narrowing.forward(Variable(x.select(0, 1)), s1), Catch::Contains("input's shape [2, 4]"));
+  nn::RecurrentSequential out_of_range(5);
+  out_of_range.add(linear);
+  nn::RecurrentSequentialState s2;
+  REQUIRE_THROWS_WITH(out_of_range.forward(Variable(x.select(0, 0)), s2), Catch::Contains("output_module"));
+}
+
+TEST_CASE("Stochastic layers get their generator from the container", "[nn][sequential]") {
+  auto run = [](uint64_t seed) {
+    Generator init(12);
+    nn::SequentialState net;
+    lif::Params p;
+    p.method = Surrogate::kLogistic;  // a random spike function, p(spike) near 1/2
+    p.alpha = 5.0f;
+    p.v_th = Variable(scalar_tensor(0.0f));
+    net.add(std::make_shared<nn::Linear>(4, 8, init))
+        .add(std::make_shared<nn::Dropout>(0.5f))
+        .add(std::make_shared<nn::LIFCell>(p));
+    Generator gen(seed);
+    net.set_generator(&gen);
+    std::vector<nn::LayerState> state;
+    std::vector<Variable> outputs;
+    net.forward(Variable(ones({3, 4})), state, &outputs);
+    std::vector<float> dropped = outputs[1].value().to_vector(), spikes = outputs[2].value().to_vector();
+    REQUIRE(std::count(dropped.begin(), dropped.end(), 0.0f) > 0);  // dropout drew
+    dropped.insert(dropped.end(), spikes.begin(), spikes.end());
+    return dropped;
+  };
+  REQUIRE(run(1) == run(1));  // the same draws from the same seed
+  REQUIRE(run(1) != run(2));
+  nn::SequentialState bare;
+  bare.add(std::make_shared<nn::Dropout>(0.5f));
+  std::vector<nn::LayerState> state;
+  REQUIRE_THROWS_WITH(bare.forward(Variable(ones({3, 4})), state), Catch::Contains("set_generator"));
+  bare.eval();  // evaluation mode draws nothing
+  REQUIRE(bare.forward(Variable(ones({3, 4})), state).value().to_vector() == ones({3, 4}).to_vector());
 }
