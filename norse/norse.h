@@ -16,6 +16,7 @@
 #include "kernels/surrogate.h"
 #include "models/coba_lif.h"
 #include "models/coba_lif_recurrent.h"
+#include "models/convnet.h"
 #include "models/decoders.h"
 #include "models/encoders.h"
 #include "models/iaf.h"

@@ -34,69 +34,38 @@ void record(Activity* activity, const char* name, const Variable& spikes) {
 // Max over time of the read-out voltage, then log_softmax.
 Variable decode(const Variable& voltages) { return log_softmax(max(voltages, 0).values, 1); }
 
-// Norse's ConvNet4 lowers the threshold of the two convolutional LIF layers to 0.7.
-lif::Params threshold_07() {
-  lif::Params p;
-  p.v_th = Variable(scalar_tensor(0.7f));
-  return p;
-}
-
+// The conv network: the encoder, then the library's ConvNet4 (models/convnet.h).
 class ConvNet : public Network {
  public:
-  ConvNet(const NetworkOptions& o, Generator& init)
-      : options_(o),
-        conv1_(std::make_shared<nn::Conv2d>(1, 32, 5, init)),
-        conv2_(std::make_shared<nn::Conv2d>(32, 64, 5, init)),
-        fc1_(std::make_shared<nn::Linear>(4 * 4 * 64, 1024, init)),
-        out_(1024, 10, init),
-        lift_conv1_(conv1_),
-        lift_conv2_(conv2_),
-        lift_fc1_(fc1_),
-        lift_pool_(std::make_shared<nn::MaxPool2d>(2)),
-        lif0_(threshold_07()),
-        lif1_(threshold_07()) {}
+  ConvNet(const NetworkOptions& o, Generator& init) : options_(o), net_(init) {}
 
   Variable forward(const Tensor& images, Activity* activity) override {
     const int64_t t = options_.time_steps, b = images.size(0);
-    nn::LayerState s0, s1, s2, so;
-    Variable z = reshape(encode_images(images, options_), {t, b, 1, 28, 28});
+    const Variable z = reshape(encode_images(images, options_), {t, b, 1, 28, 28});
     record(activity, "encoder", z);
     record_input(activity, "conv1", z);
-    z = lif0_.forward(lift_conv1_.forward(z), s0);
-    record(activity, "conv1 LIF", z);
-    z = lift_pool_.forward(z);
-    record_input(activity, "conv2", z);
-    z = lif1_.forward(mul(lift_conv2_.forward(z), 10.0f), s1);
-    record(activity, "conv2 LIF", z);
-    z = lift_pool_.forward(z);
-    z = reshape(z, {t, b, 4 * 4 * 64});
-    record_input(activity, "fc1", z);
-    z = relu(lif2_.forward(lift_fc1_.forward(z), s2));
-    record(activity, "fc1 LIF", z);
-    record_input(activity, "out", z);
-    const Variable v = out_.forward(z, so);
+    std::vector<std::pair<std::string, Variable>> trace;
+    const Variable v = net_.forward(z, activity ? &trace : nullptr);
+    for (const auto& [name, x] : trace) {
+      if (name == "conv2 input") {
+        record_input(activity, "conv2", x);
+      } else if (name == "fc1 input") {
+        record_input(activity, "fc1", x);
+      } else {
+        record(activity, name.c_str(), x);
+        if (name == "fc1 LIF") record_input(activity, "out", x);
+      }
+    }
     if (activity) activity->readout_v = v.value();
     return decode(v);
   }
-  Tensor first_layer_kernels() const override { return conv1_->weight.value(); }
+  Tensor first_layer_kernels() const override { return net_.conv1->weight.value(); }
   std::vector<std::string> spike_input_layers() const override { return {"conv1", "conv2", "fc1", "out"}; }
-
-  std::vector<nn::NamedParameter> named_parameters() override {
-    std::vector<nn::NamedParameter> out;
-    for (auto& [n, p] : conv1_->named_parameters()) out.emplace_back("conv1." + n, p);
-    for (auto& [n, p] : conv2_->named_parameters()) out.emplace_back("conv2." + n, p);
-    for (auto& [n, p] : fc1_->named_parameters()) out.emplace_back("fc1." + n, p);
-    for (auto& [n, p] : out_.named_parameters()) out.emplace_back("out." + n, p);
-    return out;
-  }
+  std::vector<nn::NamedParameter> named_parameters() override { return net_.named_parameters(); }
 
  private:
   NetworkOptions options_;
-  std::shared_ptr<nn::Conv2d> conv1_, conv2_;
-  std::shared_ptr<nn::Linear> fc1_;
-  nn::LILinearCell out_;
-  nn::Lift lift_conv1_, lift_conv2_, lift_fc1_, lift_pool_;
-  nn::LIFLayer lif0_, lif1_, lif2_;
+  nn::ConvNet4 net_;
 };
 
 class FcNet : public Network {

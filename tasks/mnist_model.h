@@ -1,7 +1,7 @@
 // The MNIST task's networks, as Norse's task defines them (norse/task/mnist.py), with every
 // time-parallel layer lifted over [T, B, ...] and every neuron layer fused over time:
 //
-//   conv (Norse's ConvNet4):
+//   conv (Norse's ConvNet4, nn::ConvNet4 of models/convnet.h behind the encoder):
 //     images [B, 28, 28] -> (x - 0.1307) / 0.3081 * input_scale (Norse's normalisation)
 //     -> ConstantCurrentLIFEncoder(T) -> [T, B, 1, 28, 28]
 //     -> Conv2d(1, 32, 5) -> LIF (v_th 0.7) -> MaxPool(2)
@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/convnet.h"
 #include "models/encoders.h"
 #include "models/layers.h"
 #include "models/neuron_layers.h"
