@@ -32,11 +32,16 @@ ConvNetBase::ConvNetBase(const ConvNetOptions& options, int64_t channels1, int64
       lift_conv1_(conv1),
       lift_conv2_(conv2),
       lift_fc1_(fc1),
-      lift_pool_(std::make_shared<MaxPool2d>(2)) {}
+      lift_pool_(std::make_shared<MaxPool2d>(2)) {
+  // conv2 reads max-pooled spikes: event-driven while they are sparse (models/event_ops.h).
+  conv2->spike_input = true;
+}
 
 ConvNet::ConvNet(Generator& init, const ConvNetOptions& options) : ConvNetBase(options, 20, 50, 500, 1.0f, init) {}
 
 ConvNet4::ConvNet4(Generator& init, const ConvNetOptions& options) : ConvNetBase(options, 32, 64, 1024, 0.7f, init) {}
+
+void ConvNetBase::set_spike_input(bool spikes) { conv1->spike_input = spikes; }
 
 Variable ConvNetBase::forward(const Variable& input, std::vector<std::pair<std::string, Variable>>* trace) {
   NORSE_CHECK(input.defined() && input.dim() == 5, ShapeError, "ConvNet::forward",

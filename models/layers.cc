@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/event_ops.h"
+
 namespace norse {
 namespace nn {
 
@@ -62,7 +64,9 @@ Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, G
   if (with_bias) bias = uniform_parameter({out_channels}, fan_in, init);
 }
 
-Variable Conv2d::forward(const Variable& input) { return conv2d(input, weight, bias, options); }
+Variable Conv2d::forward(const Variable& input) {
+  return spike_input ? spike_conv2d(input, weight, bias, options) : conv2d(input, weight, bias, options);
+}
 
 std::vector<NamedParameter> Conv2d::named_parameters() {
   std::vector<NamedParameter> out = {{"weight", &weight}};

@@ -29,6 +29,9 @@ class Conv2d : public Layer {
   std::vector<NamedParameter> named_parameters() override;
   Variable weight, bias;
   Conv2dOptions options;
+  // The input holds spikes (0 and 1: a spike function's output, max-pooled spikes): forward
+  // runs event-driven when they are sparse enough (models/event_ops.h).
+  bool spike_input = false;
 };
 
 class MaxPool2d : public Layer {

@@ -37,7 +37,9 @@ Variable decode(const Variable& voltages) { return log_softmax(max(voltages, 0).
 // The conv network: the encoder, then the library's ConvNet4 (models/convnet.h).
 class ConvNet : public Network {
  public:
-  ConvNet(const NetworkOptions& o, Generator& init) : options_(o), net_(init) {}
+  ConvNet(const NetworkOptions& o, Generator& init) : options_(o), net_(init) {
+    net_.set_spike_input(true);  // the encoder's spikes
+  }
 
   Variable forward(const Tensor& images, Activity* activity) override {
     const int64_t t = options_.time_steps, b = images.size(0);

@@ -1,0 +1,154 @@
+#include "kernels/event_conv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/parallel.h"
+
+namespace norse {
+namespace kernels {
+namespace {
+
+// dst[0..n) += src[0..n): the inner loop of every event (vectorised by the compiler).
+inline void add_row(float* __restrict dst, const float* __restrict src, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) dst[k] += src[k];
+}
+
+// The range of kernel offsets ky for which an event at input row y reaches an output row.
+inline void reach(int64_t y, int64_t padding, int64_t kernel, int64_t out, int64_t* k0, int64_t* k1) {
+  // out row = y + padding - ky in [0, out)  <=>  ky in (y + padding - out, y + padding].
+  *k0 = std::max<int64_t>(0, y + padding - out + 1);
+  *k1 = std::min<int64_t>(kernel, y + padding + 1);
+}
+
+}  // namespace
+
+int64_t count_spike_events(const float* x, const EventConvShape& s, SpikeEvents* events, bool* non_binary) {
+  const int64_t planes = s.batch * s.in_channels, plane = s.height * s.width;
+  events->offsets.assign(static_cast<size_t>(planes + 1), 0);
+  events->positions.clear();
+  int64_t* offsets = events->offsets.data();
+  std::vector<unsigned char> odd(static_cast<size_t>(planes), 0);
+  parallel_for(planes, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const float* src = x + p * plane;
+      int64_t c = 0;
+      bool o = false;
+      for (int64_t k = 0; k < plane; ++k) {
+        c += src[k] != 0.0f;
+        o |= src[k] != 0.0f && src[k] != 1.0f;
+      }
+      offsets[p + 1] = c;
+      odd[static_cast<size_t>(p)] = o;
+    }
+  });
+  for (int64_t p = 0; p < planes; ++p) offsets[p + 1] += offsets[p];
+  *non_binary = std::find(odd.begin(), odd.end(), 1) != odd.end();
+  return offsets[planes];
+}
+
+void fill_spike_events(const float* x, const EventConvShape& s, SpikeEvents* events) {
+  const int64_t planes = s.batch * s.in_channels, plane = s.height * s.width;
+  const int64_t* offsets = events->offsets.data();
+  events->positions.resize(static_cast<size_t>(offsets[planes]));
+  int32_t* positions = events->positions.data();
+  parallel_for(planes, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const float* src = x + p * plane;
+      int32_t* dst = positions + offsets[p];
+      for (int64_t k = 0; k < plane; ++k) {
+        if (src[k] != 0.0f) *dst++ = static_cast<int32_t>(k);
+      }
+    }
+  });
+}
+
+void event_conv2d_forward(const SpikeEvents& events, const float* weight, const float* bias, const EventConvShape& s,
+                          float* out) {
+  const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
+  // Weights channels-last: wr[((c * kh + ky) * kw + kx) * co + o] = weight[o, c, ky, kx].
+  std::vector<float> wr(static_cast<size_t>(s.in_channels * kh * kw * co));
+  for (int64_t o = 0; o < co; ++o) {
+    for (int64_t r = 0; r < s.in_channels * kh * kw; ++r)
+      wr[static_cast<size_t>(r * co + o)] = weight[o * s.in_channels * kh * kw + r];
+  }
+  const int64_t out_plane = oh * ow;
+  parallel_for(s.batch, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> acc(static_cast<size_t>(out_plane * co));  // [H_out, W_out, C_out] of one sample
+    for (int64_t b = begin; b < end; ++b) {
+      std::fill(acc.begin(), acc.end(), 0.0f);
+      for (int64_t c = 0; c < s.in_channels; ++c) {
+        const int64_t plane = b * s.in_channels + c;
+        for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
+          const int64_t pos = events.positions[static_cast<size_t>(e)];
+          const int64_t y = pos / s.width, x = pos % s.width;
+          int64_t ky0, ky1, kx0, kx1;
+          reach(y, s.padding, kh, oh, &ky0, &ky1);
+          reach(x, s.padding, kw, ow, &kx0, &kx1);
+          for (int64_t ky = ky0; ky < ky1; ++ky) {
+            const int64_t oy = y + s.padding - ky;
+            for (int64_t kx = kx0; kx < kx1; ++kx) {
+              const int64_t ox = x + s.padding - kx;
+              add_row(&acc[static_cast<size_t>((oy * ow + ox) * co)],
+                      &wr[static_cast<size_t>(((c * kh + ky) * kw + kx) * co)], co);
+            }
+          }
+        }
+      }
+      float* dst = out + b * co * out_plane;
+      for (int64_t o = 0; o < co; ++o) {
+        const float bo = bias ? bias[o] : 0.0f;
+        for (int64_t q = 0; q < out_plane; ++q) dst[o * out_plane + q] = acc[static_cast<size_t>(q * co + o)] + bo;
+      }
+    }
+  });
+}
+
+void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, const EventConvShape& s,
+                              float* grad_weight) {
+  const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
+  const int64_t out_plane = oh * ow, taps = s.in_channels * kh * kw;
+  // Fixed chunks of samples, each summed into its own partial [C_in, kh, kw, C_out] and the
+  // partials added in chunk order: the same bits on any thread count. Each chunk transposes its
+  // samples' grad_out channels-last (small buffers: no batch-sized temporary).
+  constexpr int64_t kChunk = 32;
+  const int64_t chunks = (s.batch + kChunk - 1) / kChunk;
+  std::vector<float> partial(static_cast<size_t>(chunks * taps * co), 0.0f);
+  parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> gt(static_cast<size_t>(out_plane * co));  // one sample's grad_out, [H_out, W_out, C_out]
+    for (int64_t chunk = begin; chunk < end; ++chunk) {
+      float* dwr = &partial[static_cast<size_t>(chunk * taps * co)];
+      for (int64_t b = chunk * kChunk; b < std::min(s.batch, (chunk + 1) * kChunk); ++b) {
+        for (int64_t o = 0; o < co; ++o) {
+          const float* src = grad_out + (b * co + o) * out_plane;
+          for (int64_t q = 0; q < out_plane; ++q) gt[static_cast<size_t>(q * co + o)] = src[q];
+        }
+        for (int64_t c = 0; c < s.in_channels; ++c) {
+          const int64_t plane = b * s.in_channels + c;
+          for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
+            const int64_t pos = events.positions[static_cast<size_t>(e)];
+            const int64_t y = pos / s.width, x = pos % s.width;
+            int64_t ky0, ky1, kx0, kx1;
+            reach(y, s.padding, kh, oh, &ky0, &ky1);
+            reach(x, s.padding, kw, ow, &kx0, &kx1);
+            for (int64_t ky = ky0; ky < ky1; ++ky) {
+              const int64_t oy = y + s.padding - ky;
+              for (int64_t kx = kx0; kx < kx1; ++kx) {
+                const int64_t ox = x + s.padding - kx;
+                add_row(dwr + ((c * kh + ky) * kw + kx) * co, &gt[static_cast<size_t>((oy * ow + ox) * co)], co);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+  for (int64_t chunk = 1; chunk < chunks; ++chunk)
+    add_row(partial.data(), &partial[static_cast<size_t>(chunk * taps * co)], taps * co);
+  for (int64_t o = 0; o < co; ++o) {
+    for (int64_t r = 0; r < taps; ++r) grad_weight[o * taps + r] = partial[static_cast<size_t>(r * co + o)];
+  }
+}
+
+}  // namespace kernels
+}  // namespace norse

@@ -1,0 +1,125 @@
+// The event-driven convolution of spike inputs (models/event_ops.h) against the dense conv2d:
+// values and all three gradients at the densities the MNIST task has and around them, with and
+// without padding and bias; finite differences of the weight and bias gradients; the same bits
+// on one and two threads; when it falls back to the dense path, and bad input.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "core/core.h"
+#include "models/event_ops.h"
+#include "models/layers.h"
+#include "tests/testing/gradcheck.h"
+
+using namespace norse;
+
+namespace {
+
+Tensor spikes(const Shape& shape, float density, Generator& g) { return gt(full(shape, density), rand(shape, g)); }
+
+struct Run {
+  Tensor y, gx, gw, gb;
+  bool events = false;
+};
+
+Run run(bool event_driven, const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOptions& o,
+        const Tensor& w_out) {
+  Variable xv(x, true), wv(w, true), bv = b.defined() ? Variable(b, true) : Variable();
+  Run r;
+  const Variable y = event_driven ? spike_conv2d(xv, wv, bv, o, 1.0f, &r.events) : conv2d(xv, wv, bv, o);
+  sum(y * Variable(w_out)).backward();
+  r.y = y.value();
+  r.gx = xv.grad();
+  r.gw = wv.grad();
+  if (bv.defined()) r.gb = bv.grad();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("spike_conv2d equals conv2d in values and gradients", "[event]") {
+  Generator g(1);
+  for (float density : {0.02f, 0.06f, 0.15f, 0.3f}) {
+    for (int64_t padding : {0, 2}) {
+      for (bool with_bias : {true, false}) {
+        INFO("density " << density << ", padding " << padding << ", bias " << with_bias);
+        const Tensor x = spikes({3, 4, 9, 7}, density, g), w = randn({5, 4, 3, 3}, g);
+        const Tensor b = with_bias ? randn({5}, g) : Tensor();
+        Conv2dOptions o;
+        o.padding = padding;
+        const Tensor w_out = randn(conv2d(x, w, b, o).shape(), g);
+        const Run event = run(true, x, w, b, o, w_out), dense = run(false, x, w, b, o, w_out);
+        REQUIRE(event.events);
+        CHECK(testing::compare_tensors(event.y, dense.y, 1e-5f, 1e-5f).empty());
+        CHECK(testing::compare_tensors(event.gw, dense.gw, 1e-4f, 1e-5f).empty());
+        CHECK(testing::compare_tensors(event.gx, dense.gx, 0.0f, 0.0f).empty());  // the same dense function
+        if (with_bias) CHECK(testing::compare_tensors(event.gb, dense.gb, 1e-4f, 1e-5f).empty());
+      }
+    }
+  }
+}
+
+TEST_CASE("spike_conv2d: finite differences of the weight and bias gradients", "[event]") {
+  Generator g(2);
+  const Tensor x = spikes({2, 3, 6, 6}, 0.2f, g);
+  Conv2dOptions o;
+  o.padding = 1;
+  testing::GradCheckOptions options;
+  testing::check_gradients(
+      [x, o](const std::vector<Variable>& v) {
+        bool events = false;
+        const Variable y = spike_conv2d(Variable(x), v[0], v[1], o, 1.0f, &events);
+        REQUIRE(events);
+        return y;
+      },
+      {randn({4, 3, 3, 3}, g), randn({4}, g)}, 7, options);
+}
+
+TEST_CASE("spike_conv2d gives the same bits on one and on two threads", "[event]") {
+  Generator g(3);
+  const Tensor x = spikes({8, 6, 12, 12}, 0.06f, g), w = randn({10, 6, 5, 5}, g), b = randn({10}, g);
+  const Tensor w_out = randn({8, 10, 8, 8}, g);
+  const int threads = num_threads();
+  set_num_threads(1);
+  const Run one = run(true, x, w, b, {}, w_out);
+  set_num_threads(2);
+  const Run two = run(true, x, w, b, {}, w_out);
+  set_num_threads(threads);
+  REQUIRE(one.y.to_vector() == two.y.to_vector());
+  REQUIRE(one.gw.to_vector() == two.gw.to_vector());
+}
+
+TEST_CASE("spike_conv2d: the dense path above the density, for other options, and bad input", "[event]") {
+  Generator g(4);
+  const Tensor x = spikes({2, 3, 8, 8}, 0.5f, g), w = randn({4, 3, 3, 3}, g);
+  bool events = true;
+  const Variable dense = spike_conv2d(Variable(x), Variable(w), Variable(), {}, 0.3f, &events);
+  CHECK_FALSE(events);  // density 0.5 > 0.3
+  REQUIRE(dense.value().to_vector() == conv2d(x, w, Tensor(), {}).to_vector());
+  Conv2dOptions strided;
+  strided.stride = 2;
+  spike_conv2d(Variable(x), Variable(w), Variable(), strided, 1.0f, &events);
+  CHECK_FALSE(events);
+  spike_conv2d(Variable(x), Variable(w), Variable(), {}, 1.0f, &events);
+  CHECK(events);
+  // A value other than 0 and 1 in a declared spike input is named.
+  REQUIRE_THROWS_WITH(spike_conv2d(Variable(mul(x, 0.5f)), Variable(w), Variable(), {}, 1.0f),
+                      Catch::Contains("only 0 and 1"));
+  REQUIRE_THROWS_AS(spike_conv2d(Variable(x), Variable(randn({4, 2, 3, 3}, g)), Variable(), {}, 1.0f), ShapeError);
+  REQUIRE_THROWS_AS(spike_conv2d(Variable(x), Variable(w), Variable(randn({3}, g)), {}, 1.0f), ShapeError);
+  REQUIRE_THROWS_AS(spike_conv2d(Variable(spikes({2, 3, 2, 2}, 0.5f, g)), Variable(w), Variable(), {}, 1.0f),
+                    ShapeError);
+}
+
+TEST_CASE("nn::Conv2d with spike_input runs event-driven and gives the dense layer's output", "[event]") {
+  Generator g(5);
+  nn::Conv2d conv(3, 4, 3, g);
+  const Tensor x = spikes({2, 3, 8, 8}, 0.05f, g);
+  const std::vector<float> dense = conv.forward(Variable(x)).value().to_vector();
+  conv.spike_input = true;
+  const Variable y = conv.forward(Variable(x));
+  REQUIRE(std::string(y.grad_fn()->name()) == "spike_conv2d");  // the event-driven op ran
+  const std::vector<float> event = y.value().to_vector();
+  REQUIRE(event.size() == dense.size());
+  for (size_t k = 0; k < event.size(); ++k) REQUIRE(event[k] == Approx(dense[k]).margin(1e-5));
+}
