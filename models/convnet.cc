@@ -33,8 +33,11 @@ ConvNetBase::ConvNetBase(const ConvNetOptions& options, int64_t channels1, int64
       lift_conv2_(conv2),
       lift_fc1_(fc1),
       lift_pool_(std::make_shared<MaxPool2d>(2)) {
-  // conv2 reads max-pooled spikes: event-driven while they are sparse (models/event_ops.h).
+  // conv2 and fc1 read max-pooled spikes: event-driven while they are sparse
+  // (models/event_ops.h). Not the read-out: with 10 outputs its dense GEMM is cheaper than
+  // listing the spikes (//kernels:event_linear_benchmark).
   conv2->spike_input = true;
+  fc1->spike_input = true;
 }
 
 ConvNet::ConvNet(Generator& init, const ConvNetOptions& options) : ConvNetBase(options, 20, 50, 500, 1.0f, init) {}

@@ -39,7 +39,8 @@ class ConvNetBase : public Module {
   // "conv2 input", "conv2 LIF", "fc1 input", "fc1 LIF"), each [T, B, ...].
   Variable forward(const Variable& input, std::vector<std::pair<std::string, Variable>>* trace = nullptr);
   // Whether the input holds spikes (an encoder's 0/1 output, not a current): then conv1 runs
-  // event-driven while they are sparse, as conv2 always may (it reads max-pooled spikes).
+  // event-driven while they are sparse, as conv2 and fc1 always may (they read max-pooled
+  // spikes).
   void set_spike_input(bool spikes);
   // conv1.weight, conv1.bias, conv2.*, fc1.*, out.weight (Norse's names).
   std::vector<NamedParameter> named_parameters() override;

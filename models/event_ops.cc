@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "kernels/event_conv.h"
+#include "kernels/event_linear.h"
 
 namespace norse {
 
@@ -54,6 +55,60 @@ Variable spike_conv2d(const Variable& spikes, const Variable& weight, const Vari
                        kernels::event_conv2d_grad_weight(*events, go.data(), shape, gw.data());
                      }
                      if (needs[2]) gb = sum(go, {0, 2, 3});
+                     return std::vector<Tensor>{gx, gw, gb};
+                   });
+}
+
+namespace {
+Variable dense_linear(const Variable& x, const Variable& weight, const Variable& bias) {
+  const Variable y = matmul(x, transpose(weight, 0, 1));
+  return bias.defined() ? y + bias : y;
+}
+}  // namespace
+
+Variable spike_linear(const Variable& spikes, const Variable& weight, const Variable& bias, float max_density,
+                      bool* used_events) {
+  if (used_events) *used_events = false;
+  NORSE_CHECK(weight.defined() && weight.dim() == 2, ShapeError, "spike_linear",
+              "argument 'weight' must be [out, in], got ",
+              weight.defined() ? shape_to_string(weight.shape()) : std::string("undefined"));
+  const int64_t in = weight.size(1), out = weight.size(0);
+  NORSE_CHECK(spikes.defined() && spikes.dim() >= 2 && spikes.size(-1) == in, ShapeError, "spike_linear",
+              "argument 'spikes' must be [..., ", in, "], got ",
+              spikes.defined() ? shape_to_string(spikes.shape()) : std::string("undefined"));
+  NORSE_CHECK(!bias.defined() || bias.shape() == Shape{out}, ShapeError, "spike_linear", "argument 'bias' must be [",
+              out, "], got ", bias.defined() ? shape_to_string(bias.shape()) : std::string());
+  if (spikes.value().device() != Device::kCPU || max_density <= 0.0f) return dense_linear(spikes, weight, bias);
+  const Tensor x = spikes.value().contiguous();
+  const int64_t rows = x.numel() / in;
+  auto events = std::make_shared<kernels::LinearEvents>();
+  bool non_binary = false;
+  const int64_t count = kernels::count_linear_events(x.data(), rows, in, events.get(), &non_binary);
+  NORSE_CHECK(!non_binary, InvalidArgument, "spike_linear",
+              "argument 'spikes' must hold only 0 and 1 (it was declared a spike input), but has other non-zero "
+              "values; use a dense Linear for it");
+  if (static_cast<double>(count) > static_cast<double>(max_density) * static_cast<double>(x.numel())) {
+    return dense_linear(spikes, weight, bias);
+  }
+  kernels::fill_linear_events(x.data(), rows, in, events.get());
+  const Tensor w = weight.value().contiguous();
+  const Tensor b = bias.defined() ? bias.value().contiguous() : Tensor();
+  Shape out_shape = x.shape();
+  out_shape.back() = out;
+  Tensor y = Tensor::empty(out_shape);
+  kernels::event_linear_forward(*events, w.data(), b.defined() ? b.data() : nullptr, rows, in, out, y.data());
+  if (used_events) *used_events = true;
+  const Shape x_shape = x.shape();
+  return record_op("spike_linear", y, {spikes, weight, bias},
+                   [events, w, x_shape, rows, in, out](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
+                     const Tensor gy = g[0].contiguous().reshape({rows, out});
+                     Tensor gx, gw, gb;
+                     if (needs[0]) gx = matmul(gy, w).reshape(x_shape);
+                     if (needs[1]) {
+                       gw = Tensor::empty(w.shape());
+                       kernels::event_linear_grad_weight(*events, gy.data(), rows, in, out, gw.data());
+                     }
+                     if (needs[2]) gb = sum(gy, {0});
                      return std::vector<Tensor>{gx, gw, gb};
                    });
 }

@@ -1,7 +1,8 @@
 // Layers that read spikes do work in proportion to them (issue 12): spike_conv2d is conv2d for an
 // input that holds only 0 and 1, run event-driven (kernels/event_conv.h) when the input is sparse
 // enough and densely (core's im2col + GEMM) otherwise, chosen per call by the input's spike
-// density against `max_density`, the crossover measured by //kernels:event_conv_benchmark.
+// density against `max_density`, the crossover measured by //kernels:event_conv_benchmark;
+// spike_linear likewise for a linear layer (//kernels:event_linear_benchmark).
 //
 // Whether an input holds spikes is known from where it comes from (a spike function, max-pooled
 // spikes), so the layer that reads it says so (nn::Conv2d::spike_input); the values are not
@@ -29,6 +30,15 @@ constexpr float kEventConvMaxDensity = 0.3f;
 Variable spike_conv2d(const Variable& spikes, const Variable& weight, const Variable& bias,
                       const Conv2dOptions& options = {}, float max_density = kEventConvMaxDensity,
                       bool* used_events = nullptr);
+
+// The density up to which the event-driven linear layer is faster than the dense GEMM
+// (docs/benchmarks.md, "Event-driven linear layer").
+constexpr float kEventLinearMaxDensity = 0.25f;
+
+// input [..., in] of 0 and 1 times weight [out, in]^T plus bias [out] (or undefined):
+// [..., out], event-driven up to `max_density`, dense (matmul) above it or on the GPU.
+Variable spike_linear(const Variable& spikes, const Variable& weight, const Variable& bias,
+                      float max_density = kEventLinearMaxDensity, bool* used_events = nullptr);
 
 }  // namespace norse
 

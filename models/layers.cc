@@ -43,6 +43,7 @@ Variable Linear::forward(const Variable& input) {
   NORSE_CHECK(input.defined() && input.dim() >= 1 && input.size(-1) == weight.size(1), ShapeError, "Linear",
               "argument 'input' must be [..., ", weight.size(1), "], got ",
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  if (spike_input && input.dim() >= 2) return spike_linear(input, weight, bias);
   Variable y = matmul(input.dim() == 1 ? reshape(input, {1, input.size(0)}) : input, transpose(weight, 0, 1));
   if (input.dim() == 1) y = reshape(y, {weight.size(0)});
   return bias.defined() ? y + bias : y;

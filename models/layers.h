@@ -18,6 +18,9 @@ class Linear : public Layer {
   Variable forward(const Variable& input) override;
   std::vector<NamedParameter> named_parameters() override;
   Variable weight, bias;  // bias undefined when constructed with bias = false
+  // The input holds spikes (0 and 1): forward runs event-driven when they are sparse enough
+  // (models/event_ops.h).
+  bool spike_input = false;
 };
 
 // x [B, C_in, H, W] -> [B, C_out, Ho, Wo]; weight [C_out, C_in, k, k], bias [C_out].

@@ -123,3 +123,63 @@ TEST_CASE("nn::Conv2d with spike_input runs event-driven and gives the dense lay
   REQUIRE(event.size() == dense.size());
   for (size_t k = 0; k < event.size(); ++k) REQUIRE(event[k] == Approx(dense[k]).margin(1e-5));
 }
+
+TEST_CASE("spike_linear equals the dense linear layer in values and gradients", "[event]") {
+  Generator g(6);
+  for (float density : {0.02f, 0.1f, 0.15f}) {
+    for (bool with_bias : {true, false}) {
+      INFO("density " << density << ", bias " << with_bias);
+      const Tensor x = spikes({3, 5, 40}, density, g), w = randn({7, 40}, g);
+      const Tensor b = with_bias ? randn({7}, g) : Tensor();
+      const Tensor w_out = randn({3, 5, 7}, g);
+      Variable xe(x, true), we(w, true), be = with_bias ? Variable(b, true) : Variable();
+      Variable xd(x, true), wd(w, true), bd = with_bias ? Variable(b, true) : Variable();
+      bool events = false;
+      const Variable ye = spike_linear(xe, we, be, 1.0f, &events);
+      Variable yd = matmul(xd, transpose(wd, 0, 1));
+      if (with_bias) yd = yd + bd;
+      REQUIRE(events);
+      CHECK(testing::compare_tensors(ye.value(), yd.value(), 1e-5f, 1e-5f).empty());
+      sum(ye * Variable(w_out)).backward();
+      sum(yd * Variable(w_out)).backward();
+      CHECK(testing::compare_tensors(we.grad(), wd.grad(), 1e-5f, 1e-5f).empty());
+      CHECK(testing::compare_tensors(xe.grad(), xd.grad(), 1e-5f, 1e-5f).empty());
+      if (with_bias) CHECK(testing::compare_tensors(be.grad(), bd.grad(), 1e-5f, 1e-5f).empty());
+    }
+  }
+  // Finite differences of the weight and bias gradients.
+  const Tensor x = spikes({6, 12}, 0.2f, g);
+  testing::check_gradients(
+      [x](const std::vector<Variable>& v) {
+        bool events = false;
+        const Variable y = spike_linear(Variable(x), v[0], v[1], 1.0f, &events);
+        REQUIRE(events);
+        return y;
+      },
+      {randn({4, 12}, g), randn({4}, g)});
+}
+
+TEST_CASE("spike_linear: the same bits on one and two threads; the dense path; bad input", "[event]") {
+  Generator g(7);
+  const Tensor x = spikes({64, 300}, 0.05f, g), w = randn({50, 300}, g), w_out = randn({64, 50}, g);
+  const int threads = num_threads();
+  std::vector<std::vector<float>> results;
+  for (int t : {1, 2}) {
+    set_num_threads(t);
+    Variable wv(w, true);
+    const Variable y = spike_linear(Variable(x), wv, Variable(), 1.0f);
+    sum(y * Variable(w_out)).backward();
+    std::vector<float> r = y.value().to_vector(), gw = wv.grad().to_vector();
+    r.insert(r.end(), gw.begin(), gw.end());
+    results.push_back(r);
+  }
+  set_num_threads(threads);
+  REQUIRE(results[0] == results[1]);
+  bool events = true;
+  spike_linear(Variable(x), Variable(w), Variable(), 0.01f, &events);
+  CHECK_FALSE(events);  // density 0.05 > 0.01
+  REQUIRE_THROWS_WITH(spike_linear(Variable(mul(x, 2.0f)), Variable(w), Variable(), 1.0f),
+                      Catch::Contains("only 0 and 1"));
+  REQUIRE_THROWS_AS(spike_linear(Variable(x), Variable(randn({50, 299}, g)), Variable(), 1.0f), ShapeError);
+  REQUIRE_THROWS_AS(spike_linear(Variable(x), Variable(w), Variable(randn({49}, g)), 1.0f), ShapeError);
+}
