@@ -105,25 +105,54 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
   });
 }
 
-// The adjoint of im2col: grad_input[b0 + s, c, y, x] += cols[...]. Parallel over (sample,
-// channel) planes, which receive from disjoint rows, so no two threads write one element.
+// The adjoint of im2col: grad_input[b0 + s, c, y, x] += cols[...]. One thread per input channel
+// (or per (sample, channel) plane when there are few channels): the planes of a channel receive
+// from its own rows of cols only, so no two threads write one element. Each row is read
+// contiguously across the samples (the cols rows of one sample lie a whole row apart), and every
+// element receives its terms in the order (i, j) whichever way the work is split.
 void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, float* grad_input) {
   const int64_t width = bc * g.plane();
+  // With stride 1 the columns ox that land inside a row are one range, added as a contiguous run.
+  const auto add_tap = [&](const float* src, float* plane, int64_t i, int64_t j) {
+    const int64_t shift = j * g.dilation.w - g.padding.w;  // x = ox + shift when stride 1
+    const int64_t ox0 = std::max<int64_t>(0, -shift), ox1 = std::min<int64_t>(g.out_w, g.width - shift);
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
+      if (y < 0 || y >= g.height) continue;
+      if (g.stride.w == 1) {
+        float* __restrict dst = plane + y * g.width + shift;
+        const float* __restrict row = src + oy * g.out_w;
+        for (int64_t ox = ox0; ox < ox1; ++ox) dst[ox] += row[ox];
+        continue;
+      }
+      for (int64_t ox = 0; ox < g.out_w; ++ox) {
+        const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
+        if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
+      }
+    }
+  };
+  const auto plane_of = [&](int64_t s, int64_t c) {
+    return grad_input + ((b0 + s) * g.channels + c) * g.height * g.width;
+  };
+  if (g.channels >= 2 * num_threads()) {
+    parallel_for(g.channels, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t c = begin; c < end; ++c) {
+        for (int64_t i = 0; i < g.kh; ++i) {
+          for (int64_t j = 0; j < g.kw; ++j) {
+            const float* row = cols + ((c * g.kh + i) * g.kw + j) * width;
+            for (int64_t s = 0; s < bc; ++s) add_tap(row + s * g.plane(), plane_of(s, c), i, j);
+          }
+        }
+      }
+    });
+    return;
+  }
   parallel_for(bc * g.channels, 1, [&](int64_t begin, int64_t end) {
     for (int64_t sc = begin; sc < end; ++sc) {
       const int64_t s = sc / g.channels, c = sc % g.channels;
-      float* plane = grad_input + ((b0 + s) * g.channels + c) * g.height * g.width;
       for (int64_t i = 0; i < g.kh; ++i) {
         for (int64_t j = 0; j < g.kw; ++j) {
-          const float* src = cols + ((c * g.kh + i) * g.kw + j) * width + s * g.plane();
-          for (int64_t oy = 0; oy < g.out_h; ++oy) {
-            const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
-            if (y < 0 || y >= g.height) continue;
-            for (int64_t ox = 0; ox < g.out_w; ++ox) {
-              const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
-              if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
-            }
-          }
+          add_tap(cols + ((c * g.kh + i) * g.kw + j) * width + s * g.plane(), plane_of(s, c), i, j);
         }
       }
     }
