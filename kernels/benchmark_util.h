@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -27,6 +29,17 @@ inline double best_ms(const std::function<void()>& f, int repeats) {
     best = std::min(best, std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   return best;
+}
+
+// max |a - b| / max |b| over n floats: how far a result computed in another order is from the
+// reference, relative to the reference's scale.
+inline float max_relative_difference(const float* a, const float* b, int64_t n) {
+  float diff = 0.0f, scale = 1e-30f;
+  for (int64_t k = 0; k < n; ++k) {
+    diff = std::max(diff, std::fabs(a[k] - b[k]));
+    scale = std::max(scale, std::fabs(b[k]));
+  }
+  return diff / scale;
 }
 
 // This machine's copy bandwidth in GB/s (read + write bytes per second) with all threads,

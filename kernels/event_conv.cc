@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/parallel.h"
+#include "kernels/spike_lists.h"
 
 namespace norse {
 namespace kernels {
@@ -14,53 +15,34 @@ inline void add_row(float* __restrict dst, const float* __restrict src, int64_t 
   for (int64_t k = 0; k < n; ++k) dst[k] += src[k];
 }
 
-// The range of kernel offsets ky for which an event at input row y reaches an output row.
-inline void reach(int64_t y, int64_t padding, int64_t kernel, int64_t out, int64_t* k0, int64_t* k1) {
-  // out row = y + padding - ky in [0, out)  <=>  ky in (y + padding - out, y + padding].
-  *k0 = std::max<int64_t>(0, y + padding - out + 1);
-  *k1 = std::min<int64_t>(kernel, y + padding + 1);
+// Calls f(tap, output position) for every output position the spike at input position `pos`
+// reaches, tap = ky * kw + kx, output position = oy * W_out + ox: the output row oy = y + padding
+// - ky must lie in [0, H_out), i.e. ky in (y + padding - H_out, y + padding] (the same for x).
+template <class F>
+inline void for_each_reach(int64_t pos, const EventConvShape& s, F&& f) {
+  const int64_t y = pos / s.width, x = pos % s.width, oh = s.out_h(), ow = s.out_w();
+  const int64_t ky0 = std::max<int64_t>(0, y + s.padding - oh + 1),
+                ky1 = std::min<int64_t>(s.kernel_h, y + s.padding + 1);
+  const int64_t kx0 = std::max<int64_t>(0, x + s.padding - ow + 1),
+                kx1 = std::min<int64_t>(s.kernel_w, x + s.padding + 1);
+  for (int64_t ky = ky0; ky < ky1; ++ky) {
+    for (int64_t kx = kx0; kx < kx1; ++kx) f(ky * s.kernel_w + kx, (y + s.padding - ky) * ow + (x + s.padding - kx));
+  }
 }
 
 }  // namespace
 
 int64_t count_spike_events(const float* x, const EventConvShape& s, SpikeEvents* events, bool* non_binary) {
-  const int64_t planes = s.batch * s.in_channels, plane = s.height * s.width;
+  const int64_t planes = s.batch * s.in_channels;
   events->offsets.assign(static_cast<size_t>(planes + 1), 0);
   events->positions.clear();
-  int64_t* offsets = events->offsets.data();
-  std::vector<unsigned char> odd(static_cast<size_t>(planes), 0);
-  parallel_for(planes, 64, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      const float* src = x + p * plane;
-      int64_t c = 0;
-      bool o = false;
-      for (int64_t k = 0; k < plane; ++k) {
-        c += src[k] != 0.0f;
-        o |= src[k] != 0.0f && src[k] != 1.0f;
-      }
-      offsets[p + 1] = c;
-      odd[static_cast<size_t>(p)] = o;
-    }
-  });
-  for (int64_t p = 0; p < planes; ++p) offsets[p + 1] += offsets[p];
-  *non_binary = std::find(odd.begin(), odd.end(), 1) != odd.end();
-  return offsets[planes];
+  return count_segment_spikes(x, planes, s.height * s.width, events->offsets.data(), non_binary);
 }
 
 void fill_spike_events(const float* x, const EventConvShape& s, SpikeEvents* events) {
-  const int64_t planes = s.batch * s.in_channels, plane = s.height * s.width;
-  const int64_t* offsets = events->offsets.data();
-  events->positions.resize(static_cast<size_t>(offsets[planes]));
-  int32_t* positions = events->positions.data();
-  parallel_for(planes, 64, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      const float* src = x + p * plane;
-      int32_t* dst = positions + offsets[p];
-      for (int64_t k = 0; k < plane; ++k) {
-        if (src[k] != 0.0f) *dst++ = static_cast<int32_t>(k);
-      }
-    }
-  });
+  const int64_t planes = s.batch * s.in_channels;
+  events->positions.resize(static_cast<size_t>(events->offsets[static_cast<size_t>(planes)]));
+  list_segment_spikes(x, planes, s.height * s.width, events->offsets.data(), events->positions.data());
 }
 
 void event_conv2d_forward(const SpikeEvents& events, const float* weight, const float* bias, const EventConvShape& s,
@@ -80,19 +62,9 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
       for (int64_t c = 0; c < s.in_channels; ++c) {
         const int64_t plane = b * s.in_channels + c;
         for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
-          const int64_t pos = events.positions[static_cast<size_t>(e)];
-          const int64_t y = pos / s.width, x = pos % s.width;
-          int64_t ky0, ky1, kx0, kx1;
-          reach(y, s.padding, kh, oh, &ky0, &ky1);
-          reach(x, s.padding, kw, ow, &kx0, &kx1);
-          for (int64_t ky = ky0; ky < ky1; ++ky) {
-            const int64_t oy = y + s.padding - ky;
-            for (int64_t kx = kx0; kx < kx1; ++kx) {
-              const int64_t ox = x + s.padding - kx;
-              add_row(&acc[static_cast<size_t>((oy * ow + ox) * co)],
-                      &wr[static_cast<size_t>(((c * kh + ky) * kw + kx) * co)], co);
-            }
-          }
+          for_each_reach(events.positions[static_cast<size_t>(e)], s, [&](int64_t tap, int64_t q) {
+            add_row(&acc[static_cast<size_t>(q * co)], &wr[static_cast<size_t>((c * kh * kw + tap) * co)], co);
+          });
         }
       }
       float* dst = out + b * co * out_plane;
@@ -126,18 +98,9 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
         for (int64_t c = 0; c < s.in_channels; ++c) {
           const int64_t plane = b * s.in_channels + c;
           for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
-            const int64_t pos = events.positions[static_cast<size_t>(e)];
-            const int64_t y = pos / s.width, x = pos % s.width;
-            int64_t ky0, ky1, kx0, kx1;
-            reach(y, s.padding, kh, oh, &ky0, &ky1);
-            reach(x, s.padding, kw, ow, &kx0, &kx1);
-            for (int64_t ky = ky0; ky < ky1; ++ky) {
-              const int64_t oy = y + s.padding - ky;
-              for (int64_t kx = kx0; kx < kx1; ++kx) {
-                const int64_t ox = x + s.padding - kx;
-                add_row(dwr + ((c * kh + ky) * kw + kx) * co, &gt[static_cast<size_t>((oy * ow + ox) * co)], co);
-              }
-            }
+            for_each_reach(events.positions[static_cast<size_t>(e)], s, [&](int64_t tap, int64_t q) {
+              add_row(dwr + (c * kh * kw + tap) * co, &gt[static_cast<size_t>(q * co)], co);
+            });
           }
         }
       }

@@ -49,16 +49,8 @@ int main() {
       event_forward();
       kernels::event_conv2d_grad_weight(events, g.data(), shape, gw.data());
       const Tensor gw_dense = conv2d_grad_weight(g, x, w.shape(), {});
-      // The largest difference relative to the largest value (float sums in another order).
-      const auto max_diff = [](const Tensor& a, const Tensor& b) {
-        float m = 0.0f, scale = 1e-30f;
-        for (int64_t k = 0; k < a.numel(); ++k) {
-          m = std::max(m, std::fabs(a.data()[k] - b.data()[k]));
-          scale = std::max(scale, std::fabs(b.data()[k]));
-        }
-        return m / scale;
-      };
-      const float err_y = max_diff(out, dense), err_w = max_diff(gw, gw_dense);
+      const float err_y = bench::max_relative_difference(out.data(), dense.data(), dense.numel());
+      const float err_w = bench::max_relative_difference(gw.data(), gw_dense.data(), gw_dense.numel());
       if (!(err_y < 1e-5f && err_w < 1e-5f)) {
         std::printf("MISMATCH %s density %.2f: forward %g, grad_weight %g\n", c.name, density, err_y, err_w);
         ++failures;

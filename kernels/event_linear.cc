@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/parallel.h"
+#include "kernels/spike_lists.h"
 
 namespace norse {
 namespace kernels {
@@ -31,40 +32,12 @@ int64_t count_linear_events(const float* x, int64_t rows, int64_t in, LinearEven
   events->column_offsets.clear();
   events->columns.clear();
   events->rows.clear();
-  int64_t* offsets = events->row_offsets.data();
-  std::vector<unsigned char> odd(static_cast<size_t>(rows), 0);
-  parallel_for(rows, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t n = begin; n < end; ++n) {
-      const float* src = x + n * in;
-      int64_t c = 0;
-      bool o = false;
-      for (int64_t j = 0; j < in; ++j) {
-        c += src[j] != 0.0f;
-        o |= src[j] != 0.0f && src[j] != 1.0f;
-      }
-      offsets[n + 1] = c;
-      odd[static_cast<size_t>(n)] = o;
-    }
-  });
-  for (int64_t n = 0; n < rows; ++n) offsets[n + 1] += offsets[n];
-  *non_binary = std::find(odd.begin(), odd.end(), 1) != odd.end();
-  return offsets[rows];
+  return count_segment_spikes(x, rows, in, events->row_offsets.data(), non_binary);
 }
 
 void fill_linear_events(const float* x, int64_t rows, int64_t in, LinearEvents* events) {
-  const int64_t* offsets = events->row_offsets.data();
-  const int64_t total = offsets[rows];
-  events->columns.resize(static_cast<size_t>(total));
-  int32_t* columns = events->columns.data();
-  parallel_for(rows, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t n = begin; n < end; ++n) {
-      const float* src = x + n * in;
-      int32_t* dst = columns + offsets[n];
-      for (int64_t j = 0; j < in; ++j) {
-        if (src[j] != 0.0f) *dst++ = static_cast<int32_t>(j);
-      }
-    }
-  });
+  events->columns.resize(static_cast<size_t>(events->row_offsets[static_cast<size_t>(rows)]));
+  list_segment_spikes(x, rows, in, events->row_offsets.data(), events->columns.data());
 }
 
 void index_linear_events_by_input(int64_t rows, int64_t in, LinearEvents* events) {

@@ -26,14 +26,6 @@ int main() {
   const Case cases[] = {{"fc1", 512, 1024, 1024}, {"out", 512, 1024, 10}};
   Generator gen(1);
   int failures = 0;
-  const auto max_diff = [](const Tensor& a, const Tensor& b) {  // relative to the largest value
-    float m = 0.0f, scale = 1e-30f;
-    for (int64_t k = 0; k < a.numel(); ++k) {
-      m = std::max(m, std::fabs(a.data()[k] - b.data()[k]));
-      scale = std::max(scale, std::fabs(b.data()[k]));
-    }
-    return m / scale;
-  };
   for (const Case& c : cases) {
     const Tensor w = randn({c.out, c.in}, gen), b = randn({c.out}, gen);
     for (float density : {0.02f, 0.05f, 0.1f, 0.15f, 0.2f, 0.3f, 0.5f}) {
@@ -55,7 +47,9 @@ int main() {
       };
       event_forward();
       event_grad();
-      const float err_y = max_diff(y, dense_forward()), err_w = max_diff(gw, dense_grad());
+      const Tensor y_dense = dense_forward(), gw_dense = dense_grad();
+      const float err_y = bench::max_relative_difference(y.data(), y_dense.data(), y.numel());
+      const float err_w = bench::max_relative_difference(gw.data(), gw_dense.data(), gw.numel());
       if (!(err_y < 1e-5f && err_w < 1e-5f)) {
         std::printf("MISMATCH %s density %.2f: forward %g, grad_weight %g\n", c.name, density, err_y, err_w);
         ++failures;
