@@ -19,7 +19,7 @@ Variable spike_conv2d(const Variable& spikes, const Variable& weight, const Vari
   const bool supported = options.stride == Size2(1) && options.dilation == Size2(1) && options.groups == 1 &&
                          options.padding.h == options.padding.w && spikes.value().device() == Device::kCPU &&
                          weight.size(1) == spikes.size(1);
-  if (!supported || max_density <= 0.0f) return conv2d(spikes, weight, bias, options);
+  if (!supported || max_density <= 0.0f || spikes.numel() == 0) return conv2d(spikes, weight, bias, options);
 
   const Tensor x = spikes.value().contiguous();
   const kernels::EventConvShape shape{x.size(0),      x.size(1),      x.size(2),      x.size(3),
@@ -78,7 +78,9 @@ Variable spike_linear(const Variable& spikes, const Variable& weight, const Vari
               spikes.defined() ? shape_to_string(spikes.shape()) : std::string("undefined"));
   NORSE_CHECK(!bias.defined() || bias.shape() == Shape{out}, ShapeError, "spike_linear", "argument 'bias' must be [",
               out, "], got ", bias.defined() ? shape_to_string(bias.shape()) : std::string());
-  if (spikes.value().device() != Device::kCPU || max_density <= 0.0f) return dense_linear(spikes, weight, bias);
+  if (spikes.value().device() != Device::kCPU || max_density <= 0.0f || spikes.numel() == 0) {
+    return dense_linear(spikes, weight, bias);
+  }
   const Tensor x = spikes.value().contiguous();
   const int64_t rows = x.numel() / in;
   auto events = std::make_shared<kernels::LinearEvents>();

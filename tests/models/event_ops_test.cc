@@ -181,5 +181,7 @@ TEST_CASE("spike_linear: the same bits on one and two threads; the dense path; b
   REQUIRE_THROWS_WITH(spike_linear(Variable(mul(x, 2.0f)), Variable(w), Variable(), 1.0f),
                       Catch::Contains("only 0 and 1"));
   REQUIRE_THROWS_AS(spike_linear(Variable(x), Variable(randn({50, 299}, g)), Variable(), 1.0f), ShapeError);
+  // Empty inputs take the dense path (nothing to list).
+  REQUIRE(spike_linear(Variable(zeros({0, 300})), Variable(w), Variable(), 1.0f).shape() == Shape{0, 50});
   REQUIRE_THROWS_AS(spike_linear(Variable(x), Variable(w), Variable(randn({49}, g)), 1.0f), ShapeError);
 }
