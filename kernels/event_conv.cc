@@ -4,16 +4,11 @@
 #include <cstring>
 
 #include "core/parallel.h"
-#include "kernels/spike_lists.h"
+#include "kernels/event_common.h"
 
 namespace norse {
 namespace kernels {
 namespace {
-
-// dst[0..n) += src[0..n): the inner loop of every event (vectorised by the compiler).
-inline void add_row(float* __restrict dst, const float* __restrict src, int64_t n) {
-  for (int64_t k = 0; k < n; ++k) dst[k] += src[k];
-}
 
 // Calls f(tap, output position) for every output position the spike at input position `pos`
 // reaches, tap = ky * kw + kx, output position = oy * W_out + ox: the output row oy = y + padding
@@ -50,10 +45,7 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
   const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
   // Weights channels-last: wr[((c * kh + ky) * kw + kx) * co + o] = weight[o, c, ky, kx].
   std::vector<float> wr(static_cast<size_t>(s.in_channels * kh * kw * co));
-  for (int64_t o = 0; o < co; ++o) {
-    for (int64_t r = 0; r < s.in_channels * kh * kw; ++r)
-      wr[static_cast<size_t>(r * co + o)] = weight[o * s.in_channels * kh * kw + r];
-  }
+  transpose(weight, co, s.in_channels * kh * kw, wr.data());
   const int64_t out_plane = oh * ow;
   parallel_for(s.batch, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> acc(static_cast<size_t>(out_plane * co));  // [H_out, W_out, C_out] of one sample
@@ -68,9 +60,11 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
         }
       }
       float* dst = out + b * co * out_plane;
-      for (int64_t o = 0; o < co; ++o) {
-        const float bo = bias ? bias[o] : 0.0f;
-        for (int64_t q = 0; q < out_plane; ++q) dst[o * out_plane + q] = acc[static_cast<size_t>(q * co + o)] + bo;
+      transpose(acc.data(), out_plane, co, dst);
+      if (bias) {
+        for (int64_t o = 0; o < co; ++o) {
+          for (int64_t q = 0; q < out_plane; ++q) dst[o * out_plane + q] += bias[o];
+        }
       }
     }
   });
@@ -91,10 +85,7 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
     for (int64_t chunk = begin; chunk < end; ++chunk) {
       float* dwr = &partial[static_cast<size_t>(chunk * taps * co)];
       for (int64_t b = chunk * kChunk; b < std::min(s.batch, (chunk + 1) * kChunk); ++b) {
-        for (int64_t o = 0; o < co; ++o) {
-          const float* src = grad_out + (b * co + o) * out_plane;
-          for (int64_t q = 0; q < out_plane; ++q) gt[static_cast<size_t>(q * co + o)] = src[q];
-        }
+        transpose(grad_out + b * co * out_plane, co, out_plane, gt.data());
         for (int64_t c = 0; c < s.in_channels; ++c) {
           const int64_t plane = b * s.in_channels + c;
           for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
@@ -108,9 +99,7 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
   });
   for (int64_t chunk = 1; chunk < chunks; ++chunk)
     add_row(partial.data(), &partial[static_cast<size_t>(chunk * taps * co)], taps * co);
-  for (int64_t o = 0; o < co; ++o) {
-    for (int64_t r = 0; r < taps; ++r) grad_weight[o * taps + r] = partial[static_cast<size_t>(r * co + o)];
-  }
+  transpose(partial.data(), taps, co, grad_weight);
 }
 
 }  // namespace kernels

@@ -3,29 +3,10 @@
 #include <algorithm>
 
 #include "core/parallel.h"
-#include "kernels/spike_lists.h"
+#include "kernels/event_common.h"
 
 namespace norse {
 namespace kernels {
-namespace {
-inline void add_row(float* __restrict dst, const float* __restrict src, int64_t n) {
-  for (int64_t k = 0; k < n; ++k) dst[k] += src[k];
-}
-
-// dst [cols, rows] = src [rows, cols] transposed, in cache-sized tiles.
-void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
-  constexpr int64_t kTile = 64;
-  parallel_for((rows + kTile - 1) / kTile, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t rt = begin * kTile; rt < std::min(rows, end * kTile); rt += kTile) {
-      for (int64_t ct = 0; ct < cols; ct += kTile) {
-        for (int64_t r = rt; r < std::min(rows, rt + kTile); ++r) {
-          for (int64_t c = ct; c < std::min(cols, ct + kTile); ++c) dst[c * rows + r] = src[r * cols + c];
-        }
-      }
-    }
-  });
-}
-}  // namespace
 
 int64_t count_linear_events(const float* x, int64_t rows, int64_t in, LinearEvents* events, bool* non_binary) {
   events->row_offsets.assign(static_cast<size_t>(rows + 1), 0);

@@ -1,11 +1,24 @@
 #include "models/event_ops.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "kernels/event_conv.h"
 #include "kernels/event_linear.h"
 
 namespace norse {
+namespace {
+// Whether a declared spike input with `count` non-zero entries out of `numel` is sparse enough
+// for the event-driven path; a non-zero entry other than 1 is the caller's error.
+bool sparse_enough(const char* op, const char* dense_op, int64_t count, bool non_binary, int64_t numel,
+                   float max_density) {
+  NORSE_CHECK(!non_binary, InvalidArgument, op,
+              "argument 'spikes' must hold only 0 and 1 (it was declared a spike input), but has other non-zero "
+              "values; use ",
+              dense_op, " for it");
+  return static_cast<double>(count) / static_cast<double>(std::max<int64_t>(numel, 1)) <= max_density;
+}
+}  // namespace
 
 Variable spike_conv2d(const Variable& spikes, const Variable& weight, const Variable& bias,
                       const Conv2dOptions& options, float max_density, bool* used_events) {
@@ -32,11 +45,9 @@ Variable spike_conv2d(const Variable& spikes, const Variable& weight, const Vari
   auto events = std::make_shared<kernels::SpikeEvents>();
   bool non_binary = false;
   const int64_t count = kernels::count_spike_events(x.data(), shape, events.get(), &non_binary);
-  NORSE_CHECK(!non_binary, InvalidArgument, "spike_conv2d",
-              "argument 'spikes' must hold only 0 and 1 (it was declared a spike input), but has other non-zero "
-              "values; use conv2d for it");
-  const double density = static_cast<double>(count) / static_cast<double>(std::max<int64_t>(x.numel(), 1));
-  if (density > max_density) return conv2d(spikes, weight, bias, options);
+  if (!sparse_enough("spike_conv2d", "conv2d", count, non_binary, x.numel(), max_density)) {
+    return conv2d(spikes, weight, bias, options);
+  }
   kernels::fill_spike_events(x.data(), shape, events.get());
 
   const Tensor w = weight.value().contiguous();
@@ -86,10 +97,7 @@ Variable spike_linear(const Variable& spikes, const Variable& weight, const Vari
   auto events = std::make_shared<kernels::LinearEvents>();
   bool non_binary = false;
   const int64_t count = kernels::count_linear_events(x.data(), rows, in, events.get(), &non_binary);
-  NORSE_CHECK(!non_binary, InvalidArgument, "spike_linear",
-              "argument 'spikes' must hold only 0 and 1 (it was declared a spike input), but has other non-zero "
-              "values; use a dense Linear for it");
-  if (static_cast<double>(count) > static_cast<double>(max_density) * static_cast<double>(x.numel())) {
+  if (!sparse_enough("spike_linear", "a dense Linear", count, non_binary, x.numel(), max_density)) {
     return dense_linear(spikes, weight, bias);
   }
   kernels::fill_linear_events(x.data(), rows, in, events.get());

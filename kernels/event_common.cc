@@ -1,4 +1,4 @@
-#include "kernels/spike_lists.h"
+#include "kernels/event_common.h"
 
 #include <algorithm>
 #include <vector>
@@ -44,6 +44,27 @@ void list_segment_spikes(const float* x, int64_t segments, int64_t segment_size,
         if (src[j] != 0.0f) *dst++ = static_cast<int32_t>(j);
       }
     }
+  });
+}
+
+void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+  constexpr int64_t kTile = 64;
+  const auto tile_rows = [&](int64_t r0, int64_t r1) {
+    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+      const int64_t c1 = std::min(cols, c0 + kTile);
+      for (int64_t r = r0; r < r1; ++r) {
+        const float* s = src + r * cols;
+        for (int64_t c = c0; c < c1; ++c) dst[c * rows + r] = s[c];
+      }
+    }
+  };
+  // Small matrices (the per-sample ones, called inside the kernels' parallel loops) directly.
+  if (rows * cols <= kTile * kTile * 16) {
+    tile_rows(0, rows);
+    return;
+  }
+  parallel_for((rows + kTile - 1) / kTile, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t) tile_rows(t * kTile, std::min(rows, (t + 1) * kTile));
   });
 }
 
