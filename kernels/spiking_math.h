@@ -1,12 +1,14 @@
 // Spiking neuron models beyond LIF, each as a template step (kernels/neuron_sequence.h runs
 // them fused, with the adjoint derived by dual numbers). Equations and order of evaluation:
 // Norse's functional modules, as tests/conformance/fixtures/README.md section 9 states them.
-// Parameter order is the order of each model's kParamNames.
+// Each model names its parameters and state fields once (kernels/model_layout.h); the step
+// reads them by name, p[Param::v_th], s[State::v].
 #ifndef NORSE_KERNELS_SPIKING_MATH_H_
 #define NORSE_KERNELS_SPIKING_MATH_H_
 
 #include "kernels/dual.h"
 #include "kernels/lif_math.h"
+#include "kernels/model_layout.h"
 
 namespace norse {
 namespace kernels {
@@ -24,19 +26,22 @@ NORSE_HD inline T reset_spike(const T& z, const ResetOptions& o) {
 
 // LIF (lif.py) in the generic form, for the recurrent loops; the equations are lif::step's
 // (kernels/lif_math.h). Feed-forward sequences use the hand-written kernels/lif_cpu.cc.
+#define NORSE_LIF_PARAMS(X) X(tau_syn_inv) X(tau_mem_inv) X(v_leak) X(v_th) X(v_reset)
+#define NORSE_LIF_STATES(X) X(v, Param::v_leak) X(i, kStartZero)
 struct LIFModel {
-  static constexpr int kStates = 2;  // v, i
-  static constexpr int kParams = 5;  // tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_PARAMS, NORSE_LIF_STATES)
   static constexpr bool kSpiking = true;
+  static constexpr bool kRecurrentDetachReset = true;  // Norse's LIFRecurrentCell detaches the reset
   using Options = ResetOptions;
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
-    const lif::StepParams<T> sp{p[0], p[1], p[2], p[3], p[4], T(alpha)};
-    const lif::StepState<T> st{s[0], s[1]};
+    const lif::StepParams<T> sp{p[Param::tau_syn_inv], p[Param::tau_mem_inv], p[Param::v_leak],
+                                p[Param::v_th],        p[Param::v_reset],     T(alpha)};
+    const lif::StepState<T> st{s[State::v], s[State::i]};
     const lif::StepForward<T> out =
         o.detach_reset ? lif::step<S, true>(sp, st, x, dt, uniform) : lif::step<S, false>(sp, st, x, dt, uniform);
-    s[0] = out.next.v;
-    s[1] = out.next.i;
+    s[State::v] = out.next.v;
+    s[State::i] = out.next.i;
     return out.z;
   }
 };
@@ -56,49 +61,55 @@ NORSE_HD inline T refractory_update(T z0, T v_old, T* v, T* rho, T rho_reset, R 
 
 // LIFRefrac (lif_refrac.py): a LIF step, then the refractory update. States v, i, rho;
 // parameters LIF's five, then rho_reset.
+// LIF's parameters and states come first, so LIFModel::step reads them in place.
+#define NORSE_LIF_REFRAC_PARAMS(X) NORSE_LIF_PARAMS(X) X(rho_reset)
+#define NORSE_LIF_REFRAC_STATES(X) NORSE_LIF_STATES(X) X(rho, kStartZero)
 struct LIFRefracModel {
-  static constexpr int kStates = 3;  // v, i, rho
-  static constexpr int kParams = 6;  // tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset, rho_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_REFRAC_PARAMS, NORSE_LIF_REFRAC_STATES)
   static constexpr bool kSpiking = true;
+  static constexpr bool kRecurrentDetachReset = true;
   using Options = ResetOptions;
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
-    const T v_old = s[0];
+    const T v_old = s[State::v];
     const T z0 = LIFModel::step<S>(p, s, x, dt, alpha, uniform, o);
-    return refractory_update<S>(z0, v_old, &s[0], &s[2], p[5], alpha, uniform);
+    return refractory_update<S>(z0, v_old, &s[State::v], &s[State::rho], p[Param::rho_reset], alpha, uniform);
   }
 };
 
 // LIFBox (lif_box.py): v1 = v + dt*tau_mem_inv*(x + v_leak - v); z = H(v1 - v_th);
 // reset_value: v2 = (1-z) v1 + z v_reset; reset_subtract: v2 = (1-z) v1 + z (v1 - v_th).
+#define NORSE_LIF_BOX_PARAMS(X) X(tau_mem_inv) X(v_leak) X(v_th) X(v_reset)
+#define NORSE_LIF_BOX_STATES(X) X(v, Param::v_leak)
 struct LIFBoxModel {
-  static constexpr int kStates = 1;  // v
-  static constexpr int kParams = 4;  // tau_mem_inv, v_leak, v_th, v_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_BOX_PARAMS, NORSE_LIF_BOX_STATES)
   static constexpr bool kSpiking = true;
   struct Options {
     bool reset_subtract = false;
   };
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
-    const T v1 = s[0] + dt * p[0] * ((x + p[1]) - s[0]);
-    const T z = spike<S>(v1 - p[2], alpha, uniform);
-    s[0] = (T(R(1)) - z) * v1 + z * (o.reset_subtract ? (v1 - p[2]) : p[3]);
+    const T v1 = s[State::v] + dt * p[Param::tau_mem_inv] * ((x + p[Param::v_leak]) - s[State::v]);
+    const T z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
+    s[State::v] = (T(R(1)) - z) * v1 + z * (o.reset_subtract ? (v1 - p[Param::v_th]) : p[Param::v_reset]);
     return z;
   }
 };
 
 // IAF (iaf.py): v1 = v + x; z = H(v1 - v_th); v2 = (1-z) v1 + z v_reset.
+#define NORSE_IAF_PARAMS(X) X(v_th) X(v_reset)
+#define NORSE_IAF_STATES(X) X(v, Param::v_reset)
 struct IAFModel {
-  static constexpr int kStates = 1;  // v
-  static constexpr int kParams = 2;  // v_th, v_reset
+  NORSE_MODEL_LAYOUT(NORSE_IAF_PARAMS, NORSE_IAF_STATES)
   static constexpr bool kSpiking = true;
+  static constexpr bool kRecurrentDetachReset = false;  // Norse's IAFRecurrentCell keeps the gradient
   using Options = ResetOptions;
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R, R alpha, R uniform, const Options& o) {
-    const T v1 = s[0] + x;
-    const T z = spike<S>(v1 - p[0], alpha, uniform);
+    const T v1 = s[State::v] + x;
+    const T z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
     const T zr = reset_spike(z, o);
-    s[0] = (T(R(1)) - zr) * v1 + zr * p[1];
+    s[State::v] = (T(R(1)) - zr) * v1 + zr * p[Param::v_reset];
     return z;
   }
 };
@@ -108,21 +119,23 @@ struct IAFModel {
 //   b1 = b + dt*tau_adapt_inv*(v_th - b);         z = H(v1 - b1)
 //   v2 = (1-z) v1 + z v_reset;  b2 = b1 + z beta;  i2 = i1 + x
 // Recurrent: reset and b jump use sg(z).
+#define NORSE_LSNN_PARAMS(X) X(tau_syn_inv) X(tau_mem_inv) X(tau_adapt_inv) X(v_leak) X(v_th) X(v_reset) X(beta)
+#define NORSE_LSNN_STATES(X) X(v, Param::v_leak) X(i, kStartZero) X(b, Param::v_th)
 struct LSNNModel {
-  static constexpr int kStates = 3;  // v, i, b
-  static constexpr int kParams = 7;  // tau_syn_inv, tau_mem_inv, tau_adapt_inv, v_leak, v_th, v_reset, beta
+  NORSE_MODEL_LAYOUT(NORSE_LSNN_PARAMS, NORSE_LSNN_STATES)
   static constexpr bool kSpiking = true;
+  static constexpr bool kRecurrentDetachReset = true;
   using Options = ResetOptions;
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
-    const T v1 = s[0] + dt * p[1] * ((p[3] - s[0]) + s[1]);
-    const T i1 = s[1] - dt * p[0] * s[1];
-    const T b1 = s[2] + dt * p[2] * (p[4] - s[2]);
+    const T v1 = s[State::v] + dt * p[Param::tau_mem_inv] * ((p[Param::v_leak] - s[State::v]) + s[State::i]);
+    const T i1 = s[State::i] - dt * p[Param::tau_syn_inv] * s[State::i];
+    const T b1 = s[State::b] + dt * p[Param::tau_adapt_inv] * (p[Param::v_th] - s[State::b]);
     const T z = spike<S>(v1 - b1, alpha, uniform);
     const T zr = reset_spike(z, o);
-    s[0] = (T(R(1)) - zr) * v1 + zr * p[5];
-    s[2] = b1 + zr * p[6];
-    s[1] = i1 + x;
+    s[State::v] = (T(R(1)) - zr) * v1 + zr * p[Param::v_reset];
+    s[State::b] = b1 + zr * p[Param::beta];
+    s[State::i] = i1 + x;
     return z;
   }
 
@@ -137,45 +150,48 @@ struct LSNNModel {
   NORSE_HD static void adjoint(const R* p, const R* s, R x, R dt, R alpha, R uniform, const Options& o, R g_z,
                                const R* g_out, R* g_state, R* g_x, R* g_params) {
     (void)x;
-    const R a = dt * p[1], c = dt * p[0], d = dt * p[2];
-    const R v1 = s[0] + a * ((p[3] - s[0]) + s[1]);
-    const R b1 = s[2] + d * (p[4] - s[2]);
+    const R a = dt * p[Param::tau_mem_inv], c = dt * p[Param::tau_syn_inv], d = dt * p[Param::tau_adapt_inv];
+    const R v1 = s[State::v] + a * ((p[Param::v_leak] - s[State::v]) + s[State::i]);
+    const R b1 = s[State::b] + d * (p[Param::v_th] - s[State::b]);
     const R z = spike<S>(v1 - b1, alpha, uniform);
     // v2 = (1 - zr) v1 + zr v_reset; b2 = b1 + zr beta; i2 = (1 - c) i + x.
-    const R g_zr = g_out[0] * (p[5] - v1) + g_out[2] * p[6];
+    const R g_zr = g_out[State::v] * (p[Param::v_reset] - v1) + g_out[State::b] * p[Param::beta];
     const R g_s = (g_z + (o.detach_reset ? R(0) : g_zr)) * spike_grad<S>(v1 - b1, alpha);  // s = v1 - b1
-    const R g_v1 = g_out[0] * (R(1) - z) + g_s;
-    const R g_b1 = g_out[2] - g_s;
-    g_state[0] = g_v1 * (R(1) - a);
-    g_state[1] = g_v1 * a + g_out[1] * (R(1) - c);
-    g_state[2] = g_b1 * (R(1) - d);
-    *g_x = g_out[1];
+    const R g_v1 = g_out[State::v] * (R(1) - z) + g_s;
+    const R g_b1 = g_out[State::b] - g_s;
+    g_state[State::v] = g_v1 * (R(1) - a);
+    g_state[State::i] = g_v1 * a + g_out[State::i] * (R(1) - c);
+    g_state[State::b] = g_b1 * (R(1) - d);
+    *g_x = g_out[State::i];
     if (g_params != nullptr) {
-      g_params[0] -= g_out[1] * dt * s[1];                // tau_syn_inv
-      g_params[1] += g_v1 * dt * ((p[3] - s[0]) + s[1]);  // tau_mem_inv
-      g_params[2] += g_b1 * dt * (p[4] - s[2]);           // tau_adapt_inv
-      g_params[3] += g_v1 * a;                            // v_leak
-      g_params[4] += g_b1 * d;                            // v_th
-      g_params[5] += g_out[0] * z;                        // v_reset
-      g_params[6] += g_out[2] * z;                        // beta
+      g_params[Param::tau_syn_inv] -= g_out[State::i] * dt * s[State::i];
+      g_params[Param::tau_mem_inv] += g_v1 * dt * ((p[Param::v_leak] - s[State::v]) + s[State::i]);
+      g_params[Param::tau_adapt_inv] += g_b1 * dt * (p[Param::v_th] - s[State::b]);
+      g_params[Param::v_leak] += g_v1 * a;
+      g_params[Param::v_th] += g_b1 * d;
+      g_params[Param::v_reset] += g_out[State::v] * z;
+      g_params[Param::beta] += g_out[State::b] * z;
     }
   }
 };
 
 // LIFEx (lif_ex.py): as LIF with the exponential term delta_T*exp((v - v_th)/delta_T) (old v).
 // Reset not detached in any flavour.
+#define NORSE_LIF_EX_PARAMS(X) X(delta_T) X(tau_syn_inv) X(tau_mem_inv) X(v_leak) X(v_th) X(v_reset)
+#define NORSE_LIF_EX_STATES(X) X(v, Param::v_leak) X(i, kStartZero)
 struct LIFExModel {
-  static constexpr int kStates = 2;  // v, i
-  static constexpr int kParams = 6;  // delta_T, tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_EX_PARAMS, NORSE_LIF_EX_STATES)
   static constexpr bool kSpiking = true;
   struct Options {};
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
-    const T i1 = s[1] + x;
-    const T v1 = s[0] + dt * p[2] * ((p[3] - s[0]) + p[0] * exp_of((s[0] - p[4]) / p[0]) + i1);
-    s[1] = i1 - dt * p[1] * i1;
-    const T z = spike<S>(v1 - p[4], alpha, uniform);
-    s[0] = (T(R(1)) - z) * v1 + z * p[5];
+    const T v = s[State::v];
+    const T i1 = s[State::i] + x;
+    const T exp_term = p[Param::delta_T] * exp_of((v - p[Param::v_th]) / p[Param::delta_T]);
+    const T v1 = v + dt * p[Param::tau_mem_inv] * ((p[Param::v_leak] - v) + exp_term + i1);
+    s[State::i] = i1 - dt * p[Param::tau_syn_inv] * i1;
+    const T z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
+    s[State::v] = (T(R(1)) - z) * v1 + z * p[Param::v_reset];
     return z;
   }
 };
@@ -187,38 +203,43 @@ struct LIFExModel {
 //   a1 = a + dt*tau_ada_inv*(adaptation_current*(v - v_leak) - a)      (old v)
 //   z = H(v1 - v_th);  v2 = (1-z) v1 + z v_reset;  a2 = a1 + z adaptation_spike
 // Reset not detached in any flavour.
+#define NORSE_LIF_ADEX_PARAMS(X) \
+  X(adaptation_current)          \
+  X(adaptation_spike) X(delta_T) X(tau_ada_inv) X(tau_syn_inv) X(tau_mem_inv) X(v_leak) X(v_th) X(v_reset)
+#define NORSE_LIF_ADEX_STATES(X) X(v, Param::v_leak) X(i, kStartZero) X(a, kStartZero)
 struct LIFAdExModel {
-  static constexpr int kStates = 3;  // v, i, a
-  static constexpr int kParams = 9;  // adaptation_current, adaptation_spike, delta_T, tau_ada_inv,
-                                     // tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_ADEX_PARAMS, NORSE_LIF_ADEX_STATES)
   static constexpr bool kSpiking = true;
   struct Options {};
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
-    const T i1 = s[1] + x;
-    const T v1 = s[0] + dt * p[5] * ((p[6] - s[0]) + p[2] * exp_of((s[0] - p[7]) / p[2]) + i1 - s[2]);
-    const T i2 = i1 - dt * p[4] * i1;
-    const T a1 = s[2] + dt * p[3] * (p[0] * (s[0] - p[6]) - s[2]);
-    const T z = spike<S>(v1 - p[7], alpha, uniform);
-    s[0] = (T(R(1)) - z) * v1 + z * p[8];
-    s[1] = i2;
-    s[2] = a1 + z * p[1];
+    const T v = s[State::v], a = s[State::a];
+    const T i1 = s[State::i] + x;
+    const T exp_term = p[Param::delta_T] * exp_of((v - p[Param::v_th]) / p[Param::delta_T]);
+    const T v1 = v + dt * p[Param::tau_mem_inv] * ((p[Param::v_leak] - v) + exp_term + i1 - a);
+    const T i2 = i1 - dt * p[Param::tau_syn_inv] * i1;
+    const T a1 = a + dt * p[Param::tau_ada_inv] * (p[Param::adaptation_current] * (v - p[Param::v_leak]) - a);
+    const T z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
+    s[State::v] = (T(R(1)) - z) * v1 + z * p[Param::v_reset];
+    s[State::i] = i2;
+    s[State::a] = a1 + z * p[Param::adaptation_spike];
     return z;
   }
 };
 
 // LIFAdExRefrac (lif_adex_refrac.py): a LIFAdEx step, then the refractory update. States v, i,
 // a, rho; parameters LIFAdEx's nine, then rho_reset.
+#define NORSE_LIF_ADEX_REFRAC_PARAMS(X) NORSE_LIF_ADEX_PARAMS(X) X(rho_reset)
+#define NORSE_LIF_ADEX_REFRAC_STATES(X) NORSE_LIF_ADEX_STATES(X) X(rho, kStartZero)
 struct LIFAdExRefracModel {
-  static constexpr int kStates = 4;   // v, i, a, rho
-  static constexpr int kParams = 10;  // LIFAdEx's nine, rho_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_ADEX_REFRAC_PARAMS, NORSE_LIF_ADEX_REFRAC_STATES)
   static constexpr bool kSpiking = true;
   struct Options {};
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
-    const T v_old = s[0];
+    const T v_old = s[State::v];
     const T z0 = LIFAdExModel::step<S>(p, s, x, dt, alpha, uniform, LIFAdExModel::Options{});
-    return refractory_update<S>(z0, v_old, &s[0], &s[3], p[9], alpha, uniform);
+    return refractory_update<S>(z0, v_old, &s[State::v], &s[State::rho], p[Param::rho_reset], alpha, uniform);
   }
 };
 
@@ -226,16 +247,17 @@ struct LIFAdExRefracModel {
 // current driven directly by x, with a subtractive-form reset:
 //   v1 = v + dt*tau_mem_inv*((v_leak - v) + x);  z = H(v1 - v_th);  v2 = v1 - z (v1 - v_reset)
 // (reset not detached). ConstantCurrentLIFEncoder starts it at v = 0, not v_leak.
+#define NORSE_LIF_CURRENT_ENCODER_PARAMS(X) X(tau_mem_inv) X(v_leak) X(v_th) X(v_reset)
+#define NORSE_LIF_CURRENT_ENCODER_STATES(X) X(v, kStartZero)
 struct LIFCurrentEncoderModel {
-  static constexpr int kStates = 1;  // v
-  static constexpr int kParams = 4;  // tau_mem_inv, v_leak, v_th, v_reset
+  NORSE_MODEL_LAYOUT(NORSE_LIF_CURRENT_ENCODER_PARAMS, NORSE_LIF_CURRENT_ENCODER_STATES)
   static constexpr bool kSpiking = true;
   struct Options {};
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
-    const T v1 = s[0] + dt * p[0] * ((p[1] - s[0]) + x);
-    const T z = spike<S>(v1 - p[2], alpha, uniform);
-    s[0] = v1 - z * (v1 - p[3]);
+    const T v1 = s[State::v] + dt * p[Param::tau_mem_inv] * ((p[Param::v_leak] - s[State::v]) + x);
+    const T z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
+    s[State::v] = v1 - z * (v1 - p[Param::v_reset]);
     return z;
   }
 };
@@ -243,21 +265,22 @@ struct LIFCurrentEncoderModel {
 // Izhikevich (izhikevich.py), k = tau_inv*dt:
 //   v1 = v + k*(sq*v^2 + mn*v + bias - u + x);  u1 = u + k*a*(b*v - u)   (old v)
 //   z = H(v1 - v_th);  v2 = (1-z) v1 + z c;  u2 = (1-z) u1 + z (u1 + d)
+#define NORSE_IZHIKEVICH_PARAMS(X) X(a) X(b) X(c) X(d) X(sq) X(mn) X(bias) X(v_th) X(tau_inv)
+#define NORSE_IZHIKEVICH_STATES(X) X(v, kStartGiven) X(u, kStartGiven)
 struct IzhikevichModel {
-  static constexpr int kStates = 2;  // v, u
-  static constexpr int kParams = 9;  // a, b, c, d, sq, mn, bias, v_th, tau_inv
+  NORSE_MODEL_LAYOUT(NORSE_IZHIKEVICH_PARAMS, NORSE_IZHIKEVICH_STATES)
   static constexpr bool kSpiking = true;
   struct Options {};
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
-    const T k = p[8] * dt;
-    const T v = s[0], u = s[1];
+    const T k = p[Param::tau_inv] * dt;
+    const T v = s[State::v], u = s[State::u];
     // sq * (v * v), as Norse evaluates sq * v**2 (rounding shows in ill-conditioned gradients).
-    const T v1 = v + k * (p[4] * (v * v) + p[5] * v + p[6] - u + x);
-    const T u1 = u + k * p[0] * (p[1] * v - u);
-    const T z = spike<S>(v1 - p[7], alpha, uniform);
-    s[0] = (T(R(1)) - z) * v1 + z * p[2];
-    s[1] = (T(R(1)) - z) * u1 + z * (u1 + p[3]);
+    const T v1 = v + k * (p[Param::sq] * (v * v) + p[Param::mn] * v + p[Param::bias] - u + x);
+    const T u1 = u + k * p[Param::a] * (p[Param::b] * v - u);
+    const T z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
+    s[State::v] = (T(R(1)) - z) * v1 + z * p[Param::c];
+    s[State::u] = (T(R(1)) - z) * u1 + z * (u1 + p[Param::d]);
     return z;
   }
 };
@@ -267,24 +290,27 @@ struct IzhikevichModel {
 //   g_e2 = g_e1 - dt*tau_syn_exc_inv*g_e1;  g_i2 = g_i1 - dt*tau_syn_inh_inv*g_i1
 //   v1 = v + dt*c_m_inv*(g_l*(v_rest - v) + g_e2*(e_rev_E - v) + g_i2*(e_rev_I - v))
 //   z = H(v1 - v_thresh);  v2 = (1-z) v1 + z v_reset
+#define NORSE_COBA_LIF_PARAMS(X) \
+  X(tau_syn_exc_inv) X(tau_syn_inh_inv) X(c_m_inv) X(g_l) X(e_rev_I) X(e_rev_E) X(v_rest) X(v_reset) X(v_thresh)
+#define NORSE_COBA_LIF_STATES(X) X(v, Param::v_rest) X(g_e, kStartZero) X(g_i, kStartZero)
 struct CobaLIFModel {
-  static constexpr int kStates = 3;  // v, g_e, g_i
-  static constexpr int kParams = 9;  // tau_syn_exc_inv, tau_syn_inh_inv, c_m_inv, g_l, e_rev_I,
-                                     // e_rev_E, v_rest, v_reset, v_thresh
+  NORSE_MODEL_LAYOUT(NORSE_COBA_LIF_PARAMS, NORSE_COBA_LIF_STATES)
   static constexpr bool kSpiking = true;
   struct Options {};
   template <Surrogate S, class T, class R>
   NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options&) {
-    const T ge1 = s[1] + relu_of(x);
-    const T gi1 = s[2] + relu_of(-x);
-    const T ge2 = ge1 - dt * p[0] * ge1;
-    const T gi2 = gi1 - dt * p[1] * gi1;
-    const T v = s[0];
-    const T v1 = v + dt * p[2] * (p[3] * (p[6] - v) + ge2 * (p[5] - v) + gi2 * (p[4] - v));
-    const T z = spike<S>(v1 - p[8], alpha, uniform);
-    s[0] = (T(R(1)) - z) * v1 + z * p[7];
-    s[1] = ge2;
-    s[2] = gi2;
+    const T ge1 = s[State::g_e] + relu_of(x);
+    const T gi1 = s[State::g_i] + relu_of(-x);
+    const T ge2 = ge1 - dt * p[Param::tau_syn_exc_inv] * ge1;
+    const T gi2 = gi1 - dt * p[Param::tau_syn_inh_inv] * gi1;
+    const T v = s[State::v];
+    const T v1 = v + dt * p[Param::c_m_inv] *
+                         (p[Param::g_l] * (p[Param::v_rest] - v) + ge2 * (p[Param::e_rev_E] - v) +
+                          gi2 * (p[Param::e_rev_I] - v));
+    const T z = spike<S>(v1 - p[Param::v_thresh], alpha, uniform);
+    s[State::v] = (T(R(1)) - z) * v1 + z * p[Param::v_reset];
+    s[State::g_e] = ge2;
+    s[State::g_i] = gi2;
     return z;
   }
 };
