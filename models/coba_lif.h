@@ -13,7 +13,9 @@
 #define NORSE_MODELS_COBA_LIF_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace coba_lif {
@@ -38,49 +40,11 @@ struct State {
   Variable g_i;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(coba_lif, CobaLIFModel, NORSE_COBA_LIF_PARAMS, NORSE_COBA_LIF_STATES)
+NORSE_NEURON_FUNCTIONS(coba_lif)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult coba_lif_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                                 bool record_states = false, Generator* gen = nullptr);
-StepResult coba_lif_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                         Generator* gen = nullptr);
-
-class CobaLIFFeedForwardCell {
- public:
-  explicit CobaLIFFeedForwardCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return coba_lif_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class CobaLIFFeedForward {
- public:
-  explicit CobaLIFFeedForward(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return coba_lif_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using CobaLIFFeedForwardCell = detail::StepModule<Spec>;
+using CobaLIFFeedForward = detail::SequenceModule<Spec>;
 
 }  // namespace coba_lif
 }  // namespace norse

@@ -79,8 +79,8 @@ Variable ExpFilter::forward(const Variable& input) {
   // Norse computes the decay as a Python double.
   const float decay = static_cast<float>(std::exp(-static_cast<double>(dt_) * static_cast<double>(tau_filter_inv_)));
   const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::ExpFilterModel>(
-      "exp_filter", y, {Variable(zeros(state_shape, y.value().device()))}, {Variable(scalar_tensor(decay))}, {"decay"},
-      {"output"}, config, true, nullptr);
+      "exp_filter", y, {Variable(zeros(state_shape, y.value().device()))}, {Variable(scalar_tensor(decay))}, config,
+      true, nullptr);
   return out.records[0];
 }
 

@@ -5,6 +5,7 @@
 #include "core/philox.h"
 #include "kernels/spiking_math.h"
 #include "models/neuron_op.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace encode {
@@ -56,15 +57,16 @@ Variable lif_current_encode(const char* op, const Variable& input, int64_t seq_l
               input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   // The same current at every step: the tape's stack sums the steps' gradients back.
   const Variable current = stack(std::vector<Variable>(static_cast<size_t>(seq_length), input), 0);
-  kernels::NeuronParams<kernels::LIFCurrentEncoderModel> config;
+  using Model = kernels::LIFCurrentEncoderModel;
+  kernels::NeuronParams<Model> config;
   config.dt = dt;
   config.alpha = p.alpha;
   config.method = p.method;
-  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFCurrentEncoderModel>(
-      op, current, {Variable(zeros(input.shape(), input.value().device()))},
-      {p.tau_mem_inv, p.v_leak, p.v_th, p.v_reset}, {"tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v"}, config, false,
-      nullptr);
-  return out.z;
+  std::vector<Variable> out(Model::kParams);  // LIF's parameters by the encoder model's names
+  NORSE_LIF_CURRENT_ENCODER_PARAMS(NORSE_SPEC_PARAM_VALUE)
+  return detail::neuron_sequence_op<Model>(op, current, {Variable(zeros(input.shape(), input.value().device()))}, out,
+                                           config, false, nullptr)
+      .z;
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 #define NORSE_MODELS_IAF_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace iaf {
@@ -30,49 +32,11 @@ struct State {
   Variable v;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(iaf, IAFModel, NORSE_IAF_PARAMS, NORSE_IAF_STATES)
+NORSE_NEURON_FUNCTIONS(iaf)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult iaf_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                            bool record_states = false, Generator* gen = nullptr);
-StepResult iaf_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                    Generator* gen = nullptr);
-
-class IAFCell {
- public:
-  explicit IAFCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return iaf_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class IAF {
- public:
-  explicit IAF(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return iaf_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using IAFCell = detail::StepModule<Spec>;
+using IAF = detail::SequenceModule<Spec>;
 
 }  // namespace iaf
 }  // namespace norse

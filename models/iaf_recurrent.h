@@ -21,32 +21,12 @@ struct RecurrentState {
   Variable v;
 };
 
-struct RecurrentSequenceResult {
-  Variable z;            // [T, B, N_hidden]
-  RecurrentState state;  // after the last step (state.z = z[T-1])
-  State record;          // every state field after every step (record_states only)
-};
-
-struct RecurrentStepResult {
-  Variable z;
-  RecurrentState state;
-};
-
-// input [T, B, N_in]. Undefined initial fields take Norse's defaults (z = 0).
-RecurrentSequenceResult iaf_recurrent_sequence(const Variable& input, const Variable& input_weights,
-                                               const Variable& recurrent_weights, const RecurrentState& initial,
-                                               const Params& params, bool autapses = false, float dt = 1e-3f,
-                                               bool record_states = false, Generator* gen = nullptr);
-// input [B, N_in], one step.
-RecurrentStepResult iaf_recurrent_step(const Variable& input, const Variable& input_weights,
-                                       const Variable& recurrent_weights, const RecurrentState& state,
-                                       const Params& params, bool autapses = false, float dt = 1e-3f,
-                                       Generator* gen = nullptr);
+NORSE_RECURRENT_FUNCTIONS(iaf)
 
 // Norse's IAFRecurrentCell and IAFRecurrent: own trainable input and recurrent weights,
-// initialised as Norse does from `init` (models/recurrent_module.h).
-using IAFRecurrentCell = detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &iaf_recurrent_step>;
-using IAFRecurrent = detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &iaf_recurrent_sequence>;
+// initialised as Norse does (models/recurrent_module.h).
+using IAFRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
+using IAFRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
 
 }  // namespace iaf
 }  // namespace norse

@@ -3,54 +3,10 @@
 #include <cmath>
 
 #include "kernels/spiking_math.h"
-#include "models/neuron_op.h"
+#include "models/neuron_functions.h"
 
 namespace norse {
 namespace izhikevich {
-
-namespace {
-Variable required_state(const Variable& v, const char* name) {
-  NORSE_CHECK(v.defined(), InvalidArgument, "izhikevich_sequence", "state field '", name,
-              "' must be given: Norse takes the initial state from the spiking behaviour (see behavior())");
-  return v;
-}
-}  // namespace
-
-SequenceResult izhikevich_sequence(const Variable& input, const State& initial, const Params& params, float dt,
-                                   bool record_states, Generator* gen) {
-  NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, "izhikevich_sequence",
-              "argument 'input' must be [T, B, ...] (at least 2 dimensions), got ",
-              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-  const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v : required_state(initial.v, "v"),
-      initial.u.defined() ? initial.u : required_state(initial.u, "u"),
-  };
-  kernels::NeuronParams<kernels::IzhikevichModel> config;
-  config.dt = dt;
-  config.alpha = params.alpha;
-  config.method = params.method;
-
-  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::IzhikevichModel>(
-      "izhikevich_sequence", input, states,
-      {params.a, params.b, params.c, params.d, params.sq, params.mn, params.bias, params.v_th, params.tau_inv},
-      {"a", "b", "c", "d", "sq", "mn", "bias", "v_th", "tau_inv"}, {"v", "u"}, config, record_states, gen);
-  SequenceResult r;
-  r.z = out.z;
-  r.state.v = out.finals[0];
-  r.state.u = out.finals[1];
-  if (record_states) {
-    r.record.v = out.records[0];
-    r.record.u = out.records[1];
-  }
-  return r;
-}
-
-StepResult izhikevich_step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen) {
-  const SequenceResult r =
-      izhikevich_sequence(detail::as_one_step("izhikevich_step", input), state, params, dt, false, gen);
-  return StepResult{reshape(r.z, input.shape()), r.state};
-}
 
 namespace {
 struct Preset {
@@ -120,4 +76,7 @@ State initial_state(const Behavior& behavior, const Shape& neuron_shape) {
 }
 
 }  // namespace izhikevich
+
+template struct detail::FeedForward<izhikevich::Spec>;
+
 }  // namespace norse

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace izhikevich {
@@ -40,21 +42,8 @@ struct State {
   Variable u;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
-
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult izhikevich_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                                   bool record_states = false, Generator* gen = nullptr);
-StepResult izhikevich_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                           Generator* gen = nullptr);
+NORSE_NEURON_SPEC(izhikevich, IzhikevichModel, NORSE_IZHIKEVICH_PARAMS, NORSE_IZHIKEVICH_STATES)
+NORSE_NEURON_FUNCTIONS(izhikevich)
 
 // Norse's IzhikevichSpikingBehavior: parameters plus the initial state (v, u as scalars).
 struct Behavior {
@@ -76,33 +65,8 @@ const std::vector<std::string>& behavior_names();
 // The behaviour's state broadcast to `neuron_shape` ([B, ...]).
 State initial_state(const Behavior& behavior, const Shape& neuron_shape);
 
-class IzhikevichCell {
- public:
-  explicit IzhikevichCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return izhikevich_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class Izhikevich {
- public:
-  explicit Izhikevich(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return izhikevich_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using IzhikevichCell = detail::StepModule<Spec>;
+using Izhikevich = detail::SequenceModule<Spec>;
 
 }  // namespace izhikevich
 }  // namespace norse

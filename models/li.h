@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LI_H_
 
 #include "core/core.h"
+#include "kernels/li_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace li {
@@ -29,48 +31,11 @@ struct State {
   Variable i;
 };
 
-struct SequenceResult {
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(li, LIModel, NORSE_LI_PARAMS, NORSE_LI_STATES)
+NORSE_NEURON_FUNCTIONS(li)
 
-struct StepResult {
-  Variable v;  // [B, ...] the output: the new voltage
-  State state;
-};
-
-SequenceResult li_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                           bool record_states = false, Generator* gen = nullptr);
-StepResult li_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                   Generator* gen = nullptr);
-
-class LICell {
- public:
-  explicit LICell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return li_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LI {
- public:
-  explicit LI(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return li_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LICell = detail::StepModule<Spec>;
+using LI = detail::SequenceModule<Spec>;
 
 }  // namespace li
 }  // namespace norse

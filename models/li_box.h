@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LI_BOX_H_
 
 #include "core/core.h"
+#include "kernels/li_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace li_box {
@@ -28,48 +30,11 @@ struct State {
   Variable v;
 };
 
-struct SequenceResult {
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(li_box, LIBoxModel, NORSE_LI_BOX_PARAMS, NORSE_LI_BOX_STATES)
+NORSE_NEURON_FUNCTIONS(li_box)
 
-struct StepResult {
-  Variable v;  // [B, ...] the output: the new voltage
-  State state;
-};
-
-SequenceResult li_box_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                               bool record_states = false, Generator* gen = nullptr);
-StepResult li_box_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                       Generator* gen = nullptr);
-
-class LIBoxCell {
- public:
-  explicit LIBoxCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return li_box_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LIBox {
- public:
-  explicit LIBox(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return li_box_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LIBoxCell = detail::StepModule<Spec>;
+using LIBox = detail::SequenceModule<Spec>;
 
 }  // namespace li_box
 }  // namespace norse

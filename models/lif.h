@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LIF_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif {
@@ -34,6 +36,10 @@ struct State {
   Variable v;
   Variable i;
 };
+
+// The binding the recurrent flavours use (models/lif_recurrent.h); the feed-forward sequence
+// below runs LIF's own kernel (kernels/lif.h).
+NORSE_NEURON_SPEC(lif, LIFModel, NORSE_LIF_PARAMS, NORSE_LIF_STATES)
 
 struct SequenceResult {
   Variable z;         // [T, B, ...] spikes

@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LIF_ADEX_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_adex {
@@ -38,49 +40,11 @@ struct State {
   Variable a;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(lif_adex, LIFAdExModel, NORSE_LIF_ADEX_PARAMS, NORSE_LIF_ADEX_STATES)
+NORSE_NEURON_FUNCTIONS(lif_adex)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult lif_adex_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                                 bool record_states = false, Generator* gen = nullptr);
-StepResult lif_adex_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                         Generator* gen = nullptr);
-
-class LIFAdExCell {
- public:
-  explicit LIFAdExCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_adex_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LIFAdEx {
- public:
-  explicit LIFAdEx(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_adex_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LIFAdExCell = detail::StepModule<Spec>;
+using LIFAdEx = detail::SequenceModule<Spec>;
 
 }  // namespace lif_adex
 }  // namespace norse

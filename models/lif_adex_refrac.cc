@@ -1,57 +1,9 @@
 #include "models/lif_adex_refrac.h"
 
 #include "kernels/spiking_math.h"
-#include "models/neuron_op.h"
+#include "models/neuron_functions.h"
 
 namespace norse {
-namespace lif_adex_refrac {
+template struct detail::FeedForward<lif_adex_refrac::Spec>;
 
-SequenceResult lif_adex_refrac_sequence(const Variable& input, const State& initial, const Params& params, float dt,
-                                        bool record_states, Generator* gen) {
-  NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, "lif_adex_refrac_sequence",
-              "argument 'input' must be [T, B, ...] (at least 2 dimensions), got ",
-              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-  const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v
-                          : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
-      initial.a.defined() ? initial.a : Variable(zeros(neuron_shape, input.value().device())),
-      initial.rho.defined() ? initial.rho : Variable(zeros(neuron_shape, input.value().device())),
-  };
-  kernels::NeuronParams<kernels::LIFAdExRefracModel> config;
-  config.dt = dt;
-  config.alpha = params.alpha;
-  config.method = params.method;
-
-  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFAdExRefracModel>(
-      "lif_adex_refrac_sequence", input, states,
-      {params.adaptation_current, params.adaptation_spike, params.delta_T, params.tau_ada_inv, params.tau_syn_inv,
-       params.tau_mem_inv, params.v_leak, params.v_th, params.v_reset, params.rho_reset},
-      {"adaptation_current", "adaptation_spike", "delta_T", "tau_ada_inv", "tau_syn_inv", "tau_mem_inv", "v_leak",
-       "v_th", "v_reset", "rho_reset"},
-      {"v", "i", "a", "rho"}, config, record_states, gen);
-  SequenceResult r;
-  r.z = out.z;
-  r.state.v = out.finals[0];
-  r.state.i = out.finals[1];
-  r.state.a = out.finals[2];
-  r.state.rho = out.finals[3];
-  if (record_states) {
-    r.record.v = out.records[0];
-    r.record.i = out.records[1];
-    r.record.a = out.records[2];
-    r.record.rho = out.records[3];
-  }
-  return r;
-}
-
-StepResult lif_adex_refrac_step(const Variable& input, const State& state, const Params& params, float dt,
-                                Generator* gen) {
-  const SequenceResult r =
-      lif_adex_refrac_sequence(detail::as_one_step("lif_adex_refrac_step", input), state, params, dt, false, gen);
-  return StepResult{reshape(r.z, input.shape()), r.state};
-}
-
-}  // namespace lif_adex_refrac
 }  // namespace norse

@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LIF_BOX_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_box {
@@ -33,49 +35,11 @@ struct State {
   Variable v;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(lif_box, LIFBoxModel, NORSE_LIF_BOX_PARAMS, NORSE_LIF_BOX_STATES)
+NORSE_NEURON_FUNCTIONS(lif_box)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult lif_box_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                                bool record_states = false, Generator* gen = nullptr);
-StepResult lif_box_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                        Generator* gen = nullptr);
-
-class LIFBoxCell {
- public:
-  explicit LIFBoxCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_box_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LIFBox {
- public:
-  explicit LIFBox(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_box_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LIFBoxCell = detail::StepModule<Spec>;
+using LIFBox = detail::SequenceModule<Spec>;
 
 }  // namespace lif_box
 }  // namespace norse

@@ -1,46 +1,9 @@
 #include "models/lif_ex.h"
 
 #include "kernels/spiking_math.h"
-#include "models/neuron_op.h"
+#include "models/neuron_functions.h"
 
 namespace norse {
-namespace lif_ex {
+template struct detail::FeedForward<lif_ex::Spec>;
 
-SequenceResult lif_ex_sequence(const Variable& input, const State& initial, const Params& params, float dt,
-                               bool record_states, Generator* gen) {
-  NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, "lif_ex_sequence",
-              "argument 'input' must be [T, B, ...] (at least 2 dimensions), got ",
-              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-  const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v
-                          : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
-  };
-  kernels::NeuronParams<kernels::LIFExModel> config;
-  config.dt = dt;
-  config.alpha = params.alpha;
-  config.method = params.method;
-
-  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFExModel>(
-      "lif_ex_sequence", input, states,
-      {params.delta_T, params.tau_syn_inv, params.tau_mem_inv, params.v_leak, params.v_th, params.v_reset},
-      {"delta_T", "tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset"}, {"v", "i"}, config, record_states, gen);
-  SequenceResult r;
-  r.z = out.z;
-  r.state.v = out.finals[0];
-  r.state.i = out.finals[1];
-  if (record_states) {
-    r.record.v = out.records[0];
-    r.record.i = out.records[1];
-  }
-  return r;
-}
-
-StepResult lif_ex_step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen) {
-  const SequenceResult r = lif_ex_sequence(detail::as_one_step("lif_ex_step", input), state, params, dt, false, gen);
-  return StepResult{reshape(r.z, input.shape()), r.state};
-}
-
-}  // namespace lif_ex
 }  // namespace norse

@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LIF_EX_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_ex {
@@ -34,49 +36,11 @@ struct State {
   Variable i;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(lif_ex, LIFExModel, NORSE_LIF_EX_PARAMS, NORSE_LIF_EX_STATES)
+NORSE_NEURON_FUNCTIONS(lif_ex)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult lif_ex_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                               bool record_states = false, Generator* gen = nullptr);
-StepResult lif_ex_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                       Generator* gen = nullptr);
-
-class LIFExCell {
- public:
-  explicit LIFExCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_ex_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LIFEx {
- public:
-  explicit LIFEx(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_ex_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LIFExCell = detail::StepModule<Spec>;
+using LIFEx = detail::SequenceModule<Spec>;
 
 }  // namespace lif_ex
 }  // namespace norse

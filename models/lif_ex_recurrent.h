@@ -22,34 +22,12 @@ struct RecurrentState {
   Variable i;
 };
 
-struct RecurrentSequenceResult {
-  Variable z;            // [T, B, N_hidden]
-  RecurrentState state;  // after the last step (state.z = z[T-1])
-  State record;          // every state field after every step (record_states only)
-};
-
-struct RecurrentStepResult {
-  Variable z;
-  RecurrentState state;
-};
-
-// input [T, B, N_in]. Undefined initial fields take Norse's defaults (z = 0).
-RecurrentSequenceResult lif_ex_recurrent_sequence(const Variable& input, const Variable& input_weights,
-                                                  const Variable& recurrent_weights, const RecurrentState& initial,
-                                                  const Params& params, bool autapses = false, float dt = 1e-3f,
-                                                  bool record_states = false, Generator* gen = nullptr);
-// input [B, N_in], one step.
-RecurrentStepResult lif_ex_recurrent_step(const Variable& input, const Variable& input_weights,
-                                          const Variable& recurrent_weights, const RecurrentState& state,
-                                          const Params& params, bool autapses = false, float dt = 1e-3f,
-                                          Generator* gen = nullptr);
+NORSE_RECURRENT_FUNCTIONS(lif_ex)
 
 // Norse's LIFExRecurrentCell and LIFExRecurrent: own trainable input and recurrent weights,
-// initialised as Norse does from `init` (models/recurrent_module.h).
-using LIFExRecurrentCell =
-    detail::RecurrentCellModule<Params, RecurrentState, RecurrentStepResult, &lif_ex_recurrent_step>;
-using LIFExRecurrent =
-    detail::RecurrentModule<Params, RecurrentState, RecurrentSequenceResult, &lif_ex_recurrent_sequence>;
+// initialised as Norse does (models/recurrent_module.h).
+using LIFExRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
+using LIFExRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
 
 }  // namespace lif_ex
 }  // namespace norse

@@ -1,51 +1,9 @@
 #include "models/lif_refrac.h"
 
 #include "kernels/spiking_math.h"
-#include "models/neuron_op.h"
+#include "models/neuron_functions.h"
 
 namespace norse {
-namespace lif_refrac {
+template struct detail::FeedForward<lif_refrac::Spec>;
 
-SequenceResult lif_refrac_sequence(const Variable& input, const State& initial, const Params& params, float dt,
-                                   bool record_states, Generator* gen) {
-  NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, "lif_refrac_sequence",
-              "argument 'input' must be [T, B, ...] (at least 2 dimensions), got ",
-              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
-  const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
-  const std::vector<Variable> states = {
-      initial.v.defined() ? initial.v
-                          : Variable(detail::broadcast_to(params.v_leak.value(), neuron_shape, input.value().device())),
-      initial.i.defined() ? initial.i : Variable(zeros(neuron_shape, input.value().device())),
-      initial.rho.defined() ? initial.rho : Variable(zeros(neuron_shape, input.value().device())),
-  };
-  kernels::NeuronParams<kernels::LIFRefracModel> config;
-  config.dt = dt;
-  config.alpha = params.alpha;
-  config.method = params.method;
-  config.options.detach_reset = params.detach_reset;
-  const detail::NeuronOpOutputs out = detail::neuron_sequence_op<kernels::LIFRefracModel>(
-      "lif_refrac_sequence", input, states,
-      {params.tau_syn_inv, params.tau_mem_inv, params.v_leak, params.v_th, params.v_reset, params.rho_reset},
-      {"tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset", "rho_reset"}, {"v", "i", "rho"}, config,
-      record_states, gen);
-  SequenceResult r;
-  r.z = out.z;
-  r.state.v = out.finals[0];
-  r.state.i = out.finals[1];
-  r.state.rho = out.finals[2];
-  if (record_states) {
-    r.record.v = out.records[0];
-    r.record.i = out.records[1];
-    r.record.rho = out.records[2];
-  }
-  return r;
-}
-
-StepResult lif_refrac_step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen) {
-  const SequenceResult r =
-      lif_refrac_sequence(detail::as_one_step("lif_refrac_step", input), state, params, dt, false, gen);
-  return StepResult{reshape(r.z, input.shape()), r.state};
-}
-
-}  // namespace lif_refrac
 }  // namespace norse

@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LIF_REFRAC_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_refrac {
@@ -36,49 +38,11 @@ struct State {
   Variable rho;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(lif_refrac, LIFRefracModel, NORSE_LIF_REFRAC_PARAMS, NORSE_LIF_REFRAC_STATES)
+NORSE_NEURON_FUNCTIONS(lif_refrac)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult lif_refrac_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                                   bool record_states = false, Generator* gen = nullptr);
-StepResult lif_refrac_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                           Generator* gen = nullptr);
-
-class LIFRefracCell {
- public:
-  explicit LIFRefracCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_refrac_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LIFRefrac {
- public:
-  explicit LIFRefrac(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lif_refrac_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LIFRefracCell = detail::StepModule<Spec>;
+using LIFRefrac = detail::SequenceModule<Spec>;
 
 }  // namespace lif_refrac
 }  // namespace norse

@@ -13,7 +13,9 @@
 #define NORSE_MODELS_LSNN_H_
 
 #include "core/core.h"
+#include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace lsnn {
@@ -38,49 +40,11 @@ struct State {
   Variable b;
 };
 
-struct SequenceResult {
-  Variable z;    // [T, B, ...] spikes
-  State state;   // after the last step
-  State record;  // every field after every step, [T, B, ...] (record_states only)
-};
+NORSE_NEURON_SPEC(lsnn, LSNNModel, NORSE_LSNN_PARAMS, NORSE_LSNN_STATES)
+NORSE_NEURON_FUNCTIONS(lsnn)
 
-struct StepResult {
-  Variable z;  // [B, ...] spikes
-  State state;
-};
-
-SequenceResult lsnn_sequence(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
-                             bool record_states = false, Generator* gen = nullptr);
-StepResult lsnn_step(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
-                     Generator* gen = nullptr);
-
-class LSNNCell {
- public:
-  explicit LSNNCell(Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  StepResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lsnn_step(input, state, params_, dt_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-};
-
-class LSNN {
- public:
-  explicit LSNN(Params params = {}, float dt = 1e-3f, bool record_states = false)
-      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  SequenceResult forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return lsnn_sequence(input, state, params_, dt_, record_states_, gen);
-  }
-  Params& params() { return params_; }
-
- private:
-  Params params_;
-  float dt_;
-  bool record_states_;
-};
+using LSNNCell = detail::StepModule<Spec>;
+using LSNN = detail::SequenceModule<Spec>;
 
 }  // namespace lsnn
 }  // namespace norse

@@ -16,20 +16,20 @@ Variable LILinearCell::forward(const Variable& input, LayerState& state) {
               "], got ", input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
   const Variable current = matmul(input, transpose(weight, 0, 1));
   li::State s;
-  detail::unpack_state(state, neuron::LI::fields(s));
+  detail::unpack_state<neuron::LI>(state, s);
   if (input.dim() == 2) {
     const li::StepResult r = li::li_step(current, s, params, dt);
-    state = {r.state.v, r.state.i};
+    state = detail::pack_state<neuron::LI>(r.state);
     return r.v;
   }
   const li::SequenceResult r = li::li_sequence(current, s, params, dt, true);
-  state = {r.state.v, r.state.i};
+  state = detail::pack_state<neuron::LI>(r.state);
   return r.record.v;
 }
 
 std::vector<NamedParameter> LILinearCell::named_parameters() {
   std::vector<NamedParameter> out = {{"weight", &weight}};
-  for (auto& entry : detail::requiring_grad(neuron::LI::parameters(params))) out.push_back(entry);
+  for (auto& entry : detail::requiring_grad(neuron::LI::named_parameters(params))) out.push_back(entry);
   return out;
 }
 

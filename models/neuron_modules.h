@@ -20,6 +20,7 @@
 #ifndef NORSE_MODELS_NEURON_MODULES_H_
 #define NORSE_MODELS_NEURON_MODULES_H_
 
+#include <array>
 #include <cmath>
 #include <string>
 #include <tuple>
@@ -56,144 +57,64 @@ namespace norse {
 namespace nn {
 namespace neuron {
 
-// {"name", &p.name}: a parameter by its Norse name.
-#define NORSE_NAMED(field) \
-  { #field, &p.field }
+// A model's traits: its Spec (models/neuron_spec.h: Params, State, kName, named_parameters,
+// fields) and its functional API (NS::NS_step, NS::NS_sequence, ...).
+#define NORSE_FEED_FORWARD(NS)                        \
+  static constexpr auto step = NS::NS##_step;         \
+  static constexpr auto sequence = NS::NS##_sequence; \
+  static constexpr bool kSpiking = Model::kSpiking;
+#define NORSE_RECURRENT(NS)                                       \
+  using RecurrentState = NS::RecurrentState;                      \
+  static constexpr auto recurrent_step = NS::NS##_recurrent_step; \
+  static constexpr auto recurrent_sequence = NS::NS##_recurrent_sequence;
 
-// The functional API of model namespace NS (NS::NS_step, NS::NS_sequence, ...).
-// kName is Norse's name of the model, as its conformance fixtures give it ("lif_adex").
-#define NORSE_FEED_FORWARD(NS)                 \
-  static constexpr const char* kName = #NS;    \
-  using Params = NS::Params;                   \
-  using State = NS::State;                     \
-  static constexpr auto step = &NS::NS##_step; \
-  static constexpr auto sequence = &NS::NS##_sequence;
-#define NORSE_RECURRENT(NS)                                        \
-  using RecurrentState = NS::RecurrentState;                       \
-  static constexpr auto recurrent_step = &NS::NS##_recurrent_step; \
-  static constexpr auto recurrent_sequence = &NS::NS##_recurrent_sequence;
-
-struct LIF {
+struct LIF : lif::Spec {
   NORSE_FEED_FORWARD(lif)
   NORSE_RECURRENT(lif)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th),
-            NORSE_NAMED(v_reset)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.i); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
 };
-
-struct LI {
+struct LI : li::Spec {
   NORSE_FEED_FORWARD(li)
-  static constexpr bool kSpiking = false;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.i); }
 };
-
-struct LIBox {
+struct LIBox : li_box::Spec {
   NORSE_FEED_FORWARD(li_box)
-  static constexpr bool kSpiking = false;
-  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak)}; }
-  static auto fields(State& s) { return std::tie(s.v); }
 };
-
-struct LIFBox {
+struct LIFBox : lif_box::Spec {
   NORSE_FEED_FORWARD(lif_box)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th), NORSE_NAMED(v_reset)};
-  }
-  static auto fields(State& s) { return std::tie(s.v); }
 };
-
-struct IAF {
+struct IAF : iaf::Spec {
   NORSE_FEED_FORWARD(iaf)
   NORSE_RECURRENT(iaf)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_NAMED(v_th), NORSE_NAMED(v_reset)}; }
-  static auto fields(State& s) { return std::tie(s.v); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v); }
 };
-
-struct LSNN {
+struct LSNN : lsnn::Spec {
   NORSE_FEED_FORWARD(lsnn)
   NORSE_RECURRENT(lsnn)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(tau_adapt_inv), NORSE_NAMED(v_leak),
-            NORSE_NAMED(v_th),        NORSE_NAMED(v_reset),     NORSE_NAMED(beta)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.i, s.b); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.b); }
 };
-
-struct LIFEx {
+struct LIFEx : lif_ex::Spec {
   NORSE_FEED_FORWARD(lif_ex)
   NORSE_RECURRENT(lif_ex)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(delta_T), NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv),
-            NORSE_NAMED(v_leak),  NORSE_NAMED(v_th),        NORSE_NAMED(v_reset)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.i); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
 };
-
-#define NORSE_ADEX_NAMED                                                                                          \
-  NORSE_NAMED(adaptation_current), NORSE_NAMED(adaptation_spike), NORSE_NAMED(delta_T), NORSE_NAMED(tau_ada_inv), \
-      NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak), NORSE_NAMED(v_th), NORSE_NAMED(v_reset)
-
-struct LIFAdEx {
+struct LIFAdEx : lif_adex::Spec {
   NORSE_FEED_FORWARD(lif_adex)
   NORSE_RECURRENT(lif_adex)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_ADEX_NAMED}; }
-  static auto fields(State& s) { return std::tie(s.v, s.i, s.a); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.a); }
 };
-
-struct LIFRefrac {
+struct LIFRefrac : lif_refrac::Spec {
   NORSE_FEED_FORWARD(lif_refrac)
   NORSE_RECURRENT(lif_refrac)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_syn_inv), NORSE_NAMED(tau_mem_inv), NORSE_NAMED(v_leak),
-            NORSE_NAMED(v_th),        NORSE_NAMED(v_reset),     NORSE_NAMED(rho_reset)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.i, s.rho); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.rho); }
 };
-
-struct LIFAdExRefrac {
+struct LIFAdExRefrac : lif_adex_refrac::Spec {
   NORSE_FEED_FORWARD(lif_adex_refrac)
   NORSE_RECURRENT(lif_adex_refrac)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) { return {NORSE_ADEX_NAMED, NORSE_NAMED(rho_reset)}; }
-  static auto fields(State& s) { return std::tie(s.v, s.i, s.a, s.rho); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.a, s.rho); }
 };
-
-struct Izhikevich {
+struct Izhikevich : izhikevich::Spec {
   NORSE_FEED_FORWARD(izhikevich)
   NORSE_RECURRENT(izhikevich)
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(a),  NORSE_NAMED(b),    NORSE_NAMED(c),    NORSE_NAMED(d),      NORSE_NAMED(sq),
-            NORSE_NAMED(mn), NORSE_NAMED(bias), NORSE_NAMED(v_th), NORSE_NAMED(tau_inv)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.u); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.u); }
 };
 
 // Norse's CobaLIF: the feed-forward cell (coba_lif_feed_forward_step) and CobaLIFCell, the
 // recurrent cell (coba_lif_step), which has no sequence module, no autapses argument (its
 // weights are used as given) and its own initialisation. Norse's coba_lif_step overwrites the
 // input's conductance jump, so the input has no effect on it (tests/conformance/README.md).
-struct CobaLIF {
+struct CobaLIF : coba_lif::Spec {
   NORSE_FEED_FORWARD(coba_lif)
   using RecurrentState = coba_lif::RecurrentState;
   static coba_lif::RecurrentStepResult recurrent_step(const Variable& input, const Variable& input_weights,
@@ -208,26 +129,15 @@ struct CobaLIF {
   static Variable init_recurrent_weights(int64_t hidden, bool /*autapses*/, Generator& g) {
     return Variable(randn({hidden, hidden}, g, 0.0f, 1.0f / std::sqrt(static_cast<float>(hidden))), true);
   }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.g_e, s.g_i); }
-  static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
-    return {NORSE_NAMED(tau_syn_exc_inv), NORSE_NAMED(tau_syn_inh_inv), NORSE_NAMED(c_m_inv), NORSE_NAMED(g_l),
-            NORSE_NAMED(e_rev_I),         NORSE_NAMED(e_rev_E),         NORSE_NAMED(v_rest),  NORSE_NAMED(v_reset),
-            NORSE_NAMED(v_thresh)};
-  }
-  static auto fields(State& s) { return std::tie(s.v, s.g_e, s.g_i); }
 };
 
 // Norse's multi-compartment LIF cells (LIFMCRecurrentCell, LIFMCRefracRecurrentCell): a
 // recurrent step that also takes the coupling matrix (models/lif_mc.h). Cells only, as in Norse.
-struct LIFMC {
+struct LIFMC : lif::Spec {
   static constexpr const char* kName = "lif_mc";
-  using Params = lif::Params;
   using RecurrentState = lif::RecurrentState;
   static constexpr auto coupled_step = &lif_mc::lif_mc_step;
   static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) { return LIF::parameters(p); }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i); }
 };
 
 struct LIFMCRefrac {
@@ -236,38 +146,55 @@ struct LIFMCRefrac {
   using RecurrentState = lif_mc::RefracState;
   static constexpr auto coupled_step = &lif_mc::lif_mc_refrac_step;
   static constexpr bool kSpiking = true;
-  static std::vector<NamedParameter> parameters(Params& p) {
+  static std::vector<NamedParameter> named_parameters(Params& p) {
     std::vector<NamedParameter> out;
-    for (auto& [name, value] : LIF::parameters(p.lif)) out.push_back({"lif." + name, value});
-    out.push_back(NORSE_NAMED(rho_reset));
+    for (auto& [name, value] : lif::Spec::named_parameters(p.lif)) out.push_back({"lif." + name, value});
+    out.push_back({"rho_reset", &p.rho_reset});
     return out;
   }
-  static auto fields(RecurrentState& s) { return std::tie(s.z, s.v, s.i, s.rho); }
+  template <class S>
+  static auto fields(S& s) {
+    return std::array<decltype(&s.v), 3>{&s.v, &s.i, &s.rho};
+  }
 };
 
 // Every model, for code that visits them all (the conformance runner's coverage test).
 using AllModels = std::tuple<LIF, LI, LIBox, LIFBox, IAF, LSNN, LIFEx, LIFAdEx, LIFRefrac, LIFAdExRefrac, Izhikevich,
                              CobaLIF, LIFMC, LIFMCRefrac>;
 
-#undef NORSE_ADEX_NAMED
 #undef NORSE_RECURRENT
 #undef NORSE_FEED_FORWARD
-#undef NORSE_NAMED
 
 }  // namespace neuron
 
 namespace detail {
 
+// A state struct's fields as a LayerState orders them: z first (recurrent flavours), then the
+// model's fields in its kernel's order.
+template <class T, class = void>
+struct has_z : std::false_type {};
+template <class T>
+struct has_z<T, std::void_t<decltype(std::declval<T&>().z)>> : std::true_type {};
+template <class M, class S>
+auto state_fields(S& s) {
+  std::vector<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>> out;
+  if constexpr (has_z<S>::value) out.push_back(&s.z);
+  for (auto* field : M::fields(s)) out.push_back(field);
+  return out;
+}
+
 // LayerState <-> a model's state struct, field by field (missing fields stay undefined: the
 // model's default).
-template <class Tuple>
-void unpack_state(const LayerState& from, Tuple&& to) {
-  size_t k = 0;
-  std::apply([&](auto&... field) { ((field = k < from.size() ? from[k] : Variable(), ++k), ...); }, to);
+template <class M, class S>
+void unpack_state(const LayerState& from, S& to) {
+  const auto fields = state_fields<M>(to);
+  for (size_t k = 0; k < fields.size(); ++k) *fields[k] = k < from.size() ? from[k] : Variable();
 }
-template <class Tuple>
-LayerState pack_state(Tuple&& from) {
-  return std::apply([](auto&... field) { return LayerState{field...}; }, from);
+template <class M, class S>
+LayerState pack_state(const S& from) {
+  LayerState out;
+  for (const Variable* field : state_fields<M>(from)) out.push_back(*field);
+  return out;
 }
 
 // The state a module starts from when `state` is empty: undefined fields (the model's default),
@@ -297,7 +224,9 @@ class NeuronModule : public StatefulLayer {
  public:
   using Params = typename M::Params;
   NeuronModule(Params params, float dt) : params(std::move(params)), dt(dt) {}
-  std::vector<NamedParameter> named_parameters() override { return detail::requiring_grad(M::parameters(params)); }
+  std::vector<NamedParameter> named_parameters() override {
+    return detail::requiring_grad(M::named_parameters(params));
+  }
   void set_generator(Generator* gen) override { generator = gen; }
 
   Params params;
@@ -311,9 +240,9 @@ class NeuronModule : public StatefulLayer {
   template <class ModelState, class Run>
   auto run_with_state(LayerState& state, const Shape& shape, Device device, Run&& run) {
     ModelState s;
-    detail::unpack_state(detail::initial_state(state, initial_values, shape, device), M::fields(s));
+    detail::unpack_state<M>(detail::initial_state(state, initial_values, shape, device), s);
     auto r = run(s);
-    state = detail::pack_state(M::fields(r.state));
+    state = detail::pack_state<M>(r.state);
     return r;
   }
 };

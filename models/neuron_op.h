@@ -46,8 +46,7 @@ LoopParams loop_params(const std::vector<Variable>& params, Device device, kerne
 // are validated here. `config` carries dt, alpha, method and the model options.
 template <class Model>
 NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const std::vector<Variable>& states,
-                                   const std::vector<Variable>& params, const std::vector<const char*>& param_names,
-                                   const std::vector<const char*>& state_names, kernels::NeuronParams<Model> config,
+                                   const std::vector<Variable>& params, kernels::NeuronParams<Model> config,
                                    bool record_states, Generator* gen) {
   constexpr int kS = Model::kStates, kP = Model::kParams;
   NORSE_CHECK(input.defined(), InvalidArgument, op, "argument 'input' is undefined");
@@ -61,12 +60,12 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
               surrogate_name(config.method), "' is stochastic and needs a Generator");
   const Shape neuron_shape(input.shape().begin() + 1, input.shape().end());
   for (int k = 0; k < kP; ++k)
-    check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape, config.dt,
+    check_neuron_param(op, Model::kParamNames[k], params[static_cast<size_t>(k)], neuron_shape, config.dt,
                        config.allow_unstable_euler);
   for (int s = 0; s < kS; ++s) {
-    NORSE_CHECK(states[static_cast<size_t>(s)].defined(), InvalidArgument, op, "state field '",
-                state_names[static_cast<size_t>(s)], "' is undefined");
-    check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
+    NORSE_CHECK(states[static_cast<size_t>(s)].defined(), InvalidArgument, op, "state field '", Model::kStateNames[s],
+                "' is undefined");
+    check_shape(op, (std::string("state.") + Model::kStateNames[s]).c_str(), neuron_shape,
                 states[static_cast<size_t>(s)].shape());
   }
   const int64_t steps = input.size(0);

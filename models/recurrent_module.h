@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/core.h"
+#include "models/neuron_spec.h"
 
 namespace norse {
 namespace detail {
@@ -46,33 +47,34 @@ class RecurrentWeights {
 };
 
 // One step: input [B, N_in].
-template <class Params, class State, class Result,
-          Result (*kStep)(const Variable&, const Variable&, const Variable&, const State&, const Params&, bool, float,
-                          Generator*)>
-class RecurrentCellModule : public RecurrentWeights<Params> {
+template <class Spec, class RecurrentState>
+class RecurrentCellModule : public RecurrentWeights<typename Spec::Params> {
  public:
-  RecurrentCellModule(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {},
+  RecurrentCellModule(int64_t input_size, int64_t hidden_size, Generator& init, typename Spec::Params params = {},
                       bool autapses = false, float dt = 1e-3f)
-      : RecurrentWeights<Params>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
-  Result forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return kStep(input, this->input_weights_, this->recurrent_weights_, state, this->params_, this->autapses_,
-                 this->dt_, gen);
+      : RecurrentWeights<typename Spec::Params>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
+  typename RecurrentFunctions<Spec, RecurrentState>::StepResult forward(const Variable& input,
+                                                                        const RecurrentState& state = {},
+                                                                        Generator* gen = nullptr) const {
+    return RecurrentFunctions<Spec, RecurrentState>::step(input, this->input_weights_, this->recurrent_weights_, state,
+                                                          this->params_, this->autapses_, this->dt_, gen);
   }
 };
 
 // A whole sequence: input [T, B, N_in].
-template <class Params, class State, class Result,
-          Result (*kSequence)(const Variable&, const Variable&, const Variable&, const State&, const Params&, bool,
-                              float, bool, Generator*)>
-class RecurrentModule : public RecurrentWeights<Params> {
+template <class Spec, class RecurrentState>
+class RecurrentModule : public RecurrentWeights<typename Spec::Params> {
  public:
-  RecurrentModule(int64_t input_size, int64_t hidden_size, Generator& init, Params params = {}, bool autapses = false,
-                  float dt = 1e-3f, bool record_states = false)
-      : RecurrentWeights<Params>(input_size, hidden_size, init, std::move(params), autapses, dt),
+  RecurrentModule(int64_t input_size, int64_t hidden_size, Generator& init, typename Spec::Params params = {},
+                  bool autapses = false, float dt = 1e-3f, bool record_states = false)
+      : RecurrentWeights<typename Spec::Params>(input_size, hidden_size, init, std::move(params), autapses, dt),
         record_states_(record_states) {}
-  Result forward(const Variable& input, const State& state = {}, Generator* gen = nullptr) const {
-    return kSequence(input, this->input_weights_, this->recurrent_weights_, state, this->params_, this->autapses_,
-                     this->dt_, record_states_, gen);
+  typename RecurrentFunctions<Spec, RecurrentState>::SequenceResult forward(const Variable& input,
+                                                                            const RecurrentState& state = {},
+                                                                            Generator* gen = nullptr) const {
+    return RecurrentFunctions<Spec, RecurrentState>::sequence(input, this->input_weights_, this->recurrent_weights_,
+                                                              state, this->params_, this->autapses_, this->dt_,
+                                                              record_states_, gen);
   }
 
  private:

@@ -49,8 +49,6 @@ template <class Model>
 RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, const Variable& input_weights,
                                          const Variable& recurrent_weights, bool autapses, const Variable& z0,
                                          const std::vector<Variable>& states, const std::vector<Variable>& params,
-                                         const std::vector<const char*>& param_names,
-                                         const std::vector<const char*>& state_names,
                                          kernels::NeuronParams<Model> config, bool record_states, Generator* gen) {
   constexpr int kS = Model::kStates, kP = Model::kParams;
   NORSE_CHECK(input.defined() && input.dim() == 3, ShapeError, op, "argument 'input' must be [T, B, N_in], got ",
@@ -69,10 +67,9 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   const Shape neuron_shape = {batch, hidden};
   check_shape(op, "state.z", neuron_shape, z0.shape());
   for (int k = 0; k < kP; ++k)
-    check_neuron_param(op, param_names[static_cast<size_t>(k)], params[static_cast<size_t>(k)], neuron_shape,
-                       config.dt);
+    check_neuron_param(op, Model::kParamNames[k], params[static_cast<size_t>(k)], neuron_shape, config.dt);
   for (int s = 0; s < kS; ++s) {
-    check_shape(op, (std::string("state.") + state_names[static_cast<size_t>(s)]).c_str(), neuron_shape,
+    check_shape(op, (std::string("state.") + Model::kStateNames[s]).c_str(), neuron_shape,
                 states[static_cast<size_t>(s)].shape());
   }
 

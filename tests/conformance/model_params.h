@@ -15,7 +15,7 @@ namespace conformance {
 template <class M>
 typename M::Params model_params(CaseContext& c, const std::string& prefix = "") {
   typename M::Params p;
-  for (auto& [name, field] : M::parameters(p)) *field = c.param(name, prefix);
+  for (auto& [name, field] : M::named_parameters(p)) *field = c.param(name, prefix);
   if constexpr (M::kSpiking) {
     p.method = c.method(prefix);
     p.alpha = c.alpha(prefix);

@@ -1,0 +1,228 @@
+// What every neuron model's functional API is, written once. A model's header holds only what is
+// its own: Norse's named Params (names, defaults) and State, and one line
+//
+//   NORSE_NEURON_SPEC(lif_box, LIFBoxModel, NORSE_LIF_BOX_PARAMS, NORSE_LIF_BOX_STATES)
+//
+// which binds those structs to the kernel model by the kernel's name lists
+// (kernels/model_layout.h): the parameters' order is the kernel's, a missing or misspelt field
+// does not compile. NORSE_NEURON_FUNCTIONS(lif_box) then gives it
+//
+//   lif_box_sequence(input [T, B, ...], initial, params, dt, record_states, gen) -> SequenceResult
+//   lif_box_step(input [B, ...], state, params, dt, gen)                          -> StepResult
+//
+// and NORSE_RECURRENT_FUNCTIONS(lif_box) (with a RecurrentState {z, <state fields>}) the
+// recurrent flavours: input current x @ W^T + z_prev @ R^T (input_weights [N_hidden, N_in],
+// recurrent_weights [N_hidden, N_hidden]; autapses = false zeroes the recurrent diagonal and
+// its gradient's)
+//
+//   lif_box_recurrent_sequence(input [T, B, N_in], input_weights, recurrent_weights, initial,
+//                              params, autapses, dt, record_states, gen) -> RecurrentSequenceResult
+//   lif_box_recurrent_step(input [B, N_in], ...)                         -> RecurrentStepResult
+//
+// Each is ONE tape node for the fused loop (models/neuron_op.h, models/recurrent_op.h), on the
+// CPU or CUDA. Undefined state fields start as the kernel's kStateStart says (a parameter
+// broadcast, zero, or an error for a state that must be given); recurrent z starts at zero.
+// The definitions are in models/neuron_functions.h; each model's .cc instantiates them once.
+#ifndef NORSE_MODELS_NEURON_SPEC_H_
+#define NORSE_MODELS_NEURON_SPEC_H_
+
+#include <array>
+#include <type_traits>
+#include <vector>
+
+#include "core/core.h"
+#include "models/module.h"
+
+namespace norse {
+
+// What a spiking model returns: spikes, the state after the last step, and (sequences with
+// record_states) every state field after every step, [T, B, ...].
+template <class State>
+struct SpikingSequenceResult {
+  Variable z;
+  State state;
+  State record;
+};
+template <class State>
+struct SpikingStepResult {
+  Variable z;
+  State state;
+};
+// What a leaky integrator (LI, LIBox) returns: no spikes; its output is the voltage, the
+// recorded v of a sequence and `v` of a step.
+template <class State>
+struct IntegratorSequenceResult {
+  State state;
+  State record;
+};
+template <class State>
+struct IntegratorStepResult {
+  Variable v;
+  State state;
+};
+// The recurrent flavours: state.z is the last step's spikes; record holds the model's fields.
+template <class RecurrentState, class State>
+struct RecurrentSequenceResultOf {
+  Variable z;
+  RecurrentState state;
+  State record;
+};
+template <class RecurrentState>
+struct RecurrentStepResultOf {
+  Variable z;
+  RecurrentState state;
+};
+
+namespace detail {
+
+// The binding of a model's Params and State to its kernel model, from the kernel's name lists.
+#define NORSE_SPEC_PARAM_VALUE(name) out[Model::Param::name] = p.name;
+#define NORSE_SPEC_PARAM_NAMED(name) out[Model::Param::name] = ::norse::nn::NamedParameter{#name, &p.name};
+#define NORSE_SPEC_STATE_FIELD(name, start) out[Model::State::name] = &s.name;
+
+#define NORSE_NEURON_SPEC(NS, MODEL, PARAMS, STATES)                                                          \
+  struct Spec {                                                                                             \
+    using Model = ::norse::kernels::MODEL;                                                                  \
+    using Params = ::norse::NS::Params;                                                                     \
+    using State = ::norse::NS::State;                                                                       \
+    static constexpr const char* kName = #NS; /* Norse's name, as its fixtures give it */                   \
+    /* The parameters in the kernel's order. */                                                             \
+    static std::vector<Variable> values(const Params& p) {                                                  \
+      std::vector<Variable> out(Model::kParams);                                                            \
+      PARAMS(NORSE_SPEC_PARAM_VALUE)                                                                        \
+      return out;                                                                                           \
+    }                                                                                                       \
+    static std::vector<::norse::nn::NamedParameter> named_parameters(Params& p) {                                        \
+      std::vector<::norse::nn::NamedParameter> out(Model::kParams);                                                      \
+      PARAMS(NORSE_SPEC_PARAM_NAMED)                                                                        \
+      return out;                                                                                           \
+    }                                                                                                       \
+    /* The state fields of a State or RecurrentState (which also has z), in the kernel's order. */          \
+    template <class S>                                                                                      \
+    static std::array<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>, Model::kStates> \
+    fields(S& s) {                                                                                          \
+      std::array<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>, Model::kStates> out{}; \
+      STATES(NORSE_SPEC_STATE_FIELD)                                                                        \
+      return out;                                                                                           \
+    }                                                                                                       \
+  };
+
+// A model's sequence and step (definitions: models/neuron_functions.h).
+template <class Spec>
+struct FeedForward {
+  using Params = typename Spec::Params;
+  using State = typename Spec::State;
+  using SequenceResult = std::conditional_t<Spec::Model::kSpiking, SpikingSequenceResult<State>,
+                                            IntegratorSequenceResult<State>>;
+  using StepResult =
+      std::conditional_t<Spec::Model::kSpiking, SpikingStepResult<State>, IntegratorStepResult<State>>;
+  static SequenceResult sequence(const Variable& input, const State& initial, const Params& params, float dt,
+                                 bool record_states, Generator* gen);
+  static StepResult step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen);
+};
+
+// A model's recurrent sequence and step (definitions: models/neuron_functions.h).
+template <class Spec, class RecurrentState>
+struct RecurrentFunctions {
+  using Params = typename Spec::Params;
+  using SequenceResult = RecurrentSequenceResultOf<RecurrentState, typename Spec::State>;
+  using StepResult = RecurrentStepResultOf<RecurrentState>;
+  static SequenceResult sequence(const Variable& input, const Variable& input_weights,
+                                 const Variable& recurrent_weights, const RecurrentState& initial,
+                                 const Params& params, bool autapses, float dt, bool record_states, Generator* gen);
+  static StepResult step(const Variable& input, const Variable& input_weights, const Variable& recurrent_weights,
+                         const RecurrentState& state, const Params& params, bool autapses, float dt, Generator* gen);
+};
+
+// The functions under Norse's names are objects of these types (default arguments as Norse's).
+template <class Spec>
+struct SequenceFunction {
+  using F = FeedForward<Spec>;
+  typename F::SequenceResult operator()(const Variable& input, const typename F::State& initial,
+                                        const typename F::Params& params, float dt = 1e-3f,
+                                        bool record_states = false, Generator* gen = nullptr) const {
+    return F::sequence(input, initial, params, dt, record_states, gen);
+  }
+};
+template <class Spec>
+struct StepFunction {
+  using F = FeedForward<Spec>;
+  typename F::StepResult operator()(const Variable& input, const typename F::State& state,
+                                    const typename F::Params& params, float dt = 1e-3f,
+                                    Generator* gen = nullptr) const {
+    return F::step(input, state, params, dt, gen);
+  }
+};
+template <class Spec, class RecurrentState>
+struct RecurrentSequenceFunction {
+  using F = RecurrentFunctions<Spec, RecurrentState>;
+  typename F::SequenceResult operator()(const Variable& input, const Variable& input_weights,
+                                        const Variable& recurrent_weights, const RecurrentState& initial,
+                                        const typename F::Params& params, bool autapses = false, float dt = 1e-3f,
+                                        bool record_states = false, Generator* gen = nullptr) const {
+    return F::sequence(input, input_weights, recurrent_weights, initial, params, autapses, dt, record_states, gen);
+  }
+};
+template <class Spec, class RecurrentState>
+struct RecurrentStepFunction {
+  using F = RecurrentFunctions<Spec, RecurrentState>;
+  typename F::StepResult operator()(const Variable& input, const Variable& input_weights,
+                                    const Variable& recurrent_weights, const RecurrentState& state,
+                                    const typename F::Params& params, bool autapses = false, float dt = 1e-3f,
+                                    Generator* gen = nullptr) const {
+    return F::step(input, input_weights, recurrent_weights, state, params, autapses, dt, gen);
+  }
+};
+
+// Norse's functional modules (<Model>Cell, <Model>): the parameters and dt, and forward().
+template <class Spec>
+class StepModule {
+ public:
+  explicit StepModule(typename Spec::Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
+  typename FeedForward<Spec>::StepResult forward(const Variable& input, const typename Spec::State& state = {},
+                                                 Generator* gen = nullptr) const {
+    return FeedForward<Spec>::step(input, state, params_, dt_, gen);
+  }
+  typename Spec::Params& params() { return params_; }
+
+ private:
+  typename Spec::Params params_;
+  float dt_;
+};
+template <class Spec>
+class SequenceModule {
+ public:
+  explicit SequenceModule(typename Spec::Params params = {}, float dt = 1e-3f, bool record_states = false)
+      : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
+  typename FeedForward<Spec>::SequenceResult forward(const Variable& input, const typename Spec::State& state = {},
+                                                     Generator* gen = nullptr) const {
+    return FeedForward<Spec>::sequence(input, state, params_, dt_, record_states_, gen);
+  }
+  typename Spec::Params& params() { return params_; }
+
+ private:
+  typename Spec::Params params_;
+  float dt_;
+  bool record_states_;
+};
+
+}  // namespace detail
+
+// Inside the model's namespace, after NORSE_NEURON_SPEC: NS_sequence, NS_step and the result
+// types (instantiated in the model's .cc: template struct detail::FeedForward<NS::Spec>;).
+#define NORSE_NEURON_FUNCTIONS(NS)                                          \
+  using SequenceResult = ::norse::detail::FeedForward<Spec>::SequenceResult; \
+  using StepResult = ::norse::detail::FeedForward<Spec>::StepResult;         \
+  inline constexpr ::norse::detail::SequenceFunction<Spec> NS##_sequence{};  \
+  inline constexpr ::norse::detail::StepFunction<Spec> NS##_step{};
+
+// Inside the model's namespace, after RecurrentState: the recurrent functions and results.
+#define NORSE_RECURRENT_FUNCTIONS(NS)                                                                            \
+  using RecurrentSequenceResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceResult;     \
+  using RecurrentStepResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepResult;             \
+  inline constexpr ::norse::detail::RecurrentSequenceFunction<Spec, RecurrentState> NS##_recurrent_sequence{}; \
+  inline constexpr ::norse::detail::RecurrentStepFunction<Spec, RecurrentState> NS##_recurrent_step{};
+
+}  // namespace norse
+
+#endif  // NORSE_MODELS_NEURON_SPEC_H_
