@@ -15,23 +15,17 @@
 #include "core/core.h"
 #include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/lif_ex.h"
 #include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_adex {
 
-struct Params {
+// LIFEx's parameters and the adaptation (Norse's LIFAdExParameters: the same names and defaults).
+struct Params : lif_ex::Params {
   Variable adaptation_current{scalar_tensor(4.0f)};
   Variable adaptation_spike{scalar_tensor(0.02f)};
-  Variable delta_T{scalar_tensor(0.5f)};
   Variable tau_ada_inv{scalar_tensor(2.0f)};
-  Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
-  Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
-  Variable v_leak{scalar_tensor(0.0f)};
-  Variable v_th{scalar_tensor(1.0f)};
-  Variable v_reset{scalar_tensor(0.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
 };
 
 struct State {

@@ -15,24 +15,15 @@
 #include "core/core.h"
 #include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/lif_adex.h"
 #include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_adex_refrac {
 
-struct Params {
-  Variable adaptation_current{scalar_tensor(4.0f)};
-  Variable adaptation_spike{scalar_tensor(0.02f)};
-  Variable delta_T{scalar_tensor(0.5f)};
-  Variable tau_ada_inv{scalar_tensor(2.0f)};
-  Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
-  Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
-  Variable v_leak{scalar_tensor(0.0f)};
-  Variable v_th{scalar_tensor(1.0f)};
-  Variable v_reset{scalar_tensor(0.0f)};
+// LIFAdEx's parameters and rho_reset (Norse's LIFAdExRefracParameters).
+struct Params : lif_adex::Params {
   Variable rho_reset{scalar_tensor(5.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
 };
 
 struct State {

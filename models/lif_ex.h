@@ -15,20 +15,15 @@
 #include "core/core.h"
 #include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/lif.h"
 #include "models/neuron_spec.h"
 
 namespace norse {
 namespace lif_ex {
 
-struct Params {
+// LIF's parameters and delta_T (Norse's LIFExParameters: the same names and defaults).
+struct Params : lif::Params {
   Variable delta_T{scalar_tensor(0.5f)};
-  Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
-  Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
-  Variable v_leak{scalar_tensor(0.0f)};
-  Variable v_th{scalar_tensor(1.0f)};
-  Variable v_reset{scalar_tensor(0.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
 };
 
 struct State {

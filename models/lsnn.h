@@ -15,21 +15,16 @@
 #include "core/core.h"
 #include "kernels/spiking_math.h"
 #include "kernels/surrogate.h"
+#include "models/lif.h"
 #include "models/neuron_spec.h"
 
 namespace norse {
 namespace lsnn {
 
-struct Params {
-  Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
-  Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
+// LIF's parameters and the adaptive threshold's (Norse's LSNNParameters: the same names and defaults).
+struct Params : lif::Params {
   Variable tau_adapt_inv{scalar_tensor(1.0f / 800.0f)};
-  Variable v_leak{scalar_tensor(0.0f)};
-  Variable v_th{scalar_tensor(1.0f)};
-  Variable v_reset{scalar_tensor(0.0f)};
   Variable beta{scalar_tensor(1.8f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
   bool detach_reset =
       false;  // the reset and the threshold jump use the spike with its gradient (feed-forward) or detached (recurrent)
 };

@@ -17,10 +17,10 @@ namespace norse {
 namespace detail {
 
 // Whether a Params or Options struct has a field (settings only some models have).
-#define NORSE_HAS_FIELD(field)                                                                   \
-  template <class T, class = void>                                                               \
-  struct has_##field : std::false_type {};                                                       \
-  template <class T>                                                                             \
+#define NORSE_HAS_FIELD(field)             \
+  template <class T, class = void>         \
+  struct has_##field : std::false_type {}; \
+  template <class T>                       \
   struct has_##field<T, std::void_t<decltype(std::declval<T&>().field)>> : std::true_type {};
 NORSE_HAS_FIELD(method)
 NORSE_HAS_FIELD(allow_unstable_euler)
@@ -88,8 +88,8 @@ void assign_states(S& state, typename Spec::State& record, const std::vector<Var
 
 template <class Spec>
 typename FeedForward<Spec>::SequenceResult FeedForward<Spec>::sequence(const Variable& input, const State& initial,
-                                                                        const Params& params, float dt,
-                                                                        bool record_states, Generator* gen) {
+                                                                       const Params& params, float dt,
+                                                                       bool record_states, Generator* gen) {
   using Model = typename Spec::Model;
   static const std::string op = std::string(Spec::kName) + "_sequence";
   NORSE_CHECK(input.defined() && input.dim() >= 2, ShapeError, op, "argument 'input' must be [T, B, ...] (at least 2 ",
@@ -107,7 +107,7 @@ typename FeedForward<Spec>::SequenceResult FeedForward<Spec>::sequence(const Var
 
 template <class Spec>
 typename FeedForward<Spec>::StepResult FeedForward<Spec>::step(const Variable& input, const State& state,
-                                                                const Params& params, float dt, Generator* gen) {
+                                                               const Params& params, float dt, Generator* gen) {
   static const std::string op = std::string(Spec::kName) + "_step";
   const SequenceResult r = sequence(as_one_step(op.c_str(), input), state, params, dt, false, gen);
   if constexpr (Spec::Model::kSpiking) {
@@ -132,10 +132,10 @@ typename RecurrentFunctions<Spec, RecurrentState>::SequenceResult RecurrentFunct
   const Device device = input.value().device();
   const std::vector<Variable> values = Spec::values(params);
   const Variable z0 = initial.z.defined() ? initial.z : Variable(zeros(neuron_shape, device));
-  const RecurrentOpOutputs out = recurrent_sequence_op<Model>(
-      op.c_str(), input, input_weights, recurrent_weights, autapses, z0,
-      start_states<Spec>(op.c_str(), initial, values, neuron_shape, device), values,
-      loop_config<Model>(params, dt, /*recurrent=*/true), record_states, gen);
+  const RecurrentOpOutputs out =
+      recurrent_sequence_op<Model>(op.c_str(), input, input_weights, recurrent_weights, autapses, z0,
+                                   start_states<Spec>(op.c_str(), initial, values, neuron_shape, device), values,
+                                   loop_config<Model>(params, dt, /*recurrent=*/true), record_states, gen);
   SequenceResult r;
   r.z = out.z;
   r.state.z = out.final_z;

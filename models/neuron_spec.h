@@ -80,31 +80,31 @@ namespace detail {
 #define NORSE_SPEC_PARAM_NAMED(name) out[Model::Param::name] = ::norse::nn::NamedParameter{#name, &p.name};
 #define NORSE_SPEC_STATE_FIELD(name, start) out[Model::State::name] = &s.name;
 
-#define NORSE_NEURON_SPEC(NS, MODEL, PARAMS, STATES)                                                          \
-  struct Spec {                                                                                             \
-    using Model = ::norse::kernels::MODEL;                                                                  \
-    using Params = ::norse::NS::Params;                                                                     \
-    using State = ::norse::NS::State;                                                                       \
-    static constexpr const char* kName = #NS; /* Norse's name, as its fixtures give it */                   \
-    /* The parameters in the kernel's order. */                                                             \
-    static std::vector<Variable> values(const Params& p) {                                                  \
-      std::vector<Variable> out(Model::kParams);                                                            \
-      PARAMS(NORSE_SPEC_PARAM_VALUE)                                                                        \
-      return out;                                                                                           \
-    }                                                                                                       \
-    static std::vector<::norse::nn::NamedParameter> named_parameters(Params& p) {                                        \
-      std::vector<::norse::nn::NamedParameter> out(Model::kParams);                                                      \
-      PARAMS(NORSE_SPEC_PARAM_NAMED)                                                                        \
-      return out;                                                                                           \
-    }                                                                                                       \
-    /* The state fields of a State or RecurrentState (which also has z), in the kernel's order. */          \
-    template <class S>                                                                                      \
-    static std::array<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>, Model::kStates> \
-    fields(S& s) {                                                                                          \
-      std::array<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>, Model::kStates> out{}; \
-      STATES(NORSE_SPEC_STATE_FIELD)                                                                        \
-      return out;                                                                                           \
-    }                                                                                                       \
+#define NORSE_NEURON_SPEC(NS, MODEL, PARAMS, STATES)                                                                   \
+  struct Spec {                                                                                                        \
+    using Model = ::norse::kernels::MODEL;                                                                             \
+    using Params = ::norse::NS::Params;                                                                                \
+    using State = ::norse::NS::State;                                                                                  \
+    static constexpr const char* kName = #NS; /* Norse's name, as its fixtures give it */                              \
+    /* The parameters in the kernel's order. */                                                                        \
+    static std::vector<Variable> values(const Params& p) {                                                             \
+      std::vector<Variable> out(Model::kParams);                                                                       \
+      PARAMS(NORSE_SPEC_PARAM_VALUE)                                                                                   \
+      return out;                                                                                                      \
+    }                                                                                                                  \
+    static std::vector<::norse::nn::NamedParameter> named_parameters(Params& p) {                                      \
+      std::vector<::norse::nn::NamedParameter> out(Model::kParams);                                                    \
+      PARAMS(NORSE_SPEC_PARAM_NAMED)                                                                                   \
+      return out;                                                                                                      \
+    }                                                                                                                  \
+    /* The state fields of a State or RecurrentState (which also has z), in the kernel's order. */                     \
+    template <class S>                                                                                                 \
+    static std::array<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>, Model::kStates> fields( \
+        S& s) {                                                                                                        \
+      std::array<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>, Model::kStates> out{};       \
+      STATES(NORSE_SPEC_STATE_FIELD)                                                                                   \
+      return out;                                                                                                      \
+    }                                                                                                                  \
   };
 
 // A model's sequence and step (definitions: models/neuron_functions.h).
@@ -112,10 +112,9 @@ template <class Spec>
 struct FeedForward {
   using Params = typename Spec::Params;
   using State = typename Spec::State;
-  using SequenceResult = std::conditional_t<Spec::Model::kSpiking, SpikingSequenceResult<State>,
-                                            IntegratorSequenceResult<State>>;
-  using StepResult =
-      std::conditional_t<Spec::Model::kSpiking, SpikingStepResult<State>, IntegratorStepResult<State>>;
+  using SequenceResult =
+      std::conditional_t<Spec::Model::kSpiking, SpikingSequenceResult<State>, IntegratorSequenceResult<State>>;
+  using StepResult = std::conditional_t<Spec::Model::kSpiking, SpikingStepResult<State>, IntegratorStepResult<State>>;
   static SequenceResult sequence(const Variable& input, const State& initial, const Params& params, float dt,
                                  bool record_states, Generator* gen);
   static StepResult step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen);
@@ -128,8 +127,8 @@ struct RecurrentFunctions {
   using SequenceResult = RecurrentSequenceResultOf<RecurrentState, typename Spec::State>;
   using StepResult = RecurrentStepResultOf<RecurrentState>;
   static SequenceResult sequence(const Variable& input, const Variable& input_weights,
-                                 const Variable& recurrent_weights, const RecurrentState& initial,
-                                 const Params& params, bool autapses, float dt, bool record_states, Generator* gen);
+                                 const Variable& recurrent_weights, const RecurrentState& initial, const Params& params,
+                                 bool autapses, float dt, bool record_states, Generator* gen);
   static StepResult step(const Variable& input, const Variable& input_weights, const Variable& recurrent_weights,
                          const RecurrentState& state, const Params& params, bool autapses, float dt, Generator* gen);
 };
@@ -139,8 +138,8 @@ template <class Spec>
 struct SequenceFunction {
   using F = FeedForward<Spec>;
   typename F::SequenceResult operator()(const Variable& input, const typename F::State& initial,
-                                        const typename F::Params& params, float dt = 1e-3f,
-                                        bool record_states = false, Generator* gen = nullptr) const {
+                                        const typename F::Params& params, float dt = 1e-3f, bool record_states = false,
+                                        Generator* gen = nullptr) const {
     return F::sequence(input, initial, params, dt, record_states, gen);
   }
 };
@@ -210,16 +209,16 @@ class SequenceModule {
 
 // Inside the model's namespace, after NORSE_NEURON_SPEC: NS_sequence, NS_step and the result
 // types (instantiated in the model's .cc: template struct detail::FeedForward<NS::Spec>;).
-#define NORSE_NEURON_FUNCTIONS(NS)                                          \
+#define NORSE_NEURON_FUNCTIONS(NS)                                           \
   using SequenceResult = ::norse::detail::FeedForward<Spec>::SequenceResult; \
   using StepResult = ::norse::detail::FeedForward<Spec>::StepResult;         \
   inline constexpr ::norse::detail::SequenceFunction<Spec> NS##_sequence{};  \
   inline constexpr ::norse::detail::StepFunction<Spec> NS##_step{};
 
 // Inside the model's namespace, after RecurrentState: the recurrent functions and results.
-#define NORSE_RECURRENT_FUNCTIONS(NS)                                                                            \
-  using RecurrentSequenceResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceResult;     \
-  using RecurrentStepResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepResult;             \
+#define NORSE_RECURRENT_FUNCTIONS(NS)                                                                          \
+  using RecurrentSequenceResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceResult;   \
+  using RecurrentStepResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepResult;           \
   inline constexpr ::norse::detail::RecurrentSequenceFunction<Spec, RecurrentState> NS##_recurrent_sequence{}; \
   inline constexpr ::norse::detail::RecurrentStepFunction<Spec, RecurrentState> NS##_recurrent_step{};
 
