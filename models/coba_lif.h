@@ -34,17 +34,9 @@ struct Params {
   float alpha = 100.0f;
 };
 
-struct State {
-  Variable v;
-  Variable g_e;
-  Variable g_i;
-};
-
+// State {v, g_e, g_i}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(coba_lif, CobaLIFModel, NORSE_COBA_LIF_PARAMS, NORSE_COBA_LIF_STATES)
-NORSE_NEURON_FUNCTIONS(coba_lif)
-
-using CobaLIFFeedForwardCell = detail::StepModule<Spec>;
-using CobaLIFFeedForward = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(coba_lif, CobaLIFFeedForwardCell, CobaLIFFeedForward)
 
 }  // namespace coba_lif
 }  // namespace norse

@@ -28,15 +28,9 @@ struct Params {
   bool detach_reset = false;  // the reset uses the spike with its gradient (Norse's cells) or detached
 };
 
-struct State {
-  Variable v;
-};
-
+// State {v}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(iaf, IAFModel, NORSE_IAF_PARAMS, NORSE_IAF_STATES)
-NORSE_NEURON_FUNCTIONS(iaf)
-
-using IAFCell = detail::StepModule<Spec>;
-using IAF = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(iaf, IAFCell, IAF)
 
 }  // namespace iaf
 }  // namespace norse

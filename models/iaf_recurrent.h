@@ -15,18 +15,10 @@
 namespace norse {
 namespace iaf {
 
-// Norse's IAFRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-};
-
-NORSE_RECURRENT_FUNCTIONS(iaf)
-
+// RecurrentState {z, v}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's IAFRecurrentCell and IAFRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using IAFRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using IAFRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(iaf, NORSE_IAF_STATES, IAFRecurrentCell, IAFRecurrent)
 
 }  // namespace iaf
 }  // namespace norse

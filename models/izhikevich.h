@@ -37,13 +37,9 @@ struct Params {
   float alpha = 100.0f;
 };
 
-struct State {
-  Variable v;
-  Variable u;
-};
-
+// State {v, u}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(izhikevich, IzhikevichModel, NORSE_IZHIKEVICH_PARAMS, NORSE_IZHIKEVICH_STATES)
-NORSE_NEURON_FUNCTIONS(izhikevich)
+NORSE_NEURON_FUNCTIONS(izhikevich, IzhikevichCell, Izhikevich)
 
 // Norse's IzhikevichSpikingBehavior: parameters plus the initial state (v, u as scalars).
 struct Behavior {
@@ -64,9 +60,6 @@ const std::vector<std::string>& behavior_names();
 
 // The behaviour's state broadcast to `neuron_shape` ([B, ...]).
 State initial_state(const Behavior& behavior, const Shape& neuron_shape);
-
-using IzhikevichCell = detail::StepModule<Spec>;
-using Izhikevich = detail::SequenceModule<Spec>;
 
 }  // namespace izhikevich
 }  // namespace norse

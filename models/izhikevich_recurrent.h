@@ -15,19 +15,10 @@
 namespace norse {
 namespace izhikevich {
 
-// Norse's IzhikevichRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable u;
-};
-
-NORSE_RECURRENT_FUNCTIONS(izhikevich)
-
+// RecurrentState {z, v, u}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's IzhikevichRecurrentCell and IzhikevichRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using IzhikevichRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using IzhikevichRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(izhikevich, NORSE_IZHIKEVICH_STATES, IzhikevichRecurrentCell, IzhikevichRecurrent)
 
 }  // namespace izhikevich
 }  // namespace norse

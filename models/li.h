@@ -26,16 +26,9 @@ struct Params {
   Variable v_leak{scalar_tensor(0.0f)};
 };
 
-struct State {
-  Variable v;
-  Variable i;
-};
-
+// State {v, i}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(li, LIModel, NORSE_LI_PARAMS, NORSE_LI_STATES)
-NORSE_NEURON_FUNCTIONS(li)
-
-using LICell = detail::StepModule<Spec>;
-using LI = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(li, LICell, LI)
 
 }  // namespace li
 }  // namespace norse

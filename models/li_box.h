@@ -26,15 +26,9 @@ struct Params {
   bool allow_unstable_euler = false;  // accept dt * tau_mem_inv > 2 (NIR graphs made for a smaller dt)
 };
 
-struct State {
-  Variable v;
-};
-
+// State {v}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(li_box, LIBoxModel, NORSE_LI_BOX_PARAMS, NORSE_LI_BOX_STATES)
-NORSE_NEURON_FUNCTIONS(li_box)
-
-using LIBoxCell = detail::StepModule<Spec>;
-using LIBox = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(li_box, LIBoxCell, LIBox)
 
 }  // namespace li_box
 }  // namespace norse

@@ -31,14 +31,9 @@ struct Params {
   float alpha = 100.0f;
 };
 
-// Norse's LIFFeedForwardState: membrane voltage and synaptic current, [B, ...] each.
-struct State {
-  Variable v;
-  Variable i;
-};
-
 // The binding the recurrent flavours use (models/lif_recurrent.h); the feed-forward sequence
 // below runs LIF's own kernel (kernels/lif.h).
+// State {v, i}: Norse's LIFFeedForwardState, membrane voltage and synaptic current, [B, ...] each.
 NORSE_NEURON_SPEC(lif, LIFModel, NORSE_LIF_PARAMS, NORSE_LIF_STATES)
 
 struct SequenceResult {

@@ -28,17 +28,9 @@ struct Params : lif_ex::Params {
   Variable tau_ada_inv{scalar_tensor(2.0f)};
 };
 
-struct State {
-  Variable v;
-  Variable i;
-  Variable a;
-};
-
+// State {v, i, a}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(lif_adex, LIFAdExModel, NORSE_LIF_ADEX_PARAMS, NORSE_LIF_ADEX_STATES)
-NORSE_NEURON_FUNCTIONS(lif_adex)
-
-using LIFAdExCell = detail::StepModule<Spec>;
-using LIFAdEx = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(lif_adex, LIFAdExCell, LIFAdEx)
 
 }  // namespace lif_adex
 }  // namespace norse

@@ -15,20 +15,10 @@
 namespace norse {
 namespace lif_adex {
 
-// Norse's LIFAdExRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable i;
-  Variable a;
-};
-
-NORSE_RECURRENT_FUNCTIONS(lif_adex)
-
+// RecurrentState {z, v, i, a}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's LIFAdExRecurrentCell and LIFAdExRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using LIFAdExRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using LIFAdExRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(lif_adex, NORSE_LIF_ADEX_STATES, LIFAdExRecurrentCell, LIFAdExRecurrent)
 
 }  // namespace lif_adex
 }  // namespace norse

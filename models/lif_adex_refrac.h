@@ -26,18 +26,9 @@ struct Params : lif_adex::Params {
   Variable rho_reset{scalar_tensor(5.0f)};
 };
 
-struct State {
-  Variable v;
-  Variable i;
-  Variable a;
-  Variable rho;
-};
-
+// State {v, i, a, rho}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(lif_adex_refrac, LIFAdExRefracModel, NORSE_LIF_ADEX_REFRAC_PARAMS, NORSE_LIF_ADEX_REFRAC_STATES)
-NORSE_NEURON_FUNCTIONS(lif_adex_refrac)
-
-using LIFAdExRefracCell = detail::StepModule<Spec>;
-using LIFAdExRefrac = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(lif_adex_refrac, LIFAdExRefracCell, LIFAdExRefrac)
 
 }  // namespace lif_adex_refrac
 }  // namespace norse

@@ -15,21 +15,11 @@
 namespace norse {
 namespace lif_adex_refrac {
 
-// Norse's LIFAdExRefracRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable i;
-  Variable a;
-  Variable rho;
-};
-
-NORSE_RECURRENT_FUNCTIONS(lif_adex_refrac)
-
+// RecurrentState {z, v, i, a, rho}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's LIFAdExRefracRecurrentCell and LIFAdExRefracRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using LIFAdExRefracRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using LIFAdExRefracRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(lif_adex_refrac, NORSE_LIF_ADEX_REFRAC_STATES, LIFAdExRefracRecurrentCell,
+                          LIFAdExRefracRecurrent)
 
 }  // namespace lif_adex_refrac
 }  // namespace norse

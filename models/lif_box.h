@@ -31,15 +31,9 @@ struct Params {
   bool allow_unstable_euler = false;  // accept dt * tau_mem_inv > 2 (NIR graphs made for a smaller dt)
 };
 
-struct State {
-  Variable v;
-};
-
+// State {v}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(lif_box, LIFBoxModel, NORSE_LIF_BOX_PARAMS, NORSE_LIF_BOX_STATES)
-NORSE_NEURON_FUNCTIONS(lif_box)
-
-using LIFBoxCell = detail::StepModule<Spec>;
-using LIFBox = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(lif_box, LIFBoxCell, LIFBox)
 
 }  // namespace lif_box
 }  // namespace norse

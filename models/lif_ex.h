@@ -26,16 +26,9 @@ struct Params : lif::Params {
   Variable delta_T{scalar_tensor(0.5f)};
 };
 
-struct State {
-  Variable v;
-  Variable i;
-};
-
+// State {v, i}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(lif_ex, LIFExModel, NORSE_LIF_EX_PARAMS, NORSE_LIF_EX_STATES)
-NORSE_NEURON_FUNCTIONS(lif_ex)
-
-using LIFExCell = detail::StepModule<Spec>;
-using LIFEx = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(lif_ex, LIFExCell, LIFEx)
 
 }  // namespace lif_ex
 }  // namespace norse

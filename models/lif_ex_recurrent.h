@@ -15,19 +15,10 @@
 namespace norse {
 namespace lif_ex {
 
-// Norse's LIFExRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable i;
-};
-
-NORSE_RECURRENT_FUNCTIONS(lif_ex)
-
+// RecurrentState {z, v, i}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's LIFExRecurrentCell and LIFExRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using LIFExRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using LIFExRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(lif_ex, NORSE_LIF_EX_STATES, LIFExRecurrentCell, LIFExRecurrent)
 
 }  // namespace lif_ex
 }  // namespace norse

@@ -15,19 +15,10 @@
 namespace norse {
 namespace lif {
 
-// Norse's LIFRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable i;
-};
-
-NORSE_RECURRENT_FUNCTIONS(lif)
-
+// RecurrentState {z, v, i}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's LIFRecurrentCell and LIFRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using LIFRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using LIFRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(lif, NORSE_LIF_STATES, LIFRecurrentCell, LIFRecurrent)
 
 }  // namespace lif
 }  // namespace norse

@@ -27,17 +27,9 @@ struct Params : lif::Params {
   bool detach_reset = false;  // the LIF reset uses the spike with its gradient (feed-forward) or detached (recurrent)
 };
 
-struct State {
-  Variable v;
-  Variable i;
-  Variable rho;
-};
-
+// State {v, i, rho}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(lif_refrac, LIFRefracModel, NORSE_LIF_REFRAC_PARAMS, NORSE_LIF_REFRAC_STATES)
-NORSE_NEURON_FUNCTIONS(lif_refrac)
-
-using LIFRefracCell = detail::StepModule<Spec>;
-using LIFRefrac = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(lif_refrac, LIFRefracCell, LIFRefrac)
 
 }  // namespace lif_refrac
 }  // namespace norse

@@ -15,20 +15,10 @@
 namespace norse {
 namespace lif_refrac {
 
-// Norse's LIFRefracRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable i;
-  Variable rho;
-};
-
-NORSE_RECURRENT_FUNCTIONS(lif_refrac)
-
+// RecurrentState {z, v, i, rho}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's LIFRefracRecurrentCell and LIFRefracRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using LIFRefracRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using LIFRefracRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(lif_refrac, NORSE_LIF_REFRAC_STATES, LIFRefracRecurrentCell, LIFRefracRecurrent)
 
 }  // namespace lif_refrac
 }  // namespace norse

@@ -29,17 +29,9 @@ struct Params : lif::Params {
       false;  // the reset and the threshold jump use the spike with its gradient (feed-forward) or detached (recurrent)
 };
 
-struct State {
-  Variable v;
-  Variable i;
-  Variable b;
-};
-
+// State {v, i, b}, one tensor [B, ...] per field.
 NORSE_NEURON_SPEC(lsnn, LSNNModel, NORSE_LSNN_PARAMS, NORSE_LSNN_STATES)
-NORSE_NEURON_FUNCTIONS(lsnn)
-
-using LSNNCell = detail::StepModule<Spec>;
-using LSNN = detail::SequenceModule<Spec>;
+NORSE_NEURON_FUNCTIONS(lsnn, LSNNCell, LSNN)
 
 }  // namespace lsnn
 }  // namespace norse

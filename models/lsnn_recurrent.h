@@ -15,20 +15,10 @@
 namespace norse {
 namespace lsnn {
 
-// Norse's LSNNRecurrentState: the previous spikes z plus the feed-forward state, [B, N_hidden].
-struct RecurrentState {
-  Variable z;
-  Variable v;
-  Variable i;
-  Variable b;
-};
-
-NORSE_RECURRENT_FUNCTIONS(lsnn)
-
+// RecurrentState {z, v, i, b}: the previous spikes and the state, [B, N_hidden] each.
 // Norse's LSNNRecurrentCell and LSNNRecurrent: own trainable input and recurrent weights,
 // initialised as Norse does (models/recurrent_module.h).
-using LSNNRecurrentCell = detail::RecurrentCellModule<Spec, RecurrentState>;
-using LSNNRecurrent = detail::RecurrentModule<Spec, RecurrentState>;
+NORSE_RECURRENT_FUNCTIONS(lsnn, NORSE_LSNN_STATES, LSNNRecurrentCell, LSNNRecurrent)
 
 }  // namespace lsnn
 }  // namespace norse

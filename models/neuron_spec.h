@@ -76,11 +76,16 @@ struct RecurrentStepResultOf {
 namespace detail {
 
 // The binding of a model's Params and State to its kernel model, from the kernel's name lists.
+// State, Norse's <Model>FeedForwardState, is one Variable per kernel state field, [B, ...] each.
+#define NORSE_STATE_MEMBER(name, start) Variable name;
 #define NORSE_SPEC_PARAM_VALUE(name) out[Model::Param::name] = p.name;
 #define NORSE_SPEC_PARAM_NAMED(name) out[Model::Param::name] = ::norse::nn::NamedParameter{#name, &p.name};
 #define NORSE_SPEC_STATE_FIELD(name, start) out[Model::State::name] = &s.name;
 
 #define NORSE_NEURON_SPEC(NS, MODEL, PARAMS, STATES)                                                                   \
+  struct State {                                                                                                       \
+    STATES(NORSE_STATE_MEMBER)                                                                                         \
+  };                                                                                                                   \
   struct Spec {                                                                                                        \
     using Model = ::norse::kernels::MODEL;                                                                             \
     using Params = ::norse::NS::Params;                                                                                \
@@ -209,18 +214,27 @@ class SequenceModule {
 
 // Inside the model's namespace, after NORSE_NEURON_SPEC: NS_sequence, NS_step and the result
 // types (instantiated in the model's .cc: template struct detail::FeedForward<NS::Spec>;).
-#define NORSE_NEURON_FUNCTIONS(NS)                                           \
+#define NORSE_NEURON_FUNCTIONS(NS, CELL, SEQUENCE)                           \
   using SequenceResult = ::norse::detail::FeedForward<Spec>::SequenceResult; \
   using StepResult = ::norse::detail::FeedForward<Spec>::StepResult;         \
   inline constexpr ::norse::detail::SequenceFunction<Spec> NS##_sequence{};  \
-  inline constexpr ::norse::detail::StepFunction<Spec> NS##_step{};
+  inline constexpr ::norse::detail::StepFunction<Spec> NS##_step{};          \
+  using CELL = ::norse::detail::StepModule<Spec>;                            \
+  using SEQUENCE = ::norse::detail::SequenceModule<Spec>;
 
-// Inside the model's namespace, after RecurrentState: the recurrent functions and results.
-#define NORSE_RECURRENT_FUNCTIONS(NS)                                                                          \
+// Inside the model's namespace: Norse's <Model>RecurrentState (the previous spikes z, then the
+// model's state fields, [B, N_hidden] each), the recurrent functions and their results.
+#define NORSE_RECURRENT_FUNCTIONS(NS, STATES, CELL, SEQUENCE)                                                  \
+  struct RecurrentState {                                                                                      \
+    Variable z;                                                                                                \
+    STATES(NORSE_STATE_MEMBER)                                                                                 \
+  };                                                                                                           \
   using RecurrentSequenceResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceResult;   \
   using RecurrentStepResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepResult;           \
   inline constexpr ::norse::detail::RecurrentSequenceFunction<Spec, RecurrentState> NS##_recurrent_sequence{}; \
-  inline constexpr ::norse::detail::RecurrentStepFunction<Spec, RecurrentState> NS##_recurrent_step{};
+  inline constexpr ::norse::detail::RecurrentStepFunction<Spec, RecurrentState> NS##_recurrent_step{};         \
+  using CELL = ::norse::detail::RecurrentCellModule<Spec, RecurrentState>;                                     \
+  using SEQUENCE = ::norse::detail::RecurrentModule<Spec, RecurrentState>;
 
 }  // namespace norse
 
