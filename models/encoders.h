@@ -27,6 +27,7 @@
 
 #include "core/core.h"
 #include "models/lif.h"
+#include "models/module.h"
 
 namespace norse {
 namespace encode {
@@ -145,6 +146,60 @@ class PopulationEncoder {
 };
 
 }  // namespace encode
+
+namespace nn {
+
+// Norse's Poisson encoders as container layers (nn::SequentialState, ...): the generator is the
+// one the container passes down (set_generator), so one seed drives the encoder with every other
+// stochastic layer. PoissonEncoder / SignedPoissonEncoder: [B, ...] rates -> [T, B, ...] spikes;
+// the Step forms: [B, ...] -> [B, ...], one step per call. Not differentiable.
+class RandomEncoderLayer : public Layer {
+ public:
+  void set_generator(Generator* gen) override { gen_ = gen; }
+
+ protected:
+  Generator& generator(const char* layer) const {
+    NORSE_CHECK(gen_ != nullptr, InvalidArgument, layer,
+                "no generator: call set_generator on the layer or on its container first");
+    return *gen_;
+  }
+
+ private:
+  Generator* gen_ = nullptr;
+};
+
+template <Tensor (*Encode)(const Tensor&, int64_t, Generator&, float, float)>
+class SequenceEncoderLayer : public RandomEncoderLayer {
+ public:
+  explicit SequenceEncoderLayer(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
+      : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
+  Variable forward(const Variable& input) override {
+    return Variable(Encode(input.value(), seq_length_, generator("PoissonEncoder"), f_max_, dt_));
+  }
+
+ private:
+  int64_t seq_length_;
+  float f_max_, dt_;
+};
+
+template <Tensor (*Encode)(const Tensor&, Generator&, float, float)>
+class StepEncoderLayer : public RandomEncoderLayer {
+ public:
+  explicit StepEncoderLayer(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
+  Variable forward(const Variable& input) override {
+    return Variable(Encode(input.value(), generator("PoissonEncoderStep"), f_max_, dt_));
+  }
+
+ private:
+  float f_max_, dt_;
+};
+
+using PoissonEncoder = SequenceEncoderLayer<encode::poisson_encode>;
+using SignedPoissonEncoder = SequenceEncoderLayer<encode::signed_poisson_encode>;
+using PoissonEncoderStep = StepEncoderLayer<encode::poisson_encode_step>;
+using SignedPoissonEncoderStep = StepEncoderLayer<encode::signed_poisson_encode_step>;
+
+}  // namespace nn
 }  // namespace norse
 
 #endif  // NORSE_MODELS_ENCODERS_H_

@@ -192,8 +192,8 @@ SequenceResult lif_sequence(const Variable& input, const State& initial, const P
   result.z = out[0];
   result.state = State{out[1], out[2]};
   if (record_states) {
-    result.v_record = out[3];
-    result.i_record = out[4];
+    result.record.v = out[3];
+    result.record.i = out[4];
   }
   return result;
 }

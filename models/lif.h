@@ -36,17 +36,9 @@ struct Params {
 // State {v, i}: Norse's LIFFeedForwardState, membrane voltage and synaptic current, [B, ...] each.
 NORSE_NEURON_SPEC(lif, LIFModel, NORSE_LIF_PARAMS, NORSE_LIF_STATES)
 
-struct SequenceResult {
-  Variable z;         // [T, B, ...] spikes
-  State state;        // the state after the last step
-  Variable v_record;  // [T, B, ...] v after every step (record_states only)
-  Variable i_record;  // [T, B, ...] i after every step (record_states only)
-};
-
-struct StepResult {
-  Variable z;   // [B, ...]
-  State state;  // the new state
-};
+// The same result types as every spiking model (record.v, record.i: after every step).
+using SequenceResult = SpikingSequenceResult<State>;
+using StepResult = SpikingStepResult<State>;
 
 // The fused sequence op. `initial` with undefined fields means Norse's default state.
 // `gen` is required for the stochastic surrogate methods. Throws ShapeError/InvalidArgument

@@ -33,7 +33,7 @@ Outputs lif_sequence_case(CaseContext& c) {
   const lif::State initial{c.optional_leaf("state.v"), c.optional_leaf("state.i")};
   const lif::SequenceResult r = lif::lif_sequence(c.leaf("input"), initial, lif_params(c), c.fixture().dt,
                                                   /*record_states=*/true, &c.generator());
-  return {{"z", r.z}, {"v", r.v_record}, {"i", r.i_record}, {"final.v", r.state.v}, {"final.i", r.state.i}};
+  return {{"z", r.z}, {"v", r.record.v}, {"i", r.record.i}, {"final.v", r.state.v}, {"final.i", r.state.i}};
 }
 
 Outputs lif_step_case(CaseContext& c) {

@@ -2,9 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <memory>
 
 #include "core/core.h"
 #include "models/encoders.h"
+#include "models/neuron_modules.h"
+#include "models/sequential.h"
 #include "tests/testing/gradcheck.h"
 
 using namespace norse;
@@ -65,4 +68,42 @@ TEST_CASE("population encoder: Gaussian bumps over linspace centres, gradients",
   // With scale = max(x), Norse's gradient flows through the factor scale but not through the
   // centres (torch.linspace takes a number), so finite differences, which move the centres
   // too, disagree at the maximum by design; the conformance fixture checks that case.
+}
+
+TEST_CASE("Poisson encoders as container layers draw from the container's generator", "[encoders][nn]") {
+  const Tensor rates = from_vector({0.2f, 0.9f, 0.0f, 0.5f}, {2, 2});
+  // In a SequentialState in front of a LIF layer: the encoder's spikes are what
+  // poisson_encode gives with the same generator state.
+  nn::SequentialState net;
+  auto encoder = std::make_shared<nn::PoissonEncoder>(8, 1000.0f);
+  net.add(encoder).add(std::make_shared<nn::LIF>());
+  Generator g(42), reference(42);
+  net.set_generator(&g);
+  std::vector<nn::LayerState> states;
+  std::vector<Variable> outputs;
+  net.forward(Variable(rates), states, &outputs);
+  const Tensor expected = encode::poisson_encode(rates, 8, reference, 1000.0f);
+  REQUIRE(outputs[0].shape() == Shape{8, 2, 2});
+  REQUIRE(outputs[0].value().to_vector() == expected.to_vector());
+  REQUIRE(outputs[1].shape() == Shape{8, 2, 2});
+
+  // The signed and step forms likewise; each call draws anew.
+  Generator g2(7), reference2(7);
+  nn::SignedPoissonEncoder signed_encoder(4);
+  signed_encoder.set_generator(&g2);
+  const Tensor signed_rates = from_vector({-0.5f, 0.5f}, {1, 2});
+  REQUIRE(signed_encoder.forward(Variable(signed_rates)).value().to_vector() ==
+          encode::signed_poisson_encode(signed_rates, 4, reference2).to_vector());
+  nn::PoissonEncoderStep step;
+  step.set_generator(&g2);
+  REQUIRE(step.forward(Variable(rates)).value().to_vector() ==
+          encode::poisson_encode_step(rates, reference2).to_vector());
+  nn::SignedPoissonEncoderStep signed_step;
+  signed_step.set_generator(&g2);
+  REQUIRE(signed_step.forward(Variable(signed_rates)).value().to_vector() ==
+          encode::signed_poisson_encode_step(signed_rates, reference2).to_vector());
+
+  // Without a generator the layer says what is missing.
+  nn::PoissonEncoder bare(4);
+  REQUIRE_THROWS_WITH(bare.forward(Variable(rates)), Catch::Contains("no generator"));
 }

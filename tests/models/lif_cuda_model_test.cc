@@ -34,7 +34,7 @@ TEST_CASE("lif_sequence on cuda equals the CPU (inference)", "[cuda][lif][models
   const lif::SequenceResult gpu = lif::lif_sequence(Variable(x.to(Device::kCUDA)), {}, p, 1e-3f, true);
   REQUIRE(gpu.z.value().device() == Device::kCUDA);
   REQUIRE(gpu.z.value().to_vector() == cpu.z.value().to_vector());
-  REQUIRE(gpu.v_record.value().to_vector() == cpu.v_record.value().to_vector());
+  REQUIRE(gpu.record.v.value().to_vector() == cpu.record.v.value().to_vector());
   REQUIRE(gpu.state.v.value().to_vector() == cpu.state.v.value().to_vector());
   REQUIRE(gpu.state.i.value().to_vector() == cpu.state.i.value().to_vector());
 }
@@ -120,7 +120,7 @@ TEST_CASE("lif_sequence trains on cuda as on the CPU", "[cuda][lif][models][auto
     p.v_th = dev[0];          // per neuron, on the input's device
     p.tau_mem_inv = host[0];  // scalar, on the host
     const lif::SequenceResult r = lif::lif_sequence(in, {}, p, 1e-3f, true);
-    return weigh(r.z, w_z) + weigh(r.v_record, w_v) + sum(r.state.i);
+    return weigh(r.z, w_z) + weigh(r.record.v, w_v) + sum(r.state.i);
   };
   const GradRun cpu = grad_run(Device::kCPU, x, {v_th}, {scalar_tensor(100.0f)}, loss_of);
   const GradRun gpu = grad_run(Device::kCUDA, x, {v_th}, {scalar_tensor(100.0f)}, loss_of);

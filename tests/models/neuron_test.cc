@@ -84,14 +84,14 @@ TEST_CASE("fused LIF sequence equals the composed per-step LIF, values and gradi
     }
     const Variable z_composed = stack(zs, 0), v_composed = stack(vs, 0);
     NORSE_REQUIRE_CLOSE(fused.z.value(), z_composed.value(), 0.0f, 0.0f);
-    NORSE_REQUIRE_CLOSE(fused.v_record.value(), v_composed.value(), 1e-5f, 1e-5f);
+    NORSE_REQUIRE_CLOSE(fused.record.v.value(), v_composed.value(), 1e-5f, 1e-5f);
     NORSE_REQUIRE_CLOSE(fused.state.i.value(), i.value(), 1e-5f, 1e-5f);
     const float rate = mean(fused.z.value()).item();
     CAPTURE(rate);
     REQUIRE((rate > 0.05f && rate < 0.6f));
 
     Generator wa(9), wb(9);
-    weighted({fused.z, fused.v_record, fused.state.v, fused.state.i}, wa).backward();
+    weighted({fused.z, fused.record.v, fused.state.v, fused.state.i}, wa).backward();
     weighted({z_composed, v_composed, v, i}, wb).backward();
     NORSE_REQUIRE_CLOSE(xa.grad(), xb.grad(), 1e-4f, 1e-3f);
     NORSE_REQUIRE_CLOSE(va.grad(), vb.grad(), 1e-4f, 1e-3f);
@@ -140,9 +140,9 @@ TEST_CASE("fused sequences give the same bits on 1 and 2 threads", "[models][thr
     lsnn::Params lp;
     const lif::SequenceResult a = lif::lif_sequence(xv, {}, lif::Params{}, 1e-3f, true);
     const lsnn::SequenceResult b = lsnn::lsnn_sequence(xv, {}, lp, 1e-3f, false);
-    sum(a.z * 0.5f + a.v_record + b.z).backward();
+    sum(a.z * 0.5f + a.record.v + b.z).backward();
     set_num_threads(before);
-    return std::vector<Tensor>{a.z.value(), a.v_record.value(), b.state.b.value(), xv.grad()};
+    return std::vector<Tensor>{a.z.value(), a.record.v.value(), b.state.b.value(), xv.grad()};
   };
   const std::vector<Tensor> one = run(1), two = run(2);
   for (size_t k = 0; k < one.size(); ++k) {
@@ -193,7 +193,7 @@ TEST_CASE("neurons take any trailing shape and odd sizes", "[models][shapes]") {
     const lif::SequenceResult s = lif::lif_sequence(Variable(xs), {}, q, 1e-3f, true);
     for (int64_t t = 0; t < 4; ++t) {
       REQUIRE(r.z.value().at({t, 1, 2, 4, 6}) == s.z.value().at({t, 0, 0}));
-      REQUIRE(r.v_record.value().at({t, 1, 2, 4, 6}) == s.v_record.value().at({t, 0, 0}));
+      REQUIRE(r.record.v.value().at({t, 1, 2, 4, 6}) == s.record.v.value().at({t, 0, 0}));
     }
   }
   SECTION("size 1, prime sizes, more elements than one block, zero time steps") {
