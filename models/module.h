@@ -56,6 +56,9 @@ class StatefulLayer : public Module {
  public:
   // Computes the output and replaces `state` by the new state.
   virtual Variable forward(const Variable& input, LayerState& state) = 0;
+  // The names of the state's fields in LayerState order (a neuron: "v", "i", ...; recurrent
+  // flavours "z" first); empty where the layer does not name them.
+  virtual std::vector<std::string> state_names() const { return {}; }
 };
 
 }  // namespace nn

@@ -19,6 +19,9 @@ class LILinearCell : public StatefulLayer {
   LILinearCell(int64_t in_features, int64_t out_features, Generator& init, li::Params params = {}, float dt = 1e-3f);
   Variable forward(const Variable& input, LayerState& state) override;
   std::vector<NamedParameter> named_parameters() override;
+  std::vector<std::string> state_names() const override {
+    return std::vector<std::string>(std::begin(li::Spec::Model::kStateNames), std::end(li::Spec::Model::kStateNames));
+  }
   Variable weight;
   li::Params params;
   float dt;

@@ -142,6 +142,7 @@ struct LIFMC : lif::Spec {
 
 struct LIFMCRefrac {
   static constexpr const char* kName = "lif_mc_refrac";
+  using Model = kernels::LIFRefracModel;  // the same state fields: v, i, rho
   using Params = lif_mc::RefracParams;
   using RecurrentState = lif_mc::RefracState;
   static constexpr auto coupled_step = &lif_mc::lif_mc_refrac_step;
@@ -228,6 +229,10 @@ class NeuronModule : public StatefulLayer {
     return detail::requiring_grad(M::named_parameters(params));
   }
   void set_generator(Generator* gen) override { generator = gen; }
+  // The model's state fields, in its kernel's order (Cell and Sequence).
+  std::vector<std::string> state_names() const override {
+    return std::vector<std::string>(std::begin(M::Model::kStateNames), std::end(M::Model::kStateNames));
+  }
 
   Params params;
   float dt;
@@ -319,6 +324,13 @@ class RecurrentBase : public NeuronModule<M> {
     std::vector<NamedParameter> out = {{"input_weights", &input_weights}, {"recurrent_weights", &recurrent_weights}};
     for (auto& entry : NeuronModule<M>::named_parameters()) out.push_back(entry);
     return out;
+  }
+
+  // z, then the model's state fields.
+  std::vector<std::string> state_names() const override {
+    std::vector<std::string> names = NeuronModule<M>::state_names();
+    names.insert(names.begin(), "z");
+    return names;
   }
 
   Variable input_weights, recurrent_weights;

@@ -45,6 +45,23 @@ std::vector<NamedParameter> SequentialState::named_parameters() {
   return out;
 }
 
+std::vector<std::pair<std::string, Variable>> SequentialState::named_states(
+    const std::vector<LayerState>& states) const {
+  NORSE_CHECK(states.size() == layers_.size(), ShapeError, "SequentialState::named_states",
+              "argument 'states' must hold one LayerState per layer (", layers_.size(), "), got ", states.size());
+  std::vector<std::pair<std::string, Variable>> out;
+  for (size_t k = 0; k < layers_.size(); ++k) {
+    std::vector<std::string> names;
+    if (const auto* stateful = std::get_if<std::shared_ptr<StatefulLayer>>(&layers_[k])) {
+      names = (*stateful)->state_names();
+    }
+    for (size_t f = 0; f < states[k].size(); ++f) {
+      out.emplace_back(std::to_string(k) + "." + (f < names.size() ? names[f] : std::to_string(f)), states[k][f]);
+    }
+  }
+  return out;
+}
+
 void SequentialState::train(bool on) {
   Module::train(on);
   for (size_t k = 0; k < layers_.size(); ++k) module(k).train(on);

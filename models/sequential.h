@@ -10,6 +10,8 @@
 #define NORSE_MODELS_SEQUENTIAL_H_
 
 #include <memory>
+#include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -33,6 +35,9 @@ class SequentialState : public Module {
   // Layer k (for inspection: NIR export, plots); dynamic_cast it to the concrete type.
   Module& module(size_t k);
   std::vector<NamedParameter> named_parameters() override;
+  // Every layer's state fields by dotted name, as named_parameters names parameters ("1.v",
+  // "1.i"; a field the layer does not name goes by its index, "2.0"). For inspection and plots.
+  std::vector<std::pair<std::string, Variable>> named_states(const std::vector<LayerState>& states) const;
   void train(bool on = true) override;
   void set_generator(Generator* gen) override;
 

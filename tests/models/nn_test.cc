@@ -235,3 +235,30 @@ TEST_CASE("Stochastic layers get their generator from the container", "[nn][sequ
   bare.eval();  // evaluation mode draws nothing
   REQUIRE(bare.forward(Variable(ones({3, 4})), state).value().to_vector() == ones({3, 4}).to_vector());
 }
+
+TEST_CASE("SequentialState names every layer's state fields", "[nn]") {
+  Generator g(3);
+  nn::SequentialState net;
+  net.add(std::make_shared<nn::Linear>(4, 5, g))
+      .add(std::make_shared<nn::LSNNRecurrentCell>(5, 6, g))
+      .add(std::make_shared<nn::Linear>(6, 2, g))
+      .add(std::make_shared<nn::LICell>());
+  std::vector<nn::LayerState> states;
+  net.forward(Variable(full({3, 4}, 0.5f)), states);
+  const auto named = net.named_states(states);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : named) {
+    names.push_back(name);
+    REQUIRE(value.defined());
+  }
+  REQUIRE(names == std::vector<std::string>{"1.z", "1.v", "1.i", "1.b", "3.v", "3.i"});
+  REQUIRE(named[1].second.value().to_vector() == states[1][1].value().to_vector());
+  REQUIRE(named[4].second.shape() == Shape{3, 2});
+  // The feed-forward flavours and the LI read-out with its weights name theirs likewise.
+  REQUIRE(nn::LIFAdExRefrac().state_names() == std::vector<std::string>{"v", "i", "a", "rho"});
+  REQUIRE(nn::IzhikevichRecurrentCell(2, 3, g).state_names() == std::vector<std::string>{"z", "v", "u"});
+  REQUIRE(nn::LILinearCell(2, 3, g).state_names() == std::vector<std::string>{"v", "i"});
+  REQUIRE(nn::LIFMCRefracRecurrentCell(2, 3, g).state_names() == std::vector<std::string>{"z", "v", "i", "rho"});
+  std::vector<nn::LayerState> wrong(2);
+  REQUIRE_THROWS_WITH(net.named_states(wrong), Catch::Contains("one LayerState per layer (4), got 2"));
+}
