@@ -85,31 +85,20 @@ class SpikeLatencyEncoder {
   Variable forward(const Variable& spikes) const { return spike_latency_encode(spikes); }
 };
 
-class PoissonEncoder {
+// [B, ...] rates -> [T, B, ...] spikes (Norse's PoissonEncoder / SignedPoissonEncoder).
+template <Tensor (*Encode)(const Tensor&, int64_t, Generator&, float, float)>
+class SequenceEncoder {
  public:
-  explicit PoissonEncoder(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
+  explicit SequenceEncoder(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
       : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
-  Tensor forward(const Tensor& input, Generator& gen) const {
-    return poisson_encode(input, seq_length_, gen, f_max_, dt_);
-  }
+  Tensor forward(const Tensor& input, Generator& gen) const { return Encode(input, seq_length_, gen, f_max_, dt_); }
 
  private:
   int64_t seq_length_;
   float f_max_, dt_;
 };
-
-class SignedPoissonEncoder {
- public:
-  explicit SignedPoissonEncoder(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
-      : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
-  Tensor forward(const Tensor& input, Generator& gen) const {
-    return signed_poisson_encode(input, seq_length_, gen, f_max_, dt_);
-  }
-
- private:
-  int64_t seq_length_;
-  float f_max_, dt_;
-};
+using PoissonEncoder = SequenceEncoder<poisson_encode>;
+using SignedPoissonEncoder = SequenceEncoder<signed_poisson_encode>;
 
 // One time step per call (Norse's PoissonEncoderStep / SignedPoissonEncoderStep: f_max 1000).
 template <Tensor (*Encode)(const Tensor&, Generator&, float, float)>
@@ -168,36 +157,24 @@ class RandomEncoderLayer : public Layer {
   Generator* gen_ = nullptr;
 };
 
-template <Tensor (*Encode)(const Tensor&, int64_t, Generator&, float, float)>
-class SequenceEncoderLayer : public RandomEncoderLayer {
+// The functional encoder E (encode::PoissonEncoder, ...) as a layer, constructed with E's arguments.
+template <class E>
+class EncoderLayer : public RandomEncoderLayer {
  public:
-  explicit SequenceEncoderLayer(int64_t seq_length, float f_max = 100.0f, float dt = 1e-3f)
-      : seq_length_(seq_length), f_max_(f_max), dt_(dt) {}
+  template <class... Args>
+  explicit EncoderLayer(Args... args) : encoder_(args...) {}
   Variable forward(const Variable& input) override {
-    return Variable(Encode(input.value(), seq_length_, generator("PoissonEncoder"), f_max_, dt_));
+    return Variable(encoder_.forward(input.value(), generator("Poisson encoder layer")));
   }
 
  private:
-  int64_t seq_length_;
-  float f_max_, dt_;
+  E encoder_;
 };
 
-template <Tensor (*Encode)(const Tensor&, Generator&, float, float)>
-class StepEncoderLayer : public RandomEncoderLayer {
- public:
-  explicit StepEncoderLayer(float f_max = 1000.0f, float dt = 1e-3f) : f_max_(f_max), dt_(dt) {}
-  Variable forward(const Variable& input) override {
-    return Variable(Encode(input.value(), generator("PoissonEncoderStep"), f_max_, dt_));
-  }
-
- private:
-  float f_max_, dt_;
-};
-
-using PoissonEncoder = SequenceEncoderLayer<encode::poisson_encode>;
-using SignedPoissonEncoder = SequenceEncoderLayer<encode::signed_poisson_encode>;
-using PoissonEncoderStep = StepEncoderLayer<encode::poisson_encode_step>;
-using SignedPoissonEncoderStep = StepEncoderLayer<encode::signed_poisson_encode_step>;
+using PoissonEncoder = EncoderLayer<encode::PoissonEncoder>;
+using SignedPoissonEncoder = EncoderLayer<encode::SignedPoissonEncoder>;
+using PoissonEncoderStep = EncoderLayer<encode::PoissonEncoderStep>;
+using SignedPoissonEncoderStep = EncoderLayer<encode::SignedPoissonEncoderStep>;
 
 }  // namespace nn
 }  // namespace norse
