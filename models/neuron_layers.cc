@@ -29,7 +29,7 @@ Variable LILinearCell::forward(const Variable& input, LayerState& state) {
 
 std::vector<NamedParameter> LILinearCell::named_parameters() {
   std::vector<NamedParameter> out = {{"weight", &weight}};
-  for (auto& entry : detail::requiring_grad(neuron::LI::named_parameters(params))) out.push_back(entry);
+  for (auto& entry : neuron::LI::named_parameters(params)) out.push_back(entry);
   return out;
 }
 

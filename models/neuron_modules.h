@@ -14,8 +14,9 @@
 //
 // State (LayerState) holds the model's state fields in the order of its State struct (v, i, ...;
 // recurrent flavours: z first); an empty LayerState is Norse's default initial state.
-// named_parameters(): the weights of the recurrent flavours, then the model parameters that
-// require grad (mark one trainable with `params.v_th = Variable(scalar_tensor(1.0f), true)`).
+// named_parameters(): the weights of the recurrent flavours, then every model parameter by
+// Norse's name; only those that require grad train (mark one trainable with
+// `params.v_th = Variable(scalar_tensor(1.0f), true)`, before or after building the optimizer).
 // Stochastic surrogates draw from `generator` (set it; nullptr for the deterministic ones).
 #ifndef NORSE_MODELS_NEURON_MODULES_H_
 #define NORSE_MODELS_NEURON_MODULES_H_
@@ -208,14 +209,6 @@ inline LayerState initial_state(const LayerState& state, const std::vector<float
   return out;
 }
 
-inline std::vector<NamedParameter> requiring_grad(std::vector<NamedParameter> all) {
-  std::vector<NamedParameter> out;
-  for (auto& entry : all) {
-    if (entry.second->requires_grad()) out.push_back(entry);
-  }
-  return out;
-}
-
 }  // namespace detail
 
 // What every neuron module has: the model's parameters, dt, the generator of stochastic
@@ -225,9 +218,9 @@ class NeuronModule : public StatefulLayer {
  public:
   using Params = typename M::Params;
   NeuronModule(Params params, float dt) : params(std::move(params)), dt(dt) {}
-  std::vector<NamedParameter> named_parameters() override {
-    return detail::requiring_grad(M::named_parameters(params));
-  }
+  // Every model parameter by Norse's name; whether it trains is its requires_grad when the
+  // optimizer steps (optimizers skip parameters without a gradient).
+  std::vector<NamedParameter> named_parameters() override { return M::named_parameters(params); }
   void set_generator(Generator* gen) override { generator = gen; }
   // The model's state fields, in its kernel's order (Cell and Sequence).
   std::vector<std::string> state_names() const override {

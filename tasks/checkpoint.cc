@@ -50,7 +50,12 @@ CheckpointContents load_checkpoint(const std::string& path, const char* who,
     NORSE_CHECK(f.metadata.count(key) == 1, IoError, who, "checkpoint ", path, " lacks the metadata entry '", key, "'");
   }
   std::vector<std::pair<std::string, Tensor*>> targets;
-  for (const auto& [name, p] : params) targets.emplace_back("model." + name, &p->mutable_value());
+  for (const auto& [name, p] : params) {
+    // A parameter that does not train (a neuron's tau, v_th, ...) keeps its value where the
+    // checkpoint lacks it: checkpoints written before named_parameters() listed them.
+    if (!p->requires_grad() && !f.contains("model." + name)) continue;
+    targets.emplace_back("model." + name, &p->mutable_value());
+  }
   SafetensorsFile model_part;
   NamedTensors optim_state;
   for (const auto& [name, t] : f.tensors) {

@@ -43,6 +43,7 @@ int main() {
       return 1;
     }
     for (const auto& [name, p] : net->named_parameters()) {
+      if (!p->requires_grad()) continue;  // the read-out's LI parameters
       if (!p->grad().defined() || first_non_finite(p->grad()).found()) {
         std::fprintf(stderr, "FAILED: parameter %s has no finite gradient\n", name.c_str());
         return 1;

@@ -181,10 +181,14 @@ TEST_CASE("Module state: named fields in order, and an Izhikevich module starts 
   nn::LSNNRecurrentCell rcell(3, 4, *std::make_unique<Generator>(1));
   nn::LayerState rstate;
   rcell.forward(Variable(full({2, 3}, 0.5f)), rstate);
-  REQUIRE(rstate.size() == 4);                    // z, v, i, b
-  REQUIRE(rcell.named_parameters().size() == 2);  // the weights; no parameter requires grad by default
+  REQUIRE(rstate.size() == 4);  // z, v, i, b
+  // The two weights, then LSNN's seven parameters by Norse's names, trainable or not.
+  REQUIRE(rcell.named_parameters().size() == 9);
+  REQUIRE(rcell.named_parameters()[6].first == "v_th");
+  REQUIRE_FALSE(rcell.named_parameters()[6].second->requires_grad());
   rcell.params.v_th = Variable(scalar_tensor(0.5f), true);
-  REQUIRE(rcell.named_parameters().size() == 3);
+  REQUIRE(rcell.named_parameters().size() == 9);
+  REQUIRE(rcell.named_parameters()[6].second->requires_grad());
 
   const izhikevich::Behavior tonic = izhikevich::behavior("tonic_spiking");
   nn::IzhikevichCell iz = nn::izhikevich_module<nn::IzhikevichCell>(tonic);
@@ -203,7 +207,7 @@ TEST_CASE("CobaLIFCell: Norse's recurrent conductance cell as a module, equal to
   Generator g(9);
   nn::CobaLIFCell cell(3, 5, g);
   const std::vector<nn::NamedParameter> params = cell.named_parameters();
-  REQUIRE(params.size() == 2);
+  REQUIRE(params.size() == 11);  // the two weights, then CobaLIF's nine parameters
   REQUIRE(params[0].first == "input_weights");
   REQUIRE(params[1].first == "recurrent_weights");
   // Norse's CobaLIFCell overwrites the input's conductance jump, so only the recurrent spikes of
@@ -231,12 +235,13 @@ TEST_CASE("LIFMC cells own the coupling g_coupling and train it", "[nn][modules]
   Generator g(10);
   nn::LIFMCRecurrentCell mc(4, 6, g);
   nn::LIFMCRefracRecurrentCell refrac(4, 6, g);
-  REQUIRE(mc.named_parameters().size() == 3);
+  REQUIRE(mc.named_parameters().size() == 8);  // two weights, g_coupling, LIF's five
   REQUIRE(mc.named_parameters()[2].first == "g_coupling");
   refrac.params.rho_reset = Variable(scalar_tensor(3.0f), true);
   const std::vector<nn::NamedParameter> named = refrac.named_parameters();
-  REQUIRE(named.size() == 4);
-  REQUIRE(named[3].first == "rho_reset");
+  REQUIRE(named.size() == 9);
+  REQUIRE(named[3].first == "lif.tau_syn_inv");
+  REQUIRE(named[8].first == "rho_reset");
   // Its coupling term: a step of LIFMCRecurrentCell = the functional lif_mc_step.
   nn::LayerState state;
   const Variable x(mul(rand({3, 4}, g), 4.0f));

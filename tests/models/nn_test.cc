@@ -122,9 +122,10 @@ TEST_CASE("SequentialState carries neuron state between calls; names; modes", "[
       .add(std::make_shared<nn::Linear>(8, 2, g))
       .add(std::make_shared<nn::LICellLayer>());
   const auto names = net.named_parameters();
-  REQUIRE(names.size() == 4);
+  REQUIRE(names.size() == 12);  // 2 + LIF's 5 + 2 + LI's 3; Dropout has none
   REQUIRE(names[0].first == "0.weight");
-  REQUIRE(names[3].first == "3.bias");
+  REQUIRE(names[2].first == "1.tau_syn_inv");
+  REQUIRE(names[8].first == "3.bias");
   net.eval();
   std::vector<nn::LayerState> state;
   const Variable x(mul(ones({3, 4}), 5.0f));
@@ -168,7 +169,7 @@ TEST_CASE("RecurrentSequential feeds its output back into the next step's input"
   recurrent.add(linear).add(lif);
   nn::SequentialState plain;  // the same layers, fed back by hand
   plain.add(linear).add(lif);
-  REQUIRE(recurrent.named_parameters().size() == 2);
+  REQUIRE(recurrent.named_parameters().size() == 7);  // the Linear's two, the LIF cell's five
   const Tensor x = mul(rand({6, 2, 4}, g), 6.0f);
   nn::RecurrentSequentialState state;
   std::vector<nn::LayerState> plain_state;

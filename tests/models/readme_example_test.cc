@@ -60,7 +60,8 @@ TEST_CASE("README's C++ example is this code, and it runs", "[readme]") {
   NORSE_EXAMPLE_CODE
   REQUIRE(ys.size() == 10);
   REQUIRE(ys.back().shape() == Shape{3, 2});
-  REQUIRE(model.named_parameters().size() == 6);  // 2 x (weight, bias) + the recurrent cell's 2 weights
+  // 2 x (weight, bias), the recurrent cell's 2 weights and LSNN's 7 parameters, LI's 3.
+  REQUIRE(model.named_parameters().size() == 16);
   const Variable loss = sum(stack(ys, 0));
   loss.backward();
   optimizer.step();

@@ -255,7 +255,7 @@ TEST_CASE("an imported network trains: its weights are named parameters with gra
   nir::Graph g = affine_li_graph();
   nir::Network net(g, nir::ImportOptions{});
   const auto params = net.named_parameters();
-  REQUIRE(params.size() == 2);
+  REQUIRE(params.size() == 4);  // fc's weight and bias, then li's tau_mem_inv and v_leak (they do not train)
   REQUIRE(params[0].first == "fc.weight");
   REQUIRE(params[1].first == "fc.bias");
   const Variable y = run_steps(net, ones({5, 3, 2}));

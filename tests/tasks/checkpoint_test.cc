@@ -75,3 +75,29 @@ TEST_CASE("prepare_output_dir creates missing parent folders and names one it ca
   REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd, {{"ranks", "2"}}),
                       Catch::Contains("ranks = 1, this run has 2"));
 }
+
+TEST_CASE("a checkpoint without the non-trainable parameters still loads; a trainable one it lacks is named",
+          "[checkpoint]") {
+  Variable w(ones({3}), true);
+  Variable tau(scalar_tensor(100.0f));  // a neuron parameter that does not train
+  std::vector<nn::NamedParameter> params = {{"w", &w}, {"tau", &tau}};
+  optim::SGD sgd(params, optim::SGDOptions{});
+  const tasks::RunIdentity identity = {{"seed", "1"}};
+  const std::string path = tmp("old.safetensors");
+  // Written before named_parameters() listed the neuron parameters: only the weight.
+  save_safetensors(path, {{"model.w", full({3}, 2.0f)}}, {{"seed", "1"}, {"completed", "1"}, {"metrics", "[]"}});
+  tasks::load_checkpoint(path, "test", params, sgd, identity);
+  REQUIRE(w.value().to_vector() == std::vector<float>{2.0f, 2.0f, 2.0f});
+  REQUIRE(tau.value().item() == 100.0f);  // kept
+  // Where the file has it, it is loaded.
+  save_safetensors(path, {{"model.w", ones({3})}, {"model.tau", scalar_tensor(50.0f)}},
+                   {{"seed", "1"}, {"completed", "1"}, {"metrics", "[]"}});
+  tasks::load_checkpoint(path, "test", params, sgd, identity);
+  REQUIRE(tau.value().item() == 50.0f);
+  // A parameter that trains must be in the file.
+  Variable trained(scalar_tensor(1.0f), true);
+  params.push_back({"trained", &trained});
+  optim::SGD sgd2(params, optim::SGDOptions{});
+  REQUIRE_THROWS_WITH(tasks::load_checkpoint(path, "test", params, sgd2, identity),
+                      Catch::Contains("missing tensor 'model.trained'"));
+}
