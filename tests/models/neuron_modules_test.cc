@@ -255,3 +255,24 @@ TEST_CASE("LIFMC cells own the coupling g_coupling and train it", "[nn][modules]
   REQUIRE(to_vector(z.value()) == to_vector(f2.z.value()));
   REQUIRE(to_vector(s0[1].value()) == to_vector(f2.state.v.value()));
 }
+
+TEST_CASE("a neuron parameter marked trainable after the optimizer was built trains", "[nn][modules]") {
+  Generator g(12);
+  auto fc = std::make_shared<nn::Linear>(3, 4, g);
+  auto lif = std::make_shared<nn::LIF>();
+  nn::SequentialState net;
+  net.add(fc).add(lif);
+  optim::Adam adam(net.named_parameters(), optim::AdamOptions{});
+  lif->params.v_th = Variable(scalar_tensor(0.5f), true);  // after the optimizer: same entry
+  const Variable x(mul(rand({8, 2, 3}, g), 5.0f));
+  for (int step = 0; step < 2; ++step) {
+    std::vector<nn::LayerState> states;
+    adam.zero_grad();
+    sum(net.forward(x, states)).backward();
+    adam.step();
+  }
+  REQUIRE(lif->params.v_th.value().item() != 0.5f);
+  // The parameters that do not require grad stay as they were.
+  REQUIRE(lif->params.v_leak.value().item() == 0.0f);
+  REQUIRE(lif->params.tau_mem_inv.value().item() == 100.0f);
+}
