@@ -77,6 +77,9 @@ std::vector<NamedParameter> ConvNetBase::named_parameters() {
   add("conv2.", *conv2);
   add("fc1.", *fc1);
   add("out.", out);
+  add("lif0.", lif0);
+  add("lif1.", lif1);
+  add("lif2.", lif2);
   return all;
 }
 

@@ -42,7 +42,8 @@ class ConvNetBase : public Module {
   // event-driven while they are sparse, as conv2 and fc1 always may (they read max-pooled
   // spikes).
   void set_spike_input(bool spikes);
-  // conv1.weight, conv1.bias, conv2.*, fc1.*, out.weight (Norse's names).
+  // conv1.weight, conv1.bias, conv2.*, fc1.*, out.weight (Norse's names), then the neuron
+  // parameters (out.tau_syn_inv, ..., lif0.v_th, ...; they train only when marked requires_grad).
   std::vector<NamedParameter> named_parameters() override;
   void set_generator(Generator* gen) override;
 

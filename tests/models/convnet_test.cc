@@ -43,7 +43,9 @@ TEST_CASE("ConvNet and ConvNet4: Norse's layer sizes, names and thresholds", "[c
   Generator g(1);
   nn::ConvNet4 net4(g);
   const auto names = net4.named_parameters();
-  REQUIRE(names.size() == 10);  // the weights and biases, then the read-out's LI parameters
+  REQUIRE(names.size() == 25);  // the weights and biases, the read-out's LI parameters, 3 x LIF's 5
+  REQUIRE(names[10].first == "lif0.tau_syn_inv");
+  REQUIRE(names[14].first == "lif0.v_reset");
   REQUIRE(names[0].first == "conv1.weight");
   REQUIRE(names[4].first == "fc1.weight");
   REQUIRE(names[6].first == "out.weight");
