@@ -16,18 +16,6 @@
 namespace norse {
 namespace detail {
 
-// Whether a Params or Options struct has a field (settings only some models have).
-#define NORSE_HAS_FIELD(field)             \
-  template <class T, class = void>         \
-  struct has_##field : std::false_type {}; \
-  template <class T>                       \
-  struct has_##field<T, std::void_t<decltype(std::declval<T&>().field)>> : std::true_type {};
-NORSE_HAS_FIELD(method)
-NORSE_HAS_FIELD(allow_unstable_euler)
-NORSE_HAS_FIELD(reset_subtract)
-NORSE_HAS_FIELD(detach_reset)
-#undef NORSE_HAS_FIELD
-
 // dt, the surrogate and the model's options from its Params. detach_reset: the recurrent cells
 // use the kernel model's rule (Norse's recurrent cells), the feed-forward ones the Params field.
 template <class Model, class Params>

@@ -19,9 +19,7 @@ class LILinearCell : public StatefulLayer {
   LILinearCell(int64_t in_features, int64_t out_features, Generator& init, li::Params params = {}, float dt = 1e-3f);
   Variable forward(const Variable& input, LayerState& state) override;
   std::vector<NamedParameter> named_parameters() override;
-  std::vector<std::string> state_names() const override {
-    return std::vector<std::string>(std::begin(li::Spec::Model::kStateNames), std::end(li::Spec::Model::kStateNames));
-  }
+  std::vector<std::string> state_names() const override { return norse::detail::state_names<li::Spec::Model>(); }
   Variable weight;
   li::Params params;
   float dt;

@@ -21,7 +21,6 @@
 #ifndef NORSE_MODELS_NEURON_MODULES_H_
 #define NORSE_MODELS_NEURON_MODULES_H_
 
-#include <array>
 #include <cmath>
 #include <string>
 #include <tuple>
@@ -143,7 +142,7 @@ struct LIFMC : lif::Spec {
 
 struct LIFMCRefrac {
   static constexpr const char* kName = "lif_mc_refrac";
-  using Model = kernels::LIFRefracModel;  // the same state fields: v, i, rho
+  using Model = kernels::LIFRefracModel;  // the same state fields (v, i, rho) as LIFRefrac
   using Params = lif_mc::RefracParams;
   using RecurrentState = lif_mc::RefracState;
   static constexpr auto coupled_step = &lif_mc::lif_mc_refrac_step;
@@ -156,7 +155,7 @@ struct LIFMCRefrac {
   }
   template <class S>
   static auto fields(S& s) {
-    return std::array<decltype(&s.v), 3>{&s.v, &s.i, &s.rho};
+    return lif_refrac::Spec::fields(s);
   }
 };
 
@@ -173,14 +172,10 @@ namespace detail {
 
 // A state struct's fields as a LayerState orders them: z first (recurrent flavours), then the
 // model's fields in its kernel's order.
-template <class T, class = void>
-struct has_z : std::false_type {};
-template <class T>
-struct has_z<T, std::void_t<decltype(std::declval<T&>().z)>> : std::true_type {};
 template <class M, class S>
 auto state_fields(S& s) {
   std::vector<std::conditional_t<std::is_const<S>::value, const Variable*, Variable*>> out;
-  if constexpr (has_z<S>::value) out.push_back(&s.z);
+  if constexpr (norse::detail::has_z<S>::value) out.push_back(&s.z);
   for (auto* field : M::fields(s)) out.push_back(field);
   return out;
 }
@@ -223,9 +218,7 @@ class NeuronModule : public StatefulLayer {
   std::vector<NamedParameter> named_parameters() override { return M::named_parameters(params); }
   void set_generator(Generator* gen) override { generator = gen; }
   // The model's state fields, in its kernel's order (Cell and Sequence).
-  std::vector<std::string> state_names() const override {
-    return std::vector<std::string>(std::begin(M::Model::kStateNames), std::end(M::Model::kStateNames));
-  }
+  std::vector<std::string> state_names() const override { return norse::detail::state_names<typename M::Model>(); }
 
   Params params;
   float dt;

@@ -27,6 +27,8 @@
 #define NORSE_MODELS_NEURON_SPEC_H_
 
 #include <array>
+#include <iterator>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -74,6 +76,26 @@ struct RecurrentStepResultOf {
 };
 
 namespace detail {
+
+// Whether a struct has a field: the settings only some models' Params or Options have, and z
+// (a recurrent state).
+#define NORSE_HAS_FIELD(field)             \
+  template <class T, class = void>         \
+  struct has_##field : std::false_type {}; \
+  template <class T>                       \
+  struct has_##field<T, std::void_t<decltype(std::declval<T&>().field)>> : std::true_type {};
+NORSE_HAS_FIELD(method)
+NORSE_HAS_FIELD(allow_unstable_euler)
+NORSE_HAS_FIELD(reset_subtract)
+NORSE_HAS_FIELD(detach_reset)
+NORSE_HAS_FIELD(z)
+#undef NORSE_HAS_FIELD
+
+// A kernel model's state field names, in its order.
+template <class Model>
+std::vector<std::string> state_names() {
+  return std::vector<std::string>(std::begin(Model::kStateNames), std::end(Model::kStateNames));
+}
 
 // The binding of a model's Params and State to its kernel model, from the kernel's name lists.
 // State, Norse's <Model>FeedForwardState, is one Variable per kernel state field, [B, ...] each.
