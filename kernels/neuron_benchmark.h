@@ -1,6 +1,6 @@
 // The benchmark of a generic fused neuron loop (kernels/neuron_sequence.h): forward and
 // forward+backward beside the unfused step-by-step tape path, validated first. Used by
-// lsnn_benchmark.cc and li_benchmark.cc.
+// lif_benchmark.cc, lsnn_benchmark.cc and li_benchmark.cc.
 #ifndef NORSE_KERNELS_NEURON_BENCHMARK_H_
 #define NORSE_KERNELS_NEURON_BENCHMARK_H_
 
@@ -45,7 +45,10 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
     records.push_back(Tensor::empty({T, n}));
     grad_s0.push_back(Tensor::empty({n}));
   }
-  Tensor z = Tensor::empty({T, n}), saved = Tensor::empty({T, kS, n}), grad_x = Tensor::empty({T, n});
+  // What the op saves when no parameter trains: the model's compact record where it has one.
+  const kernels::SavedKind saved_kind = kernels::saved_kind_for<Model>(false);
+  Tensor z = Tensor::empty({T, n}), grad_x = Tensor::empty({T, n});
+  Tensor saved = Tensor::empty({T, kernels::saved_floats<Model>(saved_kind), n});
   auto forward = [&](const Tensor& x, bool save) {
     kernels::NeuronForwardArgs a;
     a.steps = T;
@@ -58,6 +61,7 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
     }
     if (spec.output_state >= 0) a.record[spec.output_state] = records[static_cast<size_t>(spec.output_state)].data();
     a.saved = save ? saved.data() : nullptr;
+    a.saved_kind = saved_kind;
     kernels::neuron_sequence_forward<Model>(params, a);
   };
   auto backward = [&](const Tensor& x, const Tensor& grad_out) {
@@ -66,6 +70,7 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
     a.elements = x.numel() / T;
     a.input = x.data();
     a.saved = saved.data();
+    a.saved_kind = saved_kind;
     if (Model::kSpiking) {
       a.grad_z = grad_out.data();
     } else {
@@ -129,7 +134,7 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
         forward(x, true);
         backward(x, grad_out);
       },
-      5);
+      10);
   report(spec.name + "_fused_forward_backward", T, spec.batch, spec.neurons, fwd_bwd, spec.forward_backward_bytes,
          machine);
   const Variable xv(x);
@@ -163,6 +168,26 @@ inline Variable superspike(const Variable& x) {
       grad.data()[k] = gc.data()[k] * spike_grad<Surrogate::kSuper>(xc.data()[k], 100.0f);
     return std::vector<Tensor>{grad};
   });
+}
+
+// Norse's LIF step (LIFParameters defaults, dt 1 ms) as T steps of tape ops on x's device, with
+// `spike` the threshold's tape op: x [T, B, N] -> z [T, B, N].
+template <class Spike>
+Variable unfused_lif(const Variable& x, Spike spike) {
+  const float dt = 1e-3f;
+  const Device d = x.value().device();
+  const Shape shape = {x.size(1), x.size(2)};
+  Variable v(zeros(shape, d)), i(zeros(shape, d));
+  std::vector<Variable> zs;
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    const Variable i1 = i + select(x, 0, t);
+    const Variable v1 = v + mul((0.0f - v) + i1, dt * 100.0f);
+    i = i1 - mul(i1, dt * 200.0f);
+    const Variable z = spike(v1 - 1.0f);
+    v = (1.0f - z) * v1;
+    zs.push_back(z);
+  }
+  return stack(zs, 0);
 }
 
 // Norse's LI step (LIParameters defaults, dt 1 ms) as T steps of tape ops on x's device:

@@ -1,14 +1,16 @@
 // The generic fused neuron loops (kernels/neuron_sequence.h) on a CUDA device: the SAME
 // arguments, every pointer (ParamRef data included) in device memory; ONE launch for the whole
 // forward and ONE for the backward, each thread owning one neuron and walking time with its
-// state in registers. The backward is the dual-number adjoint of the same Model::step the CPU
-// runs (kernels/<model>_math.h), so the CPU tests cover the math the GPU runs.
+// state in registers. Each thread runs forward_thread / backward_thread, whose per-step body
+// (forward_element / backward_element) is the CPU loop's; the emulated CUDA backend of the tests
+// runs those same thread bodies on the host.
 //
-// Instantiated for every generic model (kernels/neuron_cuda.cu): LIFBox, LI, LIBox, LSNN, IAF,
+// Instantiated for every model (kernels/neuron_cuda.cu): LIF, LIFBox, LI, LIBox, LSNN, IAF,
 // LIFRefrac, LIFEx, LIFAdEx, LIFAdExRefrac, Izhikevich, CobaLIF, ExpFilter and the
-// constant-current LIF encoder (LIF itself has kernels/lif_cuda.h). Bytes per neuron-step: forward reads x, writes z
-// (spiking models) and the saved state (4 * kStates); backward reads the saved state, x and grad_z, writes grad_x. Only
-// with --config=cuda (target //kernels:neuron_cuda).
+// constant-current LIF encoder. Bytes per neuron-step: forward reads x, writes z (spiking
+// models) and the saved record (4 * kStates, LIF's compact one 4); backward reads the saved
+// record, grad_z and (from the state) x, writes grad_x. Only with --config=cuda (target
+// //kernels:neuron_cuda).
 #ifndef NORSE_KERNELS_NEURON_CUDA_H_
 #define NORSE_KERNELS_NEURON_CUDA_H_
 

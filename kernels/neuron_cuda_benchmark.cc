@@ -1,16 +1,17 @@
-// CUDA benchmark of the generic fused neuron loops (kernels/neuron_cuda.h) for the LIFBox, LI
-// and LSNN families (LIF has //kernels:lif_cuda_benchmark): T in {100, 1000} x B*N in {64K, 1M,
-// 16M}, the training forward (one launch, saves the state) and forward + backward (two
-// launches), as neuron-steps per second and achieved bandwidth against the measured copy
-// bandwidth, beside the unfused per-step path ON THE SAME DEVICE: the model's step written as
-// tape ops on cuda tensors (core/cuda_tensor_ops.h: several element-wise kernels per step, a
-// tape node each), forward and backward, where its tape fits in half the free memory.
+// CUDA benchmark of the generic fused neuron loops (kernels/neuron_cuda.h) for LIF, LIFBox, LI
+// and LSNN: T in {100, 1000} x B*N in {64K, 1M, 16M}, the training forward (one launch, saves the state) and forward +
+// backward (two launches), as neuron-steps per second and achieved bandwidth against the measured copy bandwidth,
+// beside the unfused per-step path ON THE SAME DEVICE: the model's step written as tape ops on cuda tensors
+// (core/cuda_tensor_ops.h: several element-wise kernels per step, a tape node each), forward and backward, where its
+// tape fits in half the free memory.
 //
 //   bazel test -c opt --config=cuda //kernels:neuron_cuda_benchmark --test_output=all
 //
-// Bytes per neuron-step (float32), kS states, spiking models add z / grad_z:
+// Bytes per neuron-step (float32), kS states, spiking models add z / grad_z; the saved record is
+// what the op saves when no parameter trains (LIF: v1 alone, and its backward does not read x):
 //   forward (training)  read x, write z and the saved state       4 + 4 (z) + 4 kS
 //   backward            read x, the saved state and grad_z, write grad_x   8 + 4 kS + 4 (grad_z)
+//   LIF                 forward 12, backward 12
 // Validation first, on 4096 neurons: the fused output must equal the unfused tape's (spikes
 // bit for bit; at most 1e-4 of them may flip at the threshold from float rounding, reported),
 // and grad_x agree to 1e-3. Without a CUDA device it reports itself skipped, never passed.
@@ -49,8 +50,11 @@ int run(const Spec& spec, double peak) {
   const DeviceBuffer dparams(spec.params);
   kernels::NeuronParams<Model> params;
   for (int k = 0; k < Model::kParams; ++k) params.params[k] = kernels::ParamRef{dparams.data() + k, 1};
-  const double fwd_bytes = 4.0 + (Model::kSpiking ? 4.0 : 0.0) + 4.0 * kS;
-  const double bwd_bytes = 8.0 + 4.0 * kS + 4.0;
+  const kernels::SavedKind saved_kind = kernels::saved_kind_for<Model>(false);
+  const int saved_floats = kernels::saved_floats<Model>(saved_kind);
+  const bool compact = saved_kind == kernels::SavedKind::kCompact;  // the backward does not read x
+  const double fwd_bytes = 4.0 + (Model::kSpiking ? 4.0 : 0.0) + 4.0 * saved_floats;
+  const double bwd_bytes = (compact ? 4.0 : 8.0) + 4.0 * saved_floats + 4.0;
   const double both_bytes = fwd_bytes + bwd_bytes;
 
   // Device buffers for T x n neuron-steps; the fused loops' arguments over them.
@@ -62,7 +66,7 @@ int run(const Spec& spec, double peak) {
     Buffers b;
     b.x = Tensor::empty({T, n}, Device::kCUDA);
     b.out = Tensor::empty({T, n}, Device::kCUDA);
-    b.saved = Tensor::empty({T, kS, n}, Device::kCUDA);
+    b.saved = Tensor::empty({T, saved_floats, n}, Device::kCUDA);
     b.grad_out = zeros({T, n}, Device::kCUDA);
     b.grad_x = Tensor::empty({T, n}, Device::kCUDA);
     for (int s = 0; s < kS; ++s) {
@@ -87,6 +91,7 @@ int run(const Spec& spec, double peak) {
       a.final_state[s] = b.finals[static_cast<size_t>(s)].device_data();
     }
     a.saved = save ? b.saved.device_data() : nullptr;
+    a.saved_kind = saved_kind;
     kernels::cuda_neuron_sequence_forward<Model>(params, a);
   };
   auto backward = [&](Buffers& b) {
@@ -95,6 +100,7 @@ int run(const Spec& spec, double peak) {
     a.elements = b.x.size(1);
     a.input = b.x.device_data();
     a.saved = b.saved.device_data();
+    a.saved_kind = saved_kind;
     if (Model::kSpiking) {
       a.grad_z = b.grad_out.device_data();
     } else {
@@ -239,6 +245,13 @@ int main() {
   std::printf("measured device copy bandwidth: %.0f GB/s\n", peak);
   const float dt = 1e-3f;
   int failures = 0;
+
+  Spec lif;
+  lif.name = "lif";
+  lif.params = {200.0f, 100.0f, 0.0f, 1.0f, 0.0f};  // Norse's LIFParameters defaults
+  lif.initial_state = {0.0f, 0.0f};
+  lif.unfused = [](const Variable& x) { return bench::unfused_lif(x, bench::device_superspike); };
+  failures += run<kernels::LIFModel>(lif, peak);
 
   Spec lif_box;
   lif_box.name = "lif_box";

@@ -24,8 +24,10 @@ NORSE_HD inline T reset_spike(const T& z, const ResetOptions& o) {
   return o.detach_reset ? detach(z) : z;
 }
 
-// LIF (lif.py) in the generic form, for the recurrent loops; the equations are lif::step's
-// (kernels/lif_math.h). Feed-forward sequences use the hand-written kernels/lif_cpu.cc.
+// LIF (lif.py): the equations are lif::step's (kernels/lif_math.h); its backward is the
+// hand-written lif::step_backward, from the state before the step (parameter gradients) or from
+// the compact record, the pre-reset voltage v1 alone (4 bytes per neuron-step: z is recomputed
+// from it, the state gradient does not need i, and the input is not read again).
 #define NORSE_LIF_PARAMS(X) X(tau_syn_inv) X(tau_mem_inv) X(v_leak) X(v_th) X(v_reset)
 #define NORSE_LIF_STATES(X) X(v, Param::v_leak) X(i, kStartZero)
 struct LIFModel {
@@ -33,16 +35,73 @@ struct LIFModel {
   static constexpr bool kSpiking = true;
   static constexpr bool kRecurrentDetachReset = true;  // Norse's LIFRecurrentCell detaches the reset
   using Options = ResetOptions;
+
+  template <class T, class R>
+  NORSE_HD static lif::StepParams<T> step_params(const T* p, R alpha) {
+    return lif::StepParams<T>{p[Param::tau_syn_inv], p[Param::tau_mem_inv], p[Param::v_leak],
+                              p[Param::v_th],        p[Param::v_reset],     T(alpha)};
+  }
   template <Surrogate S, class T, class R>
-  NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
-    const lif::StepParams<T> sp{p[Param::tau_syn_inv], p[Param::tau_mem_inv], p[Param::v_leak],
-                                p[Param::v_th],        p[Param::v_reset],     T(alpha)};
+  NORSE_HD static lif::StepForward<T> step_out(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
+    const lif::StepParams<T> sp = step_params(p, alpha);
     const lif::StepState<T> st{s[State::v], s[State::i]};
-    const lif::StepForward<T> out =
-        o.detach_reset ? lif::step<S, true>(sp, st, x, dt, uniform) : lif::step<S, false>(sp, st, x, dt, uniform);
+    const lif::StepForward<T> out = lif::step<S>(sp, st, x, dt, uniform, o.detach_reset);
     s[State::v] = out.next.v;
     s[State::i] = out.next.i;
+    return out;
+  }
+  template <Surrogate S, class T, class R>
+  NORSE_HD static T step(const T* p, T* s, T x, R dt, R alpha, R uniform, const Options& o) {
+    return step_out<S>(p, s, x, dt, alpha, uniform, o).z;
+  }
+
+  // The adjoint from the state s = (v, i) before the step (contract: LSNNModel::adjoint).
+  static constexpr bool kHasAdjoint = true;
+  template <Surrogate S, class R>
+  NORSE_HD static void adjoint(const R* p, const R* s, R x, R dt, R alpha, R uniform, const Options& o, R g_z,
+                               const R* g_out, R* g_state, R* g_x, R* g_params) {
+    R after[kStates] = {s[State::v], s[State::i]};
+    const lif::StepForward<R> f = step_out<S>(p, after, x, dt, alpha, uniform, o);
+    lif::StepParamGrads<R> gp;
+    const lif::StepBackward<R> b =
+        backward<S>(p, alpha, dt, o, f.z, f.v1, f.i1, s[State::v], g_z, g_out, g_params != nullptr ? &gp : nullptr);
+    g_state[State::v] = b.grad_state.v;
+    g_state[State::i] = b.grad_state.i;
+    *g_x = b.grad_x;
+    if (g_params != nullptr) {
+      g_params[Param::tau_syn_inv] += gp.tau_syn_inv;
+      g_params[Param::tau_mem_inv] += gp.tau_mem_inv;
+      g_params[Param::v_leak] += gp.v_leak;
+      g_params[Param::v_th] += gp.v_th;
+      g_params[Param::v_reset] += gp.v_reset;
+    }
+  }
+
+  // The compact record: v1 (saved[0]).
+  static constexpr int kCompactSaved = 1;
+  template <Surrogate S, class R>
+  NORSE_HD static R step_saving(const R* p, R* s, R x, R dt, R alpha, R uniform, const Options& o, R* saved) {
+    const lif::StepForward<R> out = step_out<S>(p, s, x, dt, alpha, uniform, o);
+    saved[0] = out.v1;
     return out.z;
+  }
+  template <Surrogate S, class R>
+  NORSE_HD static void adjoint_compact(const R* p, const R* saved, R dt, R alpha, R uniform, const Options& o, R g_z,
+                                       const R* g_out, R* g_state, R* g_x) {
+    const R v1 = saved[0];
+    const R z = spike<S>(v1 - p[Param::v_th], alpha, uniform);
+    const lif::StepBackward<R> b = backward<S, R>(p, alpha, dt, o, z, v1, R(0), R(0), g_z, g_out, nullptr);
+    g_state[State::v] = b.grad_state.v;
+    g_state[State::i] = b.grad_state.i;
+    *g_x = b.grad_x;
+  }
+
+ private:
+  template <Surrogate S, class R>
+  NORSE_HD static lif::StepBackward<R> backward(const R* p, R alpha, R dt, const Options& o, R z, R v1, R i1, R v,
+                                                R g_z, const R* g_out, lif::StepParamGrads<R>* gp) {
+    const lif::StepParams<R> sp = step_params(p, alpha);
+    return lif::step_backward<S>(sp, dt, z, v1, i1, v, g_z, g_out[State::v], g_out[State::i], gp, o.detach_reset);
   }
 };
 

@@ -113,10 +113,13 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
       fa.record[s] = records[u].device_data();
     }
   }
+  // The model's compact record where it has one and no parameter trains (LIF: v1 alone).
+  const kernels::SavedKind saved_kind = kernels::saved_kind_for<Model>(grad_mode_enabled() && param_grad);
   Tensor saved;
   if (any_grad) {
-    saved = Tensor::empty({steps, kS, elements}, device);
+    saved = Tensor::empty({steps, kernels::saved_floats<Model>(saved_kind), elements}, device);
     fa.saved = saved.device_data();
+    fa.saved_kind = saved_kind;
   }
   if (is_stochastic(config.method)) {
     fa.seed = gen->seed();
@@ -141,8 +144,8 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   for (const Variable& p : params) param_shapes.push_back(p.shape());
   const uint64_t seed = fa.seed, offset = fa.offset;
 
-  auto backward = [config, cuda, device, param_devices, state_devices, pv, x, saved, steps, elements, seq_shape,
-                   neuron_shape, param_shapes, record_states, seed,
+  auto backward = [config, cuda, device, param_devices, state_devices, pv, x, saved, saved_kind, steps, elements,
+                   seq_shape, neuron_shape, param_shapes, record_states, seed,
                    offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
     (void)pv;  // keeps the parameter values that config points into alive
     size_t at = 0;
@@ -153,13 +156,16 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
     if (record_states) {
       for (int s = 0; s < kS; ++s) grec[static_cast<size_t>(s)] = g[at++].contiguous();
     }
+    // A compact record has no parameter gradients (no parameter trained when the forward ran).
     bool want_params = false;
     for (size_t k = 1 + kS; k < needs.size(); ++k) want_params = want_params || needs[k];
+    want_params = want_params && saved_kind == kernels::SavedKind::kState;
     kernels::NeuronBackwardArgs ba;
     ba.steps = steps;
     ba.elements = elements;
     ba.input = x.device_data();
     ba.saved = saved.device_data();
+    ba.saved_kind = saved_kind;
     ba.grad_z = Model::kSpiking ? gz.device_data() : nullptr;
     ba.seed = seed;
     ba.offset = offset;

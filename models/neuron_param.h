@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/core.h"
-#include "kernels/lif.h"
+#include "kernels/neuron_sequence.h"
 
 namespace norse {
 namespace detail {

@@ -10,10 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(//tests/core:cuda_runtime_test //tests/core:cuda_tensor_test //tests/core:cuda_ops_test
-         //tests/kernels:lif_cuda_test //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
+         //tests/kernels:neuron_cuda_test //tests/kernels:recurrent_cuda_test
          //tests/models:lif_cuda_model_test //tests/models:neuron_modules_cuda_test //tests/tasks:tasks_cuda_test
          //tests/conformance:conformance_cuda //tests/nir:nir_reference_cuda //tests/distributed:nccl_test
-         //kernels:lif_cuda_benchmark //kernels:neuron_cuda_benchmark //kernels:recurrent_cuda_benchmark
+         //kernels:neuron_cuda_benchmark //kernels:recurrent_cuda_benchmark
          //tasks:mnist)
 # Static links (tests are otherwise linked against one shared object per library).
 bazel build -c opt --config=cuda --dynamic_mode=off "${targets[@]}"
@@ -65,8 +65,8 @@ for packed in "$here"/*.gz; do
 done
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 status=0
-for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test lif_cuda_test neuron_cuda_test recurrent_cuda_test \
-           lif_cuda_model_test neuron_modules_cuda_test tasks_cuda_test conformance_cuda nir_reference_cuda nccl_test lif_cuda_benchmark \
+for bin in cuda_runtime_test cuda_tensor_test cuda_ops_test neuron_cuda_test recurrent_cuda_test \
+           lif_cuda_model_test neuron_modules_cuda_test tasks_cuda_test conformance_cuda nir_reference_cuda nccl_test \
            neuron_cuda_benchmark recurrent_cuda_benchmark mnist; do
   echo "== $bin"
   # tasks_cuda_test reads tasks/data/mnist relative to its working directory; conformance_cuda

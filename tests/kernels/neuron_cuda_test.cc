@@ -1,5 +1,5 @@
 // The generic CUDA fused loops (kernels/neuron_cuda.h) against the CPU loops
-// (kernels/neuron_sequence.h) for LIFBox, LI and LSNN, with and without parameter gradients,
+// (kernels/neuron_sequence.h) for LIF, LIFBox, LI and LSNN, with and without parameter gradients,
 // for a deterministic and a stochastic surrogate. Forward outputs bit-identical; backward to
 // float rounding. Skipped, with the reason, where the process sees no CUDA device.
 #include <catch2/catch.hpp>
@@ -30,7 +30,8 @@ constexpr float kAtol = 1e-5f;  // plus 1e-4 relative
 
 // Runs Model forward and backward on both devices and compares. `param_values` per parameter.
 template <class Model>
-void compare_model(const std::vector<float>& param_values, float input_hi, Surrogate method, bool params_grad) {
+void compare_model(const std::vector<float>& param_values, float input_hi, Surrogate method, bool params_grad,
+                   SavedKind kind = SavedKind::kState) {
   constexpr int kS = Model::kStates, kP = Model::kParams;
   const int64_t steps = 40, n = 1500;
   const size_t total = static_cast<size_t>(steps * n);
@@ -52,7 +53,8 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
     gpu_p.params[q] = {dparams.back().data(), 1};
   }
   // CPU.
-  std::vector<float> z(total), saved(total * kS);
+  const size_t saved_per_step = static_cast<size_t>(saved_floats<Model>(kind));
+  std::vector<float> z(total), saved(total * saved_per_step);
   std::vector<std::vector<float>> final_state(kS, std::vector<float>(static_cast<size_t>(n)));
   NeuronForwardArgs f;
   f.steps = steps;
@@ -64,6 +66,7 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
   }
   f.z = z.data();
   f.saved = saved.data();
+  f.saved_kind = kind;
   f.seed = 5;
   neuron_sequence_forward(cpu_p, f);
   // GPU.
@@ -74,7 +77,7 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
     dfinal.emplace_back(static_cast<size_t>(n));
     dgrad_final.emplace_back(grad_final[static_cast<size_t>(s)]);
   }
-  DeviceBuffer dz(total), dsaved(total * kS);
+  DeviceBuffer dz(total), dsaved(total * saved_per_step);
   NeuronForwardArgs g = f;
   g.input = dx.data();
   for (int s = 0; s < kS; ++s) {
@@ -98,6 +101,7 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
   b.elements = n;
   b.input = x.data();
   b.saved = saved.data();
+  b.saved_kind = kind;
   b.grad_z = Model::kSpiking ? grad_z.data() : nullptr;
   for (int s = 0; s < kS; ++s) {
     b.grad_final[s] = grad_final[static_cast<size_t>(s)].data();
@@ -136,11 +140,15 @@ void compare_model(const std::vector<float>& param_values, float input_hi, Surro
 
 }  // namespace
 
-TEST_CASE("CUDA generic loops equal the CPU loops: LIFBox, LI, LSNN", "[cuda][neurons]") {
+TEST_CASE("CUDA generic loops equal the CPU loops: LIF, LIFBox, LI, LSNN", "[cuda][neurons]") {
   NORSE_REQUIRE_GPU();
   for (const Surrogate method : {Surrogate::kSuper, Surrogate::kCircDist}) {
     for (const bool params_grad : {false, true}) {
       CAPTURE(surrogate_name(method), params_grad);
+      // LIF: tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset; the compact record (v1) unless
+      // parameters train, as the op saves.
+      compare_model<LIFModel>({200.0f, 100.0f, 0.0f, 1.0f, 0.0f}, 3.0f, method, params_grad,
+                              params_grad ? SavedKind::kState : SavedKind::kCompact);
       // LIFBox: tau_mem_inv, v_leak, v_th, v_reset
       compare_model<LIFBoxModel>({100.0f, 0.0f, 1.0f, 0.0f}, 3.0f, method, params_grad);
       // LI: tau_syn_inv, tau_mem_inv, v_leak

@@ -134,8 +134,7 @@ TEST_CASE("LIF: the hand-written step_backward equals the dual-number adjoint", 
           const lif::StepForward<double> f = lif::step<S>(sp, lif::StepState<double>{v, i}, x, 1e-3, 0.3);
           lif::StepParamGrads<double> gp;
           const lif::StepBackward<double> b =
-              detach ? lif::step_backward<S, true>(sp, 1e-3, f.z, f.v1, f.i1, v, gz, gv, gi, &gp)
-                     : lif::step_backward<S, false>(sp, 1e-3, f.z, f.v1, f.i1, v, gz, gv, gi, &gp);
+              lif::step_backward<S>(sp, 1e-3, f.z, f.v1, f.i1, v, gz, gv, gi, &gp, detach);
           const double actual[8] = {b.grad_state.v, b.grad_state.i, b.grad_x, gp.tau_syn_inv,
                                     gp.tau_mem_inv, gp.v_leak,      gp.v_th,  gp.v_reset};
           for (int d = 0; d < 8; ++d) {
@@ -181,6 +180,56 @@ TEST_CASE("LSNN's hand-written adjoint equals the dual-number adjoint of its ste
       CAPTURE(surrogate_name(S), detach, trial);
       for (int k = 0; k < kS; ++k) REQUIRE(g_state[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-12));
       REQUIRE(g_x == Approx(expected[kS]).epsilon(1e-12).margin(1e-12));
+      for (int j = 0; j < kP; ++j) {
+        CAPTURE(j);
+        REQUIRE(g_params[j] == Approx(expected[kS + 1 + j]).epsilon(1e-12).margin(1e-12));
+      }
+    }
+  };
+  for (const Surrogate method :
+       {Surrogate::kSuper, Surrogate::kTriangle, Surrogate::kTanh, Surrogate::kCirc, Surrogate::kHeaviErfc,
+        Surrogate::kHeaviside, Surrogate::kLogistic, Surrogate::kCircDist}) {
+    for (const bool detach : {false, true}) with_surrogate(method, [&](auto tag) { check(tag, detach); });
+  }
+}
+
+TEST_CASE("LIFModel's adjoint and its compact-record adjoint equal the dual-number adjoint of its step",
+          "[adjoint][lif]") {
+  constexpr int kS = LIFModel::kStates, kP = LIFModel::kParams, kDirs = kS + 1 + kP;
+  using D = Dual<double, kDirs>;
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const double dt = 1e-3, alpha = 5.0;
+  auto check = [&](auto tag, bool detach) {
+    constexpr Surrogate S = decltype(tag)::value;
+    for (int trial = 0; trial < 50; ++trial) {
+      const double p[kP] = {200.0 + 50 * u(rng), 100.0 + 30 * u(rng), 0.1 * u(rng), 1.0 + 0.2 * u(rng), 0.1 * u(rng)};
+      const double s[kS] = {0.9 + 0.5 * u(rng), 2.0 + 2.0 * u(rng)};
+      const double x = u(rng), uniform = 0.5 + 0.5 * u(rng);
+      const double g_z = u(rng), g_out[kS] = {u(rng), u(rng)};
+      const LIFModel::Options o{detach};
+      D pd[kP], sd[kS];
+      for (int j = 0; j < kP; ++j) pd[j] = D::variable(p[j], kS + 1 + j);
+      for (int k = 0; k < kS; ++k) sd[k] = D::variable(s[k], k);
+      const D z = LIFModel::step<S>(pd, sd, D::variable(x, kS), dt, alpha, uniform, o);
+      double expected[kDirs];
+      for (int d = 0; d < kDirs; ++d) expected[d] = g_z * z.d[d] + g_out[0] * sd[0].d[d] + g_out[1] * sd[1].d[d];
+      // From the state before the step, with parameter gradients.
+      double g_state[kS], g_x, g_params[kP] = {};
+      LIFModel::adjoint<S>(p, s, x, dt, alpha, uniform, o, g_z, g_out, g_state, &g_x, g_params);
+      // From the compact record (v1, written by step_saving), input and state gradients only.
+      double after[kS] = {s[0], s[1]}, record[LIFModel::kCompactSaved];
+      const double z_saving = LIFModel::step_saving<S>(p, after, x, dt, alpha, uniform, o, record);
+      double c_state[kS], c_x;
+      LIFModel::adjoint_compact<S>(p, record, dt, alpha, uniform, o, g_z, g_out, c_state, &c_x);
+      CAPTURE(surrogate_name(S), detach, trial);
+      REQUIRE(z_saving == z.v);
+      for (int k = 0; k < kS; ++k) {
+        REQUIRE(g_state[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-12));
+        REQUIRE(c_state[k] == g_state[k]);
+      }
+      REQUIRE(g_x == Approx(expected[kS]).epsilon(1e-12).margin(1e-12));
+      REQUIRE(c_x == g_x);
       for (int j = 0; j < kP; ++j) {
         CAPTURE(j);
         REQUIRE(g_params[j] == Approx(expected[kS + 1 + j]).epsilon(1e-12).margin(1e-12));

@@ -4,8 +4,10 @@
 //     core/tensor_ops_device.h's strided_offsets, as in the CUDA kernel);
 //   - core/cuda_tensor_ops.h: every op as a loop over core/tensor_ops_device.h's per-element
 //     functions (the very functions the CUDA kernels run), sums in double, GEMMs through Eigen;
-//   - the fused neuron, LIF, recurrent and Adam entry points: the CPU loops (the CUDA kernels run
-//     the same step functions; their own tests compare them on a GPU).
+//   - the fused neuron loops: the CUDA kernels' per-thread bodies (kernels/neuron_sequence.h's
+//     forward_thread / backward_thread), one element after another;
+//   - the recurrent and Adam entry points: the CPU loops (the CUDA kernels run the same step
+//     functions; their own tests compare them on a GPU).
 // What it proves: the host side of the CUDA path (dispatch, shapes, strides, layouts handed to
 // the kernels, devices through the tape, models, optimizers, tasks) and the kernels' index
 // arithmetic. What it cannot: launches, CUB, cuBLAS, and the device itself.
@@ -21,8 +23,6 @@
 #include "core/tensor_ops_device.h"
 #include "kernels/adam.h"
 #include "kernels/li_math.h"
-#include "kernels/lif.h"
-#include "kernels/lif_dispatch.h"
 #include "kernels/neuron_dispatch.h"
 #include "kernels/recurrent_dispatch.h"
 #include "kernels/spiking_math.h"
@@ -183,10 +183,10 @@ template <class Model>
 void emulate_neuron_loops() {
   kernels::CudaNeuronEntryPoints<Model>& e = kernels::CudaNeuronEntryPoints<Model>::slot();
   e.forward = [](const kernels::NeuronParams<Model>& p, const kernels::NeuronForwardArgs& a, void*) {
-    kernels::neuron_sequence_forward<Model>(p, a);
+    kernels::neuron_sequence_forward_by_threads<Model>(p, a);
   };
   e.backward = [](const kernels::NeuronParams<Model>& p, const kernels::NeuronBackwardArgs& a, void*) {
-    kernels::neuron_sequence_backward<Model>(p, a);
+    kernels::neuron_sequence_backward_by_threads<Model>(p, a);
   };
 }
 
@@ -232,13 +232,7 @@ void install() {
   register_cuda_hooks(hooks);
   static const EmulatedTensorOps ops;
   register_cuda_tensor_ops(&ops);
-  kernels::lif::register_cuda_entry_points(kernels::lif::CudaEntryPoints{
-      [](const kernels::lif::SequenceParams& p, const kernels::lif::SequenceForwardArgs& a, void*) {
-        kernels::lif::sequence_forward(p, a);
-      },
-      [](const kernels::lif::SequenceParams& p, const kernels::lif::SequenceBackwardArgs& a, void*) {
-        kernels::lif::sequence_backward(p, a);
-      }});
+  emulate_neuron_loops<kernels::LIFModel>();
   emulate_neuron_loops<kernels::LIFBoxModel>();
   emulate_neuron_loops<kernels::LIModel>();
   emulate_neuron_loops<kernels::LSNNModel>();

@@ -42,7 +42,6 @@ CUDA_BACKEND_DEPS = select({
         "//core:cuda_runtime",
         "//core:cuda_tensor_ops",
         "//kernels:adam_cuda",
-        "//kernels:lif_cuda",
         "//kernels:neuron_cuda",
         "//kernels:recurrent_cuda",
     ],

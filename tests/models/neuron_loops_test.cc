@@ -1,0 +1,256 @@
+// The two runners of the fused neuron loops (kernels/neuron_sequence.h) agree bit for bit, for
+// every kernel model and every variant the op can ask for: the CPU block loop (vectorised over
+// a block of elements) and the CUDA kernels' per-thread bodies run on the host
+// (neuron_sequence_*_by_threads: exactly what a GPU thread executes, one element after
+// another). Both call the same per-element body, so every output must be identical: spikes,
+// final states, records, the saved record, and every gradient. Also: LIF's compact record (v1
+// alone) gives the same gradients as the saved state. Parameters are Norse's defaults (the
+// models' Params), one of them per neuron so that the broadcast path runs too.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/li_math.h"
+#include "kernels/neuron_sequence.h"
+#include "kernels/spiking_math.h"
+#include "models/coba_lif.h"
+#include "models/iaf.h"
+#include "models/izhikevich.h"
+#include "models/li.h"
+#include "models/li_box.h"
+#include "models/lif.h"
+#include "models/lif_adex.h"
+#include "models/lif_adex_refrac.h"
+#include "models/lif_box.h"
+#include "models/lif_ex.h"
+#include "models/lif_refrac.h"
+#include "models/lsnn.h"
+#include "tests/testing/vector_compare.h"
+
+using namespace norse;
+using namespace norse::kernels;
+
+namespace {
+
+using norse::testing::random_vector;
+
+constexpr int64_t kSteps = 23, kElements = 700;  // not a multiple of the CPU block (256)
+constexpr int64_t kPerNeuron = 70;               // the first parameter varies per neuron
+
+struct Variant {
+  Surrogate method;
+  SavedKind saved_kind;
+  bool record, params_grad, detach_reset;
+};
+
+// Every buffer one run of forward + backward writes.
+struct Outputs {
+  std::vector<float> z, saved, grad_input;
+  std::vector<std::vector<float>> finals, records, grad_state0, grad_params;
+};
+
+template <class Model>
+Outputs run(bool by_threads, const std::vector<std::vector<float>>& param_values, const Variant& v,
+            const std::vector<float>& x, const std::vector<std::vector<float>>& state0,
+            const std::vector<float>& grad_z, const std::vector<std::vector<float>>& grad_record,
+            const std::vector<std::vector<float>>& grad_final) {
+  constexpr int kS = Model::kStates, kP = Model::kParams;
+  const size_t total = static_cast<size_t>(kSteps * kElements), n = static_cast<size_t>(kElements);
+  NeuronParams<Model> p;
+  p.method = v.method;
+  if constexpr (std::is_same_v<typename Model::Options, ResetOptions>) p.options.detach_reset = v.detach_reset;
+  for (int q = 0; q < kP; ++q) {
+    const std::vector<float>& values = param_values[static_cast<size_t>(q)];
+    p.params[q] = ParamRef{values.data(), static_cast<int64_t>(values.size())};
+  }
+  Outputs o;
+  o.z.assign(total, -1.0f);
+  o.saved.assign(total * static_cast<size_t>(saved_floats<Model>(v.saved_kind)), -1.0f);
+  o.grad_input.assign(total, -1.0f);
+  o.finals.assign(kS, std::vector<float>(n, -1.0f));
+  o.records.assign(kS, std::vector<float>(v.record ? total : 0, -1.0f));
+  o.grad_state0.assign(kS, std::vector<float>(n, -1.0f));
+  o.grad_params.assign(kP, std::vector<float>(n, -1.0f));
+
+  NeuronForwardArgs f;
+  f.steps = kSteps;
+  f.elements = kElements;
+  f.input = x.data();
+  f.z = Model::kSpiking ? o.z.data() : nullptr;
+  f.saved = o.saved.data();
+  f.saved_kind = v.saved_kind;
+  f.seed = 17;
+  f.offset = 5;
+  for (int s = 0; s < kS; ++s) {
+    const size_t u = static_cast<size_t>(s);
+    f.state0[s] = state0[u].data();
+    f.final_state[s] = o.finals[u].data();
+    if (v.record) f.record[s] = o.records[u].data();
+  }
+  NeuronBackwardArgs b;
+  b.steps = kSteps;
+  b.elements = kElements;
+  b.input = x.data();
+  b.saved = o.saved.data();
+  b.saved_kind = v.saved_kind;
+  b.grad_z = Model::kSpiking ? grad_z.data() : nullptr;
+  b.grad_input = o.grad_input.data();
+  b.seed = f.seed;
+  b.offset = f.offset;
+  for (int s = 0; s < kS; ++s) {
+    const size_t u = static_cast<size_t>(s);
+    if (v.record) b.grad_record[s] = grad_record[u].data();
+    b.grad_final[s] = grad_final[u].data();
+    b.grad_state0[s] = o.grad_state0[u].data();
+  }
+  if (v.params_grad) {
+    for (int q = 0; q < kP; ++q) b.grad_params[q] = o.grad_params[static_cast<size_t>(q)].data();
+  }
+  if (by_threads) {
+    neuron_sequence_forward_by_threads(p, f);
+    neuron_sequence_backward_by_threads(p, b);
+  } else {
+    neuron_sequence_forward(p, f);
+    neuron_sequence_backward(p, b);
+  }
+  return o;
+}
+
+// Bit for bit (a NaN equals the same NaN).
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+bool same_bits(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (!same_bits(a[k], b[k])) return false;
+  }
+  return true;
+}
+
+void require_equal(const Outputs& a, const Outputs& b) {
+  REQUIRE(same_bits(a.z, b.z));
+  REQUIRE(same_bits(a.saved, b.saved));
+  REQUIRE(same_bits(a.finals, b.finals));
+  REQUIRE(same_bits(a.records, b.records));
+  REQUIRE(same_bits(a.grad_input, b.grad_input));
+  REQUIRE(same_bits(a.grad_state0, b.grad_state0));
+  REQUIRE(same_bits(a.grad_params, b.grad_params));
+}
+
+// Every variant of Model: CPU loop == per-thread bodies. `scalars` in the model's order.
+template <class Model>
+void check_model(const std::string& name, const std::vector<float>& scalars, float input_hi, float state_lo,
+                 float state_hi) {
+  constexpr int kS = Model::kStates;
+  REQUIRE(scalars.size() == static_cast<size_t>(Model::kParams));
+  const size_t total = static_cast<size_t>(kSteps * kElements), n = static_cast<size_t>(kElements);
+  std::mt19937 rng(29);
+  std::vector<std::vector<float>> params;
+  for (size_t q = 0; q < scalars.size(); ++q) {
+    if (q == 0) {  // per neuron: +-10% around the default
+      std::vector<float> per(static_cast<size_t>(kPerNeuron));
+      for (float& e : per) e = scalars[q] * std::uniform_real_distribution<float>(0.9f, 1.1f)(rng);
+      params.push_back(per);
+    } else {
+      params.push_back({scalars[q]});
+    }
+  }
+  const std::vector<float> x = random_vector(total, 0.0f, input_hi, rng);
+  const std::vector<float> grad_z = random_vector(total, -1.0f, 1.0f, rng);
+  std::vector<std::vector<float>> state0, grad_record, grad_final;
+  for (int s = 0; s < kS; ++s) {
+    state0.push_back(random_vector(n, state_lo, state_hi, rng));
+    grad_record.push_back(random_vector(total, -1.0f, 1.0f, rng));
+    grad_final.push_back(random_vector(n, -1.0f, 1.0f, rng));
+  }
+  std::vector<SavedKind> kinds = {SavedKind::kState};
+  if (CompactSaved<Model>::value > 0) kinds.push_back(SavedKind::kCompact);
+  for (const Surrogate method : {Surrogate::kSuper, Surrogate::kTanh, Surrogate::kLogistic}) {
+    for (const SavedKind kind : kinds) {
+      for (const bool record : {false, true}) {
+        for (const bool params_grad : {false, true}) {
+          if (params_grad && kind == SavedKind::kCompact) continue;  // the op never asks for it
+          for (const bool detach : {false, true}) {
+            CAPTURE(name, surrogate_name(method), kind == SavedKind::kCompact, record, params_grad, detach);
+            const Variant v{method, kind, record, params_grad, detach};
+            const Outputs cpu = run<Model>(false, params, v, x, state0, grad_z, grad_record, grad_final);
+            const Outputs threads = run<Model>(true, params, v, x, state0, grad_z, grad_record, grad_final);
+            require_equal(cpu, threads);
+            bool finite = true;  // a run that diverged would compare NaNs only
+            for (const std::vector<float>& f : cpu.finals) {
+              for (float e : f) finite = finite && std::isfinite(e);
+            }
+            CHECK(finite);
+            if (Model::kSpiking) {  // the input drives some spikes, not all
+              double rate = 0.0;
+              for (float z : cpu.z) rate += z;
+              rate /= static_cast<double>(total);
+              CHECK(rate > 0.005);
+              CHECK(rate < 0.95);
+            }
+            if (kind == SavedKind::kCompact) {  // the same gradients as from the saved state
+              const Variant full{method, SavedKind::kState, record, false, detach};
+              const Outputs from_state = run<Model>(false, params, full, x, state0, grad_z, grad_record, grad_final);
+              REQUIRE(cpu.z == from_state.z);
+              REQUIRE(cpu.grad_input == from_state.grad_input);
+              REQUIRE(cpu.grad_state0 == from_state.grad_state0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// A model's default parameter values (Norse's, from its Params) in the kernel's order.
+template <class Spec>
+std::vector<float> defaults() {
+  std::vector<float> out;
+  for (const Variable& v : Spec::values(typename Spec::Params{})) out.push_back(v.value().item());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("fused loops: the CPU block loop equals the CUDA per-thread bodies, every model", "[kernels][loops]") {
+  check_model<LIFModel>("lif", defaults<norse::lif::Spec>(), 3.0f, 0.0f, 0.5f);
+  check_model<LIFBoxModel>("lif_box", defaults<lif_box::Spec>(), 3.0f, 0.0f, 0.5f);
+  check_model<LIModel>("li", defaults<li::Spec>(), 1.0f, 0.0f, 0.5f);
+  check_model<LIBoxModel>("li_box", defaults<li_box::Spec>(), 1.0f, 0.0f, 0.5f);
+  check_model<LSNNModel>("lsnn", defaults<lsnn::Spec>(), 3.0f, 0.0f, 0.5f);
+  check_model<IAFModel>("iaf", defaults<iaf::Spec>(), 0.3f, 0.0f, 0.5f);
+  check_model<LIFRefracModel>("lif_refrac", defaults<lif_refrac::Spec>(), 3.0f, 0.0f, 0.5f);
+  check_model<LIFExModel>("lif_ex", defaults<lif_ex::Spec>(), 1.5f, 0.0f, 0.5f);
+  check_model<LIFAdExModel>("lif_adex", defaults<lif_adex::Spec>(), 1.5f, 0.0f, 0.5f);
+  check_model<LIFAdExRefracModel>("lif_adex_refrac", defaults<lif_adex_refrac::Spec>(), 1.5f, 0.0f, 0.5f);
+  check_model<IzhikevichModel>("izhikevich", defaults<izhikevich::Spec>(), 10.0f, -70.0f, -60.0f);
+  check_model<CobaLIFModel>("coba_lif", defaults<coba_lif::Spec>(), 3.0f, 0.0f, 0.5f);
+  // The constant-current LIF encoder and the exponential filter (Norse's defaults).
+  check_model<LIFCurrentEncoderModel>("lif_current_encoder", {100.0f, 0.0f, 1.0f, 0.0f}, 3.0f, 0.0f, 0.5f);
+  check_model<ExpFilterModel>("exp_filter", {0.9f}, 1.0f, 0.0f, 0.5f);
+}
+
+TEST_CASE("fused loops: a compact record with parameter gradients is refused, naming saved_kind", "[kernels][loops]") {
+  NeuronParams<LIFModel> p;
+  const float one = 1.0f;
+  for (int q = 0; q < LIFModel::kParams; ++q) p.params[q] = ParamRef{&one, 1};
+  float buffer[4] = {};
+  NeuronBackwardArgs b;
+  b.steps = 1;
+  b.elements = 1;
+  b.saved = buffer;
+  b.saved_kind = SavedKind::kCompact;
+  b.grad_z = buffer;
+  b.grad_params[0] = buffer;
+  REQUIRE_THROWS_WITH(neuron_sequence_backward(p, b), Catch::Contains("saved_kind"));
+  NeuronParams<LSNNModel> lsnn;
+  NeuronForwardArgs f;
+  f.saved = buffer;
+  f.saved_kind = SavedKind::kCompact;
+  REQUIRE_THROWS_WITH(neuron_sequence_forward(lsnn, f), Catch::Contains("no compact record"));
+}
