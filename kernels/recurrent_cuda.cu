@@ -1,5 +1,6 @@
 // CUDA recurrent loops: cuBLAS for the per-step GEMMs (row-major arrays read as their
-// column-major transposes), one fused element-wise kernel per step for the neuron math.
+// column-major transposes), one fused element-wise kernel per step for the neuron math, running
+// the CPU loop's per-element bodies (kernels/recurrent_sequence.h).
 #include <cuda_runtime.h>
 
 #include "core/cublas.cuh"
@@ -14,66 +15,45 @@ namespace kernels {
 namespace {
 
 using cuda::DeviceBuffer;  // device scratch from the caching allocator, returned when the call ends
-using detail::BackwardDims;
 using detail::Dims;
 using detail::load_params;
-using detail::step_adjoint;
-using detail::uniform_at;
 
 constexpr int kThreads = 128;
 
-// One forward step: I_t = X_t + recurrent (already in `current`), then Model::step. Kernels take
-// NeuronParams by value and read it through the CPU loops' helpers (kernels/neuron_sequence.h).
+// One forward step of every element: I_t (already in `current`), then the CPU loop's element
+// body (kernels/recurrent_sequence.h). Kernels take NeuronParams by value.
 template <class Model, Surrogate S>
 __global__ void recurrent_step_kernel(NeuronParams<Model> p, RecurrentForwardArgs a, int64_t t, float* state,
                                       const float* current) {
-  using Dm = Dims<Model>;
-  const int64_t n = a.batch * a.hidden;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (e >= n) return;
-  float prm[Dm::kPArray];
+  if (e >= a.batch * a.hidden) return;
+  float prm[Dims<Model>::kPArray];
   load_params(p, e, prm);
-  float st[Dm::kS];
-  for (int s = 0; s < Dm::kS; ++s) {
-    st[s] = state[s * n + e];
-    if (a.saved != nullptr) a.saved[(t * Dm::kS + s) * n + e] = st[s];
-  }
-  const float total = a.input_current[t * n + e] + current[e];
-  if (a.saved_current != nullptr) a.saved_current[t * n + e] = total;
-  a.z[t * n + e] =
-      Model::template step<S>(prm, st, total, p.dt, p.alpha, uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
-  for (int s = 0; s < Dm::kS; ++s) {
-    state[s * n + e] = st[s];
-    if (a.record[s] != nullptr) a.record[s][t * n + e] = st[s];
-  }
+  detail::recurrent_forward_element<Model, S>(prm, detail::constants_of(p), a, t, e, state, current[e]);
 }
 
-// One backward step: G_t = dL/dI_t (detail::step_adjoint, as the CPU loop).
+// One backward step of every element: G_t = dL/dI_t (the CPU loop's element body).
 template <class Model, Surrogate S, bool kWantParams>
 __global__ void recurrent_step_backward_kernel(NeuronParams<Model> p, RecurrentBackwardArgs a, int64_t t,
                                                float* grad_state, const float* grad_z_recurrent) {
-  using Dm = BackwardDims<Model, kWantParams>;
-  const int64_t n = a.batch * a.hidden;
   const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (e >= n) return;
-  float prm[Dm::kPArray], st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x, g_prm[Dm::kPArray] = {};
+  if (e >= a.batch * a.hidden) return;
+  float prm[Dims<Model>::kPArray];
   load_params(p, e, prm);
-  for (int s = 0; s < Dm::kS; ++s) {
-    st[s] = a.saved[(t * Dm::kS + s) * n + e];
-    g_out[s] = grad_state[s * n + e] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
-  }
-  const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[e];
-  step_adjoint<Model, S, kWantParams>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
-                                      uniform_at<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out, g_state, &g_x,
-                                      g_prm);
-  for (int s = 0; s < Dm::kS; ++s) grad_state[s * n + e] = g_state[s];
-  a.grad_input_current[t * n + e] = g_x;
-  if constexpr (kWantParams) {
-    for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
-  }
+  detail::recurrent_backward_element<Model, S, kWantParams>(prm, detail::constants_of(p), a, t, e, grad_state,
+                                                            grad_z_recurrent);
 }
 
 unsigned grid_for(int64_t n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
+
+// with_surrogate without the user-defined method (a host function pointer: refused above, and
+// no kernel is compiled for it).
+template <class F>
+void with_gpu_surrogate(Surrogate method, F&& f) {
+  with_surrogate(method, [&](auto tag) {
+    if constexpr (decltype(tag)::value != Surrogate::kUser) f(tag);
+  });
+}
 
 void check_sizes(const char* op, int64_t steps, int64_t batch, int64_t hidden) {
   NORSE_CHECK(steps >= 0 && batch >= 0 && hidden >= 0, InvalidArgument, op,
@@ -92,14 +72,18 @@ void cuda_recurrent_sequence_forward(const NeuronParams<Model>& params, const Re
   for (int s = 0; s < Dm::kS; ++s) {
     NORSE_CUDA_CHECK(cudaMemcpy(state.data() + s * n, a.state0[s], n * sizeof(float), cudaMemcpyDeviceToDevice));
   }
-  const float one = 1.0f, zero = 0.0f;
-  with_surrogate(params.method, [&](auto tag) {
+  const float one = 1.0f;
+  detail::check_gpu_method("cuda_recurrent_sequence_forward", params.method);
+  with_gpu_surrogate(params.method, [&](auto tag) {
     for (int64_t t = 0; t < a.steps; ++t) {
       const float* z_prev = t == 0 ? a.z0 : a.z + (t - 1) * n;
-      // current = z_prev @ R^T, i.e. (column-major) current^T = R z_prev^T.
+      // current = X_t + z_prev @ R^T, i.e. (column-major) current^T += R z_prev^T: the CPU loop's
+      // order of summation.
+      NORSE_CUDA_CHECK(
+          cudaMemcpy(current.data(), a.input_current + t * n, n * sizeof(float), cudaMemcpyDeviceToDevice));
       NORSE_CUBLAS_CHECK(cublasSgemm(cuda::cublas_handle(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(h),
                                      static_cast<int>(a.batch), static_cast<int>(h), &one, a.recurrent_weights,
-                                     static_cast<int>(h), z_prev, static_cast<int>(h), &zero, current.data(),
+                                     static_cast<int>(h), z_prev, static_cast<int>(h), &one, current.data(),
                                      static_cast<int>(h)));
       recurrent_step_kernel<Model, decltype(tag)::value>
           <<<grid_for(n), kThreads>>>(params, a, t, state.data(), current.data());
@@ -134,7 +118,8 @@ void cuda_recurrent_sequence_backward(const NeuronParams<Model>& params, const R
     for (int q = 0; q < Model::kParams; ++q) NORSE_CUDA_CHECK(cudaMemset(a.grad_params[q], 0, n * sizeof(float)));
   }
   const float one = 1.0f, zero = 0.0f;
-  with_surrogate(params.method, [&](auto tag) {
+  detail::check_gpu_method("cuda_recurrent_sequence_backward", params.method);
+  with_gpu_surrogate(params.method, [&](auto tag) {
     for (int64_t t = a.steps; t-- > 0;) {
       if (want_params) {
         recurrent_step_backward_kernel<Model, decltype(tag)::value, true>

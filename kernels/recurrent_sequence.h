@@ -4,8 +4,8 @@
 //   I_t = X_t + z_{t-1} @ R^T        X = input @ W^T, computed before (one GEMM over all T*B)
 //   (z_t, state_t) = step(state_{t-1}, I_t)
 //
-// The backward walks time in reverse with the dual-number adjoint of the same step
-// (kernels/neuron_sequence.h), and per step two GEMMs: dL/dz_{t-1} += G_t @ R and
+// The backward walks time in reverse with the model's adjoint of the same step
+// (kernels/neuron_sequence.h's step_adjoint), and per step two GEMMs: dL/dz_{t-1} += G_t @ R and
 // dL/dR += G_t^T @ z_{t-1}, where G_t = dL/dI_t.
 //
 // Saved for backward (bytes per neuron-step): the state before each step (4 * kStates) and the
@@ -13,6 +13,8 @@
 // Layouts: per-step arrays [steps, batch, hidden]; R [hidden, hidden] (row = post-synaptic);
 // states [batch, hidden]. Outputs marked (=) are overwritten. Deterministic for any thread
 // count. Threads split the batch (rows), each walking the whole time loop (see detail::).
+// The per-element bodies (recurrent_forward_element / recurrent_backward_element) are the CUDA
+// step kernels' too.
 #ifndef NORSE_KERNELS_RECURRENT_SEQUENCE_H_
 #define NORSE_KERNELS_RECURRENT_SEQUENCE_H_
 
@@ -86,6 +88,53 @@ std::vector<float> block_params(const NeuronParams<Model>& p, int64_t e0, int64_
   return table;
 }
 
+// THE recurrent forward body: element e at step t, given its total input I_t (`total`); its
+// state lives in `state` ([kStates, batch*hidden], updated in place). The CPU loop below and the
+// CUDA step kernel (kernels/recurrent_cuda.cu) both call it.
+template <class Model, Surrogate S>
+NORSE_HD inline void recurrent_forward_element(const float* prm, const StepConstants<Model>& c,
+                                               const RecurrentForwardArgs& a, int64_t t, int64_t e, float* state,
+                                               float total) {
+  constexpr int kS = Model::kStates;
+  const int64_t n = a.batch * a.hidden, j = t * n + e;
+  float st[kS];
+  for (int s = 0; s < kS; ++s) {
+    st[s] = state[s * n + e];
+    if (a.saved != nullptr) a.saved[(t * kS + s) * n + e] = st[s];
+  }
+  if (a.saved_current != nullptr) a.saved_current[j] = total;
+  a.z[j] = Model::template step<S>(prm, st, total, c.dt, c.alpha, uniform_at<S>(a.seed, a.offset, j), c.options);
+  for (int s = 0; s < kS; ++s) {
+    state[s * n + e] = st[s];
+    if (a.record[s] != nullptr) a.record[s][j] = st[s];
+  }
+}
+
+// THE recurrent backward body: element e at step t. grad_state ([kStates, batch*hidden]) holds
+// dL/d(state after) and receives dL/d(state before); grad_z_recurrent[e] is G_{t+1} @ R. Writes
+// G_t = dL/dI_t and ADDS the parameter gradients (kWantParams).
+template <class Model, Surrogate S, bool kWantParams>
+NORSE_HD inline void recurrent_backward_element(const float* prm, const StepConstants<Model>& c,
+                                                const RecurrentBackwardArgs& a, int64_t t, int64_t e, float* grad_state,
+                                                const float* grad_z_recurrent) {
+  using Dm = Dims<Model>;
+  const int64_t n = a.batch * a.hidden, j = t * n + e;
+  float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
+  float g_prm[Dm::kPArray] = {};
+  for (int s = 0; s < Dm::kS; ++s) {
+    st[s] = a.saved[(t * Dm::kS + s) * n + e];
+    g_out[s] = grad_state[s * n + e] + (a.grad_record[s] != nullptr ? a.grad_record[s][j] : 0.0f);
+  }
+  const float g_z = (a.grad_z != nullptr ? a.grad_z[j] : 0.0f) + grad_z_recurrent[e];
+  step_adjoint<Model, S, kWantParams>(prm, st, a.saved_current[j], c.dt, c.alpha, uniform_at<S>(a.seed, a.offset, j),
+                                      c.options, g_z, g_out, g_state, &g_x, g_prm);
+  for (int s = 0; s < Dm::kS; ++s) grad_state[s * n + e] = g_state[s];
+  a.grad_input_current[j] = g_x;
+  if constexpr (kWantParams) {
+    for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
+  }
+}
+
 template <class Model, Surrogate S>
 void recurrent_forward(const NeuronParams<Model>& p, const RecurrentForwardArgs& a) {
   using Dm = Dims<Model>;
@@ -101,27 +150,15 @@ void recurrent_forward(const NeuronParams<Model>& p, const RecurrentForwardArgs&
       const int64_t e0 = r0 * h, e1 = r1 * h;
       float* cur = current.data() + e0;
       const std::vector<float> prm_table = block_params(p, e0, e1);  // constant over time
+      const StepConstants<Model> c = constants_of(p);
       for (int64_t t = 0; t < a.steps; ++t) {
         const float* z_prev = (t == 0 ? a.z0 : a.z + (t - 1) * n) + e0;
+        // I_t = X_t + z_{t-1} @ R^T (the CUDA loop sums in the same order).
         std::memcpy(cur, a.input_current + t * n + e0, sizeof(float) * static_cast<size_t>(e1 - e0));
         gemm(false, true, r1 - r0, h, h, 1.0f, z_prev, a.recurrent_weights, 1.0f, cur);
-        if (a.saved_current != nullptr) {
-          std::memcpy(a.saved_current + t * n + e0, cur, sizeof(float) * static_cast<size_t>(e1 - e0));
-        }
-        float st[Dm::kS];
         for (int64_t e = e0; e < e1; ++e) {
-          const float* prm = &prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)];
-          for (int s = 0; s < Dm::kS; ++s) {
-            st[s] = state[static_cast<size_t>(s * n + e)];
-            if (a.saved != nullptr) a.saved[(t * Dm::kS + s) * n + e] = st[s];
-          }
-          const float z = Model::template step<S>(prm, st, current[static_cast<size_t>(e)], p.dt, p.alpha,
-                                                  uniform_at<S>(a.seed, a.offset, t * n + e), p.options);
-          a.z[t * n + e] = z;
-          for (int s = 0; s < Dm::kS; ++s) {
-            state[static_cast<size_t>(s * n + e)] = st[s];
-            if (a.record[s] != nullptr) a.record[s][t * n + e] = st[s];
-          }
+          recurrent_forward_element<Model, S>(&prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)], c, a, t, e,
+                                              state.data(), current[static_cast<size_t>(e)]);
         }
       }
     }
@@ -153,26 +190,12 @@ void recurrent_backward(const NeuronParams<Model>& p, const RecurrentBackwardArg
       const int64_t e0 = r0 * h, e1 = r1 * h;
       float* grad_r = j == 0 ? a.grad_recurrent_weights : partial_grad_r.data() + (j - 1) * h * h;
       const std::vector<float> prm_table = block_params(p, e0, e1);  // constant over time
+      const StepConstants<Model> c = constants_of(p);
       for (int64_t t = a.steps; t-- > 0;) {
-        float* g_current = a.grad_input_current + t * n;  // G_t, written below
+        const float* g_current = a.grad_input_current + t * n;  // G_t, written by the element bodies
         for (int64_t e = e0; e < e1; ++e) {
-          const float* prm = &prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)];
-          float st[Dm::kS], g_out[Dm::kS], g_state[Dm::kS], g_x;
-          float g_prm[Dm::kPArray] = {};
-          for (int s = 0; s < Dm::kS; ++s) {
-            st[s] = a.saved[(t * Dm::kS + s) * n + e];
-            g_out[s] =
-                grad_state[static_cast<size_t>(s * n + e)] + (a.grad_record[s] ? a.grad_record[s][t * n + e] : 0.0f);
-          }
-          const float g_z = (a.grad_z ? a.grad_z[t * n + e] : 0.0f) + grad_z_recurrent[static_cast<size_t>(e)];
-          step_adjoint<Model, S, kWantParams>(prm, st, a.saved_current[t * n + e], p.dt, p.alpha,
-                                              uniform_at<S>(a.seed, a.offset, t * n + e), p.options, g_z, g_out,
-                                              g_state, &g_x, g_prm);
-          for (int s = 0; s < Dm::kS; ++s) grad_state[static_cast<size_t>(s * n + e)] = g_state[s];
-          g_current[e] = g_x;
-          if constexpr (kWantParams) {
-            for (int q = 0; q < Dm::kP; ++q) a.grad_params[q][e] += g_prm[q];
-          }
+          recurrent_backward_element<Model, S, kWantParams>(&prm_table[static_cast<size_t>((e - e0) * Dm::kPArray)], c,
+                                                            a, t, e, grad_state.data(), grad_z_recurrent.data());
         }
         const float* z_prev = (t == 0 ? a.z0 : a.z + (t - 1) * n) + e0;
         // dL/dR += G_t^T @ z_{t-1};  dL/dz_{t-1} (recurrent part) = G_t @ R   (this block's rows)

@@ -42,6 +42,77 @@ LoopParams loop_params(const std::vector<Variable>& params, Device device, kerne
   return out;
 }
 
+// The state buffers of a fused loop's forward, bound into its arguments (NeuronForwardArgs or
+// RecurrentForwardArgs: both have state0, final_state and record): each initial state on the
+// loop's device, and the device it came from, where its gradient goes back.
+struct StateBuffers {
+  std::vector<Tensor> initial, finals, records;
+  std::vector<Device> origins;
+};
+template <int kS, class ForwardArgs>
+StateBuffers bind_states(const std::vector<Variable>& states, const Shape& neuron_shape, const Shape& seq_shape,
+                         Device device, bool record_states, ForwardArgs& fa) {
+  StateBuffers b;
+  for (int s = 0; s < kS; ++s) {
+    const Variable& state = states[static_cast<size_t>(s)];
+    b.origins.push_back(state.value().device());
+    b.initial.push_back(state.value().to(device).contiguous());
+    b.finals.push_back(Tensor::empty(neuron_shape, device));
+    fa.state0[s] = b.initial.back().device_data();
+    fa.final_state[s] = b.finals.back().device_data();
+    if (record_states) {
+      b.records.push_back(Tensor::empty(seq_shape, device));
+      fa.record[s] = b.records.back().device_data();
+    }
+  }
+  return b;
+}
+
+// The backward's side: the output gradients of the states (g[first ...]: kS finals, then kS
+// records when recorded) bound into its arguments (NeuronBackwardArgs or RecurrentBackwardArgs),
+// and the buffers it writes: the initial states' gradients and, when `want_params`, the
+// parameters' per-element partials.
+struct StateGradBuffers {
+  std::vector<Tensor> grad_final, grad_record, grad_initial, partials;
+};
+template <int kS, int kP, class BackwardArgs>
+StateGradBuffers bind_state_grads(const std::vector<Tensor>& g, size_t first, bool record_states, bool want_params,
+                                  const Shape& neuron_shape, Device device, BackwardArgs& ba) {
+  StateGradBuffers b;
+  for (int s = 0; s < kS; ++s) {
+    b.grad_final.push_back(g[first + static_cast<size_t>(s)].contiguous());
+    ba.grad_final[s] = b.grad_final.back().device_data();
+    if (record_states) {
+      b.grad_record.push_back(g[first + static_cast<size_t>(kS + s)].contiguous());
+      ba.grad_record[s] = b.grad_record.back().device_data();
+    }
+    b.grad_initial.push_back(Tensor::empty(neuron_shape, device));
+    ba.grad_state0[s] = b.grad_initial.back().device_data();
+  }
+  if (want_params) {
+    for (int k = 0; k < kP; ++k) {
+      b.partials.push_back(Tensor::empty(neuron_shape, device));
+      ba.grad_params[k] = b.partials.back().device_data();
+    }
+  }
+  return b;
+}
+
+// Appends the initial states' gradients (on the devices they came from) and the parameters'
+// (reduced to their shapes; undefined where not needed) to `grads`. needs[first_param + k]:
+// whether parameter k needs its gradient.
+inline void append_state_and_param_grads(std::vector<Tensor>& grads, const StateGradBuffers& b,
+                                         const std::vector<Device>& state_devices, const std::vector<bool>& needs,
+                                         size_t first_param, const std::vector<Shape>& param_shapes,
+                                         const std::vector<Device>& param_devices) {
+  for (size_t s = 0; s < b.grad_initial.size(); ++s) grads.push_back(b.grad_initial[s].to(state_devices[s]));
+  for (size_t k = 0; k < param_shapes.size(); ++k) {
+    grads.push_back(!b.partials.empty() && needs[first_param + k]
+                        ? reduce_param_grad(b.partials[k], param_shapes[k], param_devices[k])
+                        : Tensor());
+  }
+}
+
 // `states` must be defined and [B, ...] (the per-model wrappers fill in defaults); `params`
 // are validated here. `config` carries dt, alpha, method and the model options.
 template <class Model>
@@ -87,32 +158,20 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   const LoopParams loop = loop_params(params, device, config);
   const std::vector<ParamValue>& pv = loop.values;
   const std::vector<Device>& param_devices = loop.origins;
-  std::vector<Device> state_devices;
   bool param_grad = false, any_grad = input.requires_grad();
   for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
   for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
   any_grad = grad_mode_enabled() && (any_grad || param_grad);
 
   const Tensor x = input.value().contiguous();
-  std::vector<Tensor> s0(kS), finals(kS), records(kS);
   kernels::NeuronForwardArgs fa;
   fa.steps = steps;
   fa.elements = elements;
   fa.input = x.device_data();
   Tensor z = Model::kSpiking ? Tensor::empty(seq_shape, device) : Tensor();
   fa.z = Model::kSpiking ? z.device_data() : nullptr;
-  for (int s = 0; s < kS; ++s) {
-    const size_t u = static_cast<size_t>(s);
-    state_devices.push_back(states[u].value().device());
-    s0[u] = states[u].value().to(device).contiguous();
-    finals[u] = Tensor::empty(neuron_shape, device);
-    fa.state0[s] = s0[u].device_data();
-    fa.final_state[s] = finals[u].device_data();
-    if (record_states) {
-      records[u] = Tensor::empty(seq_shape, device);
-      fa.record[s] = records[u].device_data();
-    }
-  }
+  const StateBuffers sb = bind_states<kS>(states, neuron_shape, seq_shape, device, record_states, fa);
+  const std::vector<Device> state_devices = sb.origins;
   // The model's compact record where it has one and no parameter trains (LIF: v1 alone).
   const kernels::SavedKind saved_kind = kernels::saved_kind_for<Model>(grad_mode_enabled() && param_grad);
   Tensor saved;
@@ -133,10 +192,8 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
 
   std::vector<Tensor> outputs;
   if (Model::kSpiking) outputs.push_back(z);
-  for (const Tensor& f : finals) outputs.push_back(f);
-  if (record_states) {
-    for (const Tensor& r : records) outputs.push_back(r);
-  }
+  outputs.insert(outputs.end(), sb.finals.begin(), sb.finals.end());
+  outputs.insert(outputs.end(), sb.records.begin(), sb.records.end());
   std::vector<Variable> inputs = {input};
   inputs.insert(inputs.end(), states.begin(), states.end());
   inputs.insert(inputs.end(), params.begin(), params.end());
@@ -148,14 +205,7 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
                    seq_shape, neuron_shape, param_shapes, record_states, seed,
                    offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
     (void)pv;  // keeps the parameter values that config points into alive
-    size_t at = 0;
-    Tensor gz;
-    if (Model::kSpiking) gz = g[at++].contiguous();
-    std::vector<Tensor> gfinal(kS), grec(kS);
-    for (int s = 0; s < kS; ++s) gfinal[static_cast<size_t>(s)] = g[at++].contiguous();
-    if (record_states) {
-      for (int s = 0; s < kS; ++s) grec[static_cast<size_t>(s)] = g[at++].contiguous();
-    }
+    const Tensor gz = Model::kSpiking ? g[0].contiguous() : Tensor();
     // A compact record has no parameter gradients (no parameter trained when the forward ran).
     bool want_params = false;
     for (size_t k = 1 + kS; k < needs.size(); ++k) want_params = want_params || needs[k];
@@ -171,33 +221,15 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
     ba.offset = offset;
     Tensor grad_input = Tensor::empty(seq_shape, device);
     ba.grad_input = grad_input.device_data();
-    std::vector<Tensor> grad_s0(kS), partials(kP);
-    for (int s = 0; s < kS; ++s) {
-      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].device_data();
-      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].device_data();
-      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape, device);
-      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].device_data();
-    }
-    if (want_params) {
-      for (int k = 0; k < kP; ++k) {
-        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape, device);
-        ba.grad_params[k] = partials[static_cast<size_t>(k)].device_data();
-      }
-    }
+    const StateGradBuffers gb =
+        bind_state_grads<kS, kP>(g, Model::kSpiking ? 1 : 0, record_states, want_params, neuron_shape, device, ba);
     if (cuda != nullptr) {
       cuda->backward(config, ba, nullptr);
     } else {
       kernels::neuron_sequence_backward<Model>(config, ba);
     }
     std::vector<Tensor> grads = {grad_input};
-    for (int s = 0; s < kS; ++s)
-      grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
-    for (int k = 0; k < kP; ++k) {
-      const size_t u = static_cast<size_t>(k);
-      grads.push_back(want_params && needs[static_cast<size_t>(1 + kS + k)]
-                          ? reduce_param_grad(partials[u], param_shapes[u], param_devices[u])
-                          : Tensor());
-    }
+    append_state_and_param_grads(grads, gb, state_devices, needs, 1 + kS, param_shapes, param_devices);
     return grads;
   };
   std::vector<Variable> out = record_op(op, outputs, inputs, backward);

@@ -91,7 +91,6 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   const LoopParams loop = loop_params(params, device, config);
   const std::vector<ParamValue>& pv = loop.values;
   const std::vector<Device>& param_devices = loop.origins;
-  std::vector<Device> state_devices;
   const Device z0_device = z0.value().device();
   bool param_grad = false, any_grad = current.requires_grad() || weights.requires_grad() || z0.requires_grad();
   for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
@@ -102,7 +101,6 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   const Tensor z0c = z0.value().to(device).contiguous();
   NORSE_CHECK(r.device() == device, DeviceError, op, "argument 'recurrent_weights' is on ", device_name(r.device()),
               ", the input on ", device_name(device));
-  std::vector<Tensor> s0(kS), finals(kS), records(kS);
   Tensor z = Tensor::empty(seq_shape, device);
   kernels::RecurrentForwardArgs fa;
   fa.steps = steps;
@@ -112,18 +110,8 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   fa.recurrent_weights = r.device_data();
   fa.z0 = z0c.device_data();
   fa.z = z.device_data();
-  for (int s = 0; s < kS; ++s) {
-    const size_t u = static_cast<size_t>(s);
-    state_devices.push_back(states[u].value().device());
-    s0[u] = states[u].value().to(device).contiguous();
-    finals[u] = Tensor::empty(neuron_shape, device);
-    fa.state0[s] = s0[u].device_data();
-    fa.final_state[s] = finals[u].device_data();
-    if (record_states) {
-      records[u] = Tensor::empty(seq_shape, device);
-      fa.record[s] = records[u].device_data();
-    }
-  }
+  const StateBuffers sb = bind_states<kS>(states, neuron_shape, seq_shape, device, record_states, fa);
+  const std::vector<Device> state_devices = sb.origins;
   Tensor saved, saved_current;
   if (any_grad) {
     saved = Tensor::empty({steps, kS, n}, device);
@@ -142,10 +130,8 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   }
 
   std::vector<Tensor> outputs = {z};
-  for (const Tensor& f : finals) outputs.push_back(f);
-  if (record_states) {
-    for (const Tensor& rec : records) outputs.push_back(rec);
-  }
+  outputs.insert(outputs.end(), sb.finals.begin(), sb.finals.end());
+  outputs.insert(outputs.end(), sb.records.begin(), sb.records.end());
   std::vector<Variable> inputs = {current, weights, z0};
   inputs.insert(inputs.end(), states.begin(), states.end());
   inputs.insert(inputs.end(), params.begin(), params.end());
@@ -158,11 +144,6 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
                    offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
     (void)pv;  // keeps the parameter values that config points into alive
     const Tensor gz = g[0].contiguous();
-    std::vector<Tensor> gfinal(kS), grec(kS);
-    for (int s = 0; s < kS; ++s) gfinal[static_cast<size_t>(s)] = g[static_cast<size_t>(1 + s)].contiguous();
-    if (record_states) {
-      for (int s = 0; s < kS; ++s) grec[static_cast<size_t>(s)] = g[static_cast<size_t>(1 + kS + s)].contiguous();
-    }
     bool want_params = false;
     for (size_t k = 3 + kS; k < needs.size(); ++k) want_params = want_params || needs[k];
     kernels::RecurrentBackwardArgs ba;
@@ -182,33 +163,14 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
     ba.grad_input_current = grad_current.device_data();
     ba.grad_recurrent_weights = grad_r.device_data();
     ba.grad_z0 = grad_z0.device_data();
-    std::vector<Tensor> grad_s0(kS), partials(kP);
-    for (int s = 0; s < kS; ++s) {
-      ba.grad_final[s] = gfinal[static_cast<size_t>(s)].device_data();
-      if (record_states) ba.grad_record[s] = grec[static_cast<size_t>(s)].device_data();
-      grad_s0[static_cast<size_t>(s)] = Tensor::empty(neuron_shape, device);
-      ba.grad_state0[s] = grad_s0[static_cast<size_t>(s)].device_data();
-    }
-    if (want_params) {
-      for (int k = 0; k < kP; ++k) {
-        partials[static_cast<size_t>(k)] = Tensor::empty(neuron_shape, device);
-        ba.grad_params[k] = partials[static_cast<size_t>(k)].device_data();
-      }
-    }
+    const StateGradBuffers gb = bind_state_grads<kS, kP>(g, 1, record_states, want_params, neuron_shape, device, ba);
     if (cuda != nullptr) {
       cuda->backward(config, ba);
     } else {
       kernels::recurrent_sequence_backward<Model>(config, ba);
     }
     std::vector<Tensor> grads = {grad_current, grad_r, grad_z0.to(z0_device)};
-    for (int s = 0; s < kS; ++s)
-      grads.push_back(grad_s0[static_cast<size_t>(s)].to(state_devices[static_cast<size_t>(s)]));
-    for (int k = 0; k < kP; ++k) {
-      const size_t u = static_cast<size_t>(k);
-      grads.push_back(want_params && needs[static_cast<size_t>(3 + kS + k)]
-                          ? reduce_param_grad(partials[u], param_shapes[u], param_devices[u])
-                          : Tensor());
-    }
+    append_state_and_param_grads(grads, gb, state_devices, needs, 3 + kS, param_shapes, param_devices);
     return grads;
   };
   std::vector<Variable> out = record_op(op, outputs, inputs, backward);
