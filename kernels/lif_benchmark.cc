@@ -9,6 +9,10 @@
 //   forward, for training     + write the saved pre-reset voltage v1           12
 //   backward                  read grad_z and v1, write grad_input             12
 //   forward + backward                                                         24
+// Then again with a user-defined surrogate (the same derivative through a function pointer):
+// lif_user_surrogate_fused_forward_backward is its cost.
+#include <cmath>
+
 #include "kernels/neuron_benchmark.h"
 #include "kernels/spiking_math.h"
 
@@ -22,5 +26,15 @@ int main() {
   spec.forward_bytes = 8;
   spec.forward_backward_bytes = 24;
   spec.unfused = [](const Variable& x) { return bench::unfused_lif(x, bench::superspike); };
+  if (bench::run_neuron_benchmark<kernels::LIFModel>(spec) != 0) return 1;
+  // The cost of a user-defined surrogate (register_user_surrogate): SuperSpike's derivative
+  // again, but called through a function pointer per neuron-step.
+  register_user_surrogate([](float x, float alpha) {
+    const float d = alpha * std::fabs(x) + 1.0f;
+    return 1.0f / (d * d);
+  });
+  spec.name = "lif_user_surrogate";
+  spec.method = Surrogate::kUser;
+  spec.time_unfused = false;
   return bench::run_neuron_benchmark<kernels::LIFModel>(spec);
 }

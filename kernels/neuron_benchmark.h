@@ -28,6 +28,10 @@ struct NeuronBenchmarkSpec {
   int output_state = -1;
   // The unfused reference on the tape: input [T, B, N] -> output [T, B, N].
   std::function<Variable(const Variable&)> unfused;
+  // The fused loops' surrogate (its derivative must be the unfused reference's), and whether to
+  // time the unfused reference too (it is validated against either way).
+  Surrogate method = Surrogate::kSuper;
+  bool time_unfused = true;
 };
 
 template <class Model>
@@ -36,6 +40,7 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
   Generator gen(1);
   const int64_t T = spec.steps, n = spec.batch * spec.neurons;
   kernels::NeuronParams<Model> params;
+  params.method = spec.method;
   for (int k = 0; k < Model::kParams; ++k)
     params.params[k] = kernels::ParamRef{&spec.params[static_cast<size_t>(k)], 1};
   std::vector<Tensor> s0, finals, records, grad_s0;
@@ -137,6 +142,7 @@ int run_neuron_benchmark(const NeuronBenchmarkSpec& spec) {
       10);
   report(spec.name + "_fused_forward_backward", T, spec.batch, spec.neurons, fwd_bwd, spec.forward_backward_bytes,
          machine);
+  if (!spec.time_unfused) return 0;
   const Variable xv(x);
   const double unfused_fwd = best_ms(
       [&] {

@@ -45,11 +45,14 @@ template <class Model>
 void cuda_neuron_sequence_forward(const NeuronParams<Model>& params, const NeuronForwardArgs& args, void* stream) {
   const char* op = "cuda_neuron_sequence_forward";
   detail::check_forward_args<Model>(op, args);
+  detail::check_gpu_method(op, params.method);
   check_params(op, params);
   if (args.elements == 0) return;
   detail::with_forward_variant(params, args, [&](auto method, auto save, auto) {
-    neuron_forward_kernel<Model, decltype(method)::value, decltype(save)::value>
-        <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
+    if constexpr (decltype(method)::value != Surrogate::kUser) {  // refused above: no kernel for it
+      neuron_forward_kernel<Model, decltype(method)::value, decltype(save)::value>
+          <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
+    }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
 }
@@ -58,11 +61,14 @@ template <class Model>
 void cuda_neuron_sequence_backward(const NeuronParams<Model>& params, const NeuronBackwardArgs& args, void* stream) {
   const char* op = "cuda_neuron_sequence_backward";
   detail::check_backward_args<Model>(op, args);
+  detail::check_gpu_method(op, params.method);
   check_params(op, params);
   if (args.elements == 0) return;
   detail::with_backward_variant(params, args, [&](auto method, auto saved, auto want, auto) {
-    neuron_backward_kernel<Model, decltype(method)::value, decltype(saved)::value, decltype(want)::value>
-        <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
+    if constexpr (decltype(method)::value != Surrogate::kUser) {  // refused above: no kernel for it
+      neuron_backward_kernel<Model, decltype(method)::value, decltype(saved)::value, decltype(want)::value>
+          <<<grid_for(args.elements), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(params, args);
+    }
   });
   NORSE_CUDA_CHECK(cudaGetLastError());
 }

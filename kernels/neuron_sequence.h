@@ -535,6 +535,13 @@ void check_backward_args(const char* op, const NeuronBackwardArgs& a) {
   NORSE_CHECK(!Model::kSpiking || a.grad_z != nullptr, InvalidArgument, op, "grad_z is required for a spiking model");
 }
 
+// The CUDA kernels' preconditions on the method, checked by their launchers and by the host
+// runs of their thread bodies alike: the user-defined surrogate is a host function.
+inline void check_gpu_method(const char* op, Surrogate method) {
+  NORSE_CHECK(method != Surrogate::kUser, DeviceError, op,
+              "method 'user' (a host function) cannot run on cuda; use a built-in surrogate");
+}
+
 }  // namespace detail
 
 template <class Model>
@@ -560,9 +567,12 @@ void neuron_sequence_backward(const NeuronParams<Model>& p, const NeuronBackward
 template <class Model>
 void neuron_sequence_forward_by_threads(const NeuronParams<Model>& p, const NeuronForwardArgs& a) {
   detail::check_forward_args<Model>("neuron_sequence_forward_by_threads", a);
+  detail::check_gpu_method("neuron_sequence_forward_by_threads", p.method);
   detail::with_forward_variant(p, a, [&](auto method, auto save, auto) {
-    for (int64_t e = 0; e < a.elements; ++e) {
-      detail::forward_thread<Model, decltype(method)::value, decltype(save)::value>(p, a, e);
+    if constexpr (decltype(method)::value != Surrogate::kUser) {
+      for (int64_t e = 0; e < a.elements; ++e) {
+        detail::forward_thread<Model, decltype(method)::value, decltype(save)::value>(p, a, e);
+      }
     }
   });
 }
@@ -570,9 +580,12 @@ void neuron_sequence_forward_by_threads(const NeuronParams<Model>& p, const Neur
 template <class Model>
 void neuron_sequence_backward_by_threads(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) {
   detail::check_backward_args<Model>("neuron_sequence_backward_by_threads", a);
+  detail::check_gpu_method("neuron_sequence_backward_by_threads", p.method);
   detail::with_backward_variant(p, a, [&](auto method, auto saved, auto want, auto) {
-    for (int64_t e = 0; e < a.elements; ++e) {
-      detail::backward_thread<Model, decltype(method)::value, decltype(saved)::value, decltype(want)::value>(p, a, e);
+    if constexpr (decltype(method)::value != Surrogate::kUser) {
+      for (int64_t e = 0; e < a.elements; ++e) {
+        detail::backward_thread<Model, decltype(method)::value, decltype(saved)::value, decltype(want)::value>(p, a, e);
+      }
     }
   });
 }

@@ -18,6 +18,13 @@ const char* surrogate_name(Surrogate s);
 // The valid method names, comma separated (for messages).
 const char* surrogate_names();
 
+// Makes `derivative` the backward of Surrogate::kUser ("user"): dz/dx at x = v - v_th, given
+// the model's alpha. The forward stays H(x). Register once, before training (one per process;
+// a later call replaces it). The fused CPU loops call it once per neuron-step through a function
+// pointer, so the element loops do not vectorise (cost: docs/benchmarks.md); the CUDA loops
+// refuse it (DeviceError). Throws InvalidArgument for a null derivative.
+void register_user_surrogate(UserSurrogate derivative);
+
 template <Surrogate S>
 using SurrogateTag = std::integral_constant<Surrogate, S>;
 
@@ -42,6 +49,10 @@ decltype(auto) with_surrogate(Surrogate s, F&& f) {
       return f(SurrogateTag<Surrogate::kLogistic>{});
     case Surrogate::kCircDist:
       return f(SurrogateTag<Surrogate::kCircDist>{});
+    case Surrogate::kUser:
+      NORSE_CHECK(detail::user_surrogate_slot() != nullptr, InvalidArgument, "surrogate",
+                  "method 'user' has no derivative: call register_user_surrogate(f) first");
+      return f(SurrogateTag<Surrogate::kUser>{});
   }
   throw InvalidArgument(str_cat("with_surrogate: invalid Surrogate value ", static_cast<int>(s)));
 }

@@ -12,6 +12,9 @@
 //   heaviside   0                              no gradient
 //   logistic    forward Bernoulli(0.5 + 0.5*tanh(alpha*x)), backward as tanh
 //   circ_dist   forward Bernoulli(0.5 + 0.5*x/sqrt(x^2 + alpha^2)), backward as circ
+//   user        forward H(x); backward the derivative the program registered
+//               (register_user_surrogate, kernels/surrogate.h): CPU only, a call through a
+//               function pointer per neuron-step (its cost: docs/benchmarks.md)
 //
 // Pure functions of scalars (host and device); the method is a template argument so that the
 // fused loops compile one specialised kernel per method (STYLE.md section 3).
@@ -24,7 +27,18 @@
 
 namespace norse {
 
-enum class Surrogate { kSuper, kTriangle, kTanh, kCirc, kHeaviErfc, kHeaviside, kLogistic, kCircDist };
+enum class Surrogate { kSuper, kTriangle, kTanh, kCirc, kHeaviErfc, kHeaviside, kLogistic, kCircDist, kUser };
+
+// A user-defined surrogate derivative dz/dx at x = v - v_th (Surrogate::kUser).
+using UserSurrogate = float (*)(float x, float alpha);
+
+namespace detail {
+// The registered derivative (host memory; kernels/surrogate.h registers and checks it).
+inline UserSurrogate& user_surrogate_slot() {
+  static UserSurrogate derivative = nullptr;
+  return derivative;
+}
+}  // namespace detail
 
 // True for the methods whose forward is random.
 NORSE_HD constexpr bool is_stochastic(Surrogate s) { return s == Surrogate::kLogistic || s == Surrogate::kCircDist; }
@@ -77,6 +91,13 @@ NORSE_HD inline T spike_grad(T x, T alpha) {
   } else if constexpr (S == Surrogate::kHeaviErfc) {
     const T ax = alpha * x;
     return T(2) * std::exp(-ax * ax) / T(1.7724538509055160273);  // sqrt(pi)
+  } else if constexpr (S == Surrogate::kUser) {
+#if defined(__CUDA_ARCH__)
+    (void)x, (void)alpha;
+    return T(0);  // never runs: the CUDA loops refuse kUser before a launch
+#else
+    return static_cast<T>(detail::user_surrogate_slot()(static_cast<float>(x), static_cast<float>(alpha)));
+#endif
   } else {
     static_assert(S == Surrogate::kHeaviside, "unhandled surrogate");
     (void)x;
