@@ -55,30 +55,21 @@ Variable population_encode(
     const PopulationKernel& kernel = [](const Variable& d) { return gaussian_rbf(d); },
     const DistanceFunction& distance_function = euclidean_distance);
 
-// Module forms with Norse's names and defaults.
-class ConstantCurrentLIFEncoder {
+// Module forms with Norse's names and defaults: ConstantCurrentLIFEncoder, SpikeLatencyLIFEncoder.
+template <Variable (*kEncode)(const Variable&, int64_t, const lif::Params&, float)>
+class LIFEncoderModule {
  public:
-  explicit ConstantCurrentLIFEncoder(int64_t seq_length, lif::Params p = {}, float dt = 1e-3f)
+  explicit LIFEncoderModule(int64_t seq_length, lif::Params p = {}, float dt = 1e-3f)
       : seq_length_(seq_length), p_(std::move(p)), dt_(dt) {}
-  Variable forward(const Variable& input) const { return constant_current_lif_encode(input, seq_length_, p_, dt_); }
+  Variable forward(const Variable& input) const { return kEncode(input, seq_length_, p_, dt_); }
 
  private:
   int64_t seq_length_;
   lif::Params p_;
   float dt_;
 };
-
-class SpikeLatencyLIFEncoder {
- public:
-  explicit SpikeLatencyLIFEncoder(int64_t seq_length, lif::Params p = {}, float dt = 1e-3f)
-      : seq_length_(seq_length), p_(std::move(p)), dt_(dt) {}
-  Variable forward(const Variable& input) const { return spike_latency_lif_encode(input, seq_length_, p_, dt_); }
-
- private:
-  int64_t seq_length_;
-  lif::Params p_;
-  float dt_;
-};
+using ConstantCurrentLIFEncoder = LIFEncoderModule<constant_current_lif_encode>;
+using SpikeLatencyLIFEncoder = LIFEncoderModule<spike_latency_lif_encode>;
 
 class SpikeLatencyEncoder {
  public:

@@ -332,35 +332,30 @@ class RecurrentBase : public NeuronModule<M> {
   }
 };
 
-// One recurrent step: input [B, N_in] -> spikes [B, hidden].
-template <class M>
-class RecurrentCell : public RecurrentBase<M> {
+// The recurrent flavours: one step, input [B, N_in] -> spikes [B, hidden] (RecurrentCell), or a
+// whole sequence, input [T, B, N_in] -> spikes [T, B, hidden] (Recurrent).
+template <class M, bool kSequence>
+class RecurrentFlavour : public RecurrentBase<M> {
  public:
-  RecurrentCell(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params = {},
-                bool autapses = false, float dt = 1e-3f)
+  RecurrentFlavour(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params = {},
+                   bool autapses = false, float dt = 1e-3f)
       : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
   Variable forward(const Variable& input, LayerState& state) override {
     return this->run_recurrent(input, state, [&](const typename M::RecurrentState& s) {
-      return M::recurrent_step(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
-                               this->dt, this->generator);
+      if constexpr (kSequence) {
+        return M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params,
+                                     this->autapses, this->dt, /*record_states=*/false, this->generator);
+      } else {
+        return M::recurrent_step(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
+                                 this->dt, this->generator);
+      }
     });
   }
 };
-
-// A whole recurrent sequence: input [T, B, N_in] -> spikes [T, B, hidden].
 template <class M>
-class Recurrent : public RecurrentBase<M> {
- public:
-  Recurrent(int64_t input_size, int64_t hidden_size, Generator& init, typename M::Params params = {},
-            bool autapses = false, float dt = 1e-3f)
-      : RecurrentBase<M>(input_size, hidden_size, init, std::move(params), autapses, dt) {}
-  Variable forward(const Variable& input, LayerState& state) override {
-    return this->run_recurrent(input, state, [&](const typename M::RecurrentState& s) {
-      return M::recurrent_sequence(input, this->input_weights, this->recurrent_weights, s, this->params, this->autapses,
-                                   this->dt, /*record_states=*/false, this->generator);
-    });
-  }
-};
+using RecurrentCell = RecurrentFlavour<M, false>;
+template <class M>
+using Recurrent = RecurrentFlavour<M, true>;
 
 // Norse's names.
 // One step of a multi-compartment cell: also owns g_coupling [hidden, hidden] (Norse's
