@@ -29,7 +29,7 @@ float superspike_derivative(float x, float alpha) {
 
 bool same_bits(const Tensor& a, const Tensor& b) {
   const std::vector<float> u = a.to_vector(), v = b.to_vector();
-  return u.size() == v.size() && std::memcmp(u.data(), v.data(), u.size() * sizeof(float)) == 0;
+  return u.size() == v.size() && (u.empty() || std::memcmp(u.data(), v.data(), u.size() * sizeof(float)) == 0);
 }
 
 // Spikes and every gradient (input, v_th, tau_mem_inv) of a model's sequence for one method.
