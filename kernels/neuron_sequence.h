@@ -219,7 +219,7 @@ NORSE_HD inline void step_adjoint(const float* prm, const float* st, float x, fl
 }
 
 // What the forward saves per step: nothing (inference), the state before the step, or the
-// model's compact record (kSavedForInput floats).
+// model's compact record (kCompactSaved floats).
 enum class Saving { kNone, kState, kCompact };
 
 // The step's constants, copied by value into every loop: locals, so that stores through the
