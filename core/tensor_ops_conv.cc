@@ -387,14 +387,28 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   const float* src = input.data();
   float* values = r.values.data();
   float* indices = r.indices.data();
-  // The same per-output function as the CUDA kernel (core/tensor_ops_device.h).
+  // The same per-window function as the CUDA kernel (core/tensor_ops_device.h), walked by plane,
+  // row and column: recovering them from a flat index per output cost three 64-bit divisions,
+  // most of the pool's time.
   const PoolDims dims = g.dims();
   const int64_t per_plane = g.out_h * g.out_w;
-  parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin * per_plane; k < end * per_plane; ++k) {
-      device_math::max_pool2d_at(src, dims, k, values + k, indices + k);
-    }
-  });
+  const auto pool = [&](auto window) {
+    parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) {
+        const float* plane = src + p * g.height * g.width;
+        for (int64_t oy = 0; oy < g.out_h; ++oy) {
+          const int64_t row = p * per_plane + oy * g.out_w;
+          for (int64_t ox = 0; ox < g.out_w; ++ox) window(plane, dims, oy, ox, values + row + ox, indices + row + ox);
+        }
+      }
+    });
+  };
+  // Lambdas, not function pointers: the window is inlined into the row loop.
+  if (g.kernel == 2) {  // ConvNet's pools
+    pool([](const auto&... a) { device_math::max_pool2d_window<2>(a...); });
+  } else {
+    pool([](const auto&... a) { device_math::max_pool2d_window<0>(a...); });
+  }
   return r;
 }
 

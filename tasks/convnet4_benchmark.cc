@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <sys/resource.h>
+
 #include "core/core.h"
 #include "kernels/benchmark_util.h"
 #include "models/optim.h"
@@ -50,9 +52,21 @@ int main() {
       }
     }
     const double ms = bench::best_ms(step, 3);
-    std::printf("BENCH name=convnet4_train_step T=%lld B=%lld ms=%.1f samples_per_s=%.1f threads=%d\n",
-                static_cast<long long>(time_steps), static_cast<long long>(kBatch), ms, kBatch / (ms * 1e-3),
-                num_threads());
+    // Page faults of one more step: fresh memory the step touches (the allocator's cache should
+    // leave almost none once warm; the kernel zero-fills every faulted page).
+    const auto minor_faults = [] {
+      rusage usage{};
+      getrusage(RUSAGE_SELF, &usage);
+      return static_cast<long long>(usage.ru_minflt);
+    };
+    const long long faults_before = minor_faults();
+    step();
+    const long long faults = minor_faults() - faults_before;
+    std::printf(
+        "BENCH name=convnet4_train_step T=%lld B=%lld ms=%.1f samples_per_s=%.1f threads=%d "
+        "page_faults_per_step=%lld\n",
+        static_cast<long long>(time_steps), static_cast<long long>(kBatch), ms, kBatch / (ms * 1e-3), num_threads(),
+        faults);
     std::fflush(stdout);
   }
   return 0;

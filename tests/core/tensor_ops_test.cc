@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "core/core.h"
 #include "tests/testing/gradcheck.h"
@@ -218,6 +219,31 @@ TEST_CASE("max_pool2d and avg_pool2d", "[ops][values]") {
   NORSE_REQUIRE_CLOSE(avg_pool2d(ones4, {3, 1, 1}), full({1, 1, 2, 2}, 4.0f / 9.0f));
   NORSE_REQUIRE_CLOSE(max_pool2d(neg(ones4), {3, 1, 1}).values, full({1, 1, 2, 2}, -1.0f));  // pad is -inf
   REQUIRE_THROWS_AS(max_pool2d(x, {2, 0, 2}), InvalidArgument);
+}
+
+TEST_CASE("max_pool2d: ties take the first position, a NaN wins and ends its window row", "[ops][values]") {
+  // Five 2x2 windows side by side in one 2x10 plane (the CPU's unrolled 2x2 loop).
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const Tensor x = from_vector({0, 0, 0, 1, 1, nan, nan, 5, nan, nan,  //
+                                0, 0, 1, 0, 2, 3,   nan, 1, 0,   0},
+                               {1, 1, 2, 10});
+  const MaxPool2dResult r = max_pool2d(x, {2, 0, 0});
+  const std::vector<float> values = r.values.to_vector(), indices = r.indices.to_vector();
+  REQUIRE(values[0] == 0.0f);
+  REQUIRE(indices[0] == 0.0f);  // all zero (silent neurons): the first
+  REQUIRE(values[1] == 1.0f);
+  REQUIRE(indices[1] == 3.0f);  // two equal maxima: the first in row order
+  REQUIRE(std::isnan(values[2]));
+  REQUIRE(indices[2] == 5.0f);  // a NaN beats every number after it
+  REQUIRE(std::isnan(values[3]));
+  REQUIRE(indices[3] == 16.0f);  // a NaN in a later row replaces one in an earlier row
+  REQUIRE(std::isnan(values[4]));
+  REQUIRE(indices[4] == 8.0f);  // but not the next NaN in its own row
+  // The generic loop (a 3x3 kernel) chooses alike: the row's second NaN does not replace its first.
+  const Tensor y = from_vector({1, nan, nan, 2, 3, 4, 0, 0, 0}, {1, 1, 3, 3});
+  const MaxPool2dResult q = max_pool2d(y, {3, 1, 0});
+  REQUIRE(std::isnan(q.values.to_vector()[0]));
+  REQUIRE(q.indices.to_vector()[0] == 1.0f);
 }
 
 TEST_CASE("unfold2d: conv2d is the weight matrix times the unfolded input; dilation", "[ops][values]") {
