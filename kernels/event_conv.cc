@@ -71,7 +71,7 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
 }
 
 void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, const EventConvShape& s,
-                              float* grad_weight) {
+                              float* grad_weight, float* grad_bias) {
   const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
   const int64_t out_plane = oh * ow, taps = s.in_channels * kh * kw;
   // Fixed chunks of samples, each summed into its own partial [C_in, kh, kw, C_out] and the
@@ -79,13 +79,20 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
   // samples' grad_out channels-last (small buffers: no batch-sized temporary).
   constexpr int64_t kChunk = 32;
   const int64_t chunks = (s.batch + kChunk - 1) / kChunk;
-  std::vector<float> partial(static_cast<size_t>(chunks * taps * co), 0.0f);
+  // A chunk's partial holds its weight gradient [taps, C_out] and then its bias gradient [C_out].
+  const int64_t stride = (taps + 1) * co;
+  std::vector<float> partial(static_cast<size_t>(chunks * stride), 0.0f);
   parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> gt(static_cast<size_t>(out_plane * co));  // one sample's grad_out, [H_out, W_out, C_out]
     for (int64_t chunk = begin; chunk < end; ++chunk) {
-      float* dwr = &partial[static_cast<size_t>(chunk * taps * co)];
+      float* dwr = &partial[static_cast<size_t>(chunk * stride)];
       for (int64_t b = chunk * kChunk; b < std::min(s.batch, (chunk + 1) * kChunk); ++b) {
         transpose(grad_out + b * co * out_plane, co, out_plane, gt.data());
+        // The bias gradient from the transposed copy while it is in cache: a separate sum over
+        // grad_out read the whole (for conv1: the step's largest) tensor once more.
+        if (grad_bias) {
+          for (int64_t q = 0; q < out_plane; ++q) add_row(dwr + taps * co, &gt[static_cast<size_t>(q * co)], co);
+        }
         for (int64_t c = 0; c < s.in_channels; ++c) {
           const int64_t plane = b * s.in_channels + c;
           for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
@@ -98,8 +105,9 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
     }
   });
   for (int64_t chunk = 1; chunk < chunks; ++chunk)
-    add_row(partial.data(), &partial[static_cast<size_t>(chunk * taps * co)], taps * co);
+    add_row(partial.data(), &partial[static_cast<size_t>(chunk * stride)], stride);
   transpose(partial.data(), taps, co, grad_weight);
+  if (grad_bias) std::copy(partial.begin() + taps * co, partial.begin() + stride, grad_bias);
 }
 
 }  // namespace kernels

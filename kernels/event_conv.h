@@ -12,8 +12,8 @@
 // event is kh*kw contiguous vector additions), with the weights reordered [C_in, kh, kw, C_out].
 // Stride 1, dilation 1, one group, any zero padding (the shapes of Norse's ConvNet4).
 //
-// Determinism: the forward runs one thread per sample; the weight gradient sums fixed chunks of
-// 32 samples into partials that are added in chunk order; every sum takes its events in a fixed
+// Determinism: the forward runs one thread per sample; the weight (and bias) gradient sums fixed
+// chunks of 32 samples into partials that are added in chunk order; every sum takes its events in a fixed
 // order (sample, channel, position): the result is the same on any thread count.
 #ifndef NORSE_KERNELS_EVENT_CONV_H_
 #define NORSE_KERNELS_EVENT_CONV_H_
@@ -54,9 +54,10 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
                           float* out);
 
 // grad_weight [C_out, C_in, kh, kw] = (overwrite) the sum over events of grad_out at the
-// positions each event reached; grad_out [B, C_out, H_out, W_out].
+// positions each event reached; grad_out [B, C_out, H_out, W_out]. With grad_bias [C_out]
+// (else nullptr), also the bias gradient: grad_out summed over samples and positions.
 void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, const EventConvShape& s,
-                              float* grad_weight);
+                              float* grad_weight, float* grad_bias = nullptr);
 
 }  // namespace kernels
 }  // namespace norse

@@ -61,11 +61,14 @@ Variable spike_conv2d(const Variable& spikes, const Variable& weight, const Vari
                      const Tensor go = g[0].contiguous();
                      Tensor gx, gw, gb;
                      if (needs[0]) gx = conv2d_grad_input(go, w, x_shape, options);
+                     if (needs[2]) gb = Tensor::empty({shape.out_channels});
                      if (needs[1]) {
                        gw = Tensor::empty(w.shape());
-                       kernels::event_conv2d_grad_weight(*events, go.data(), shape, gw.data());
+                       kernels::event_conv2d_grad_weight(*events, go.data(), shape, gw.data(),
+                                                         needs[2] ? gb.data() : nullptr);
+                     } else if (needs[2]) {
+                       gb = sum(go, {0, 2, 3});
                      }
-                     if (needs[2]) gb = sum(go, {0, 2, 3});
                      return std::vector<Tensor>{gx, gw, gb};
                    });
 }

@@ -59,6 +59,18 @@ TEST_CASE("spike_conv2d equals conv2d in values and gradients", "[event]") {
   }
 }
 
+TEST_CASE("spike_conv2d: the bias gradient alone when the weight is frozen", "[event]") {
+  Generator g(4);
+  const Tensor x = spikes({3, 4, 9, 7}, 0.1f, g), w = randn({5, 4, 3, 3}, g), b = randn({5}, g);
+  const Tensor w_out = randn({3, 5, 7, 5}, g);
+  Variable be(b, true), bd(b, true);
+  bool events = false;
+  sum(spike_conv2d(Variable(x), Variable(w), be, {}, 1.0f, &events) * Variable(w_out)).backward();
+  sum(conv2d(Variable(x), Variable(w), bd, {}) * Variable(w_out)).backward();
+  REQUIRE(events);
+  CHECK(testing::compare_tensors(be.grad(), bd.grad(), 1e-4f, 1e-5f).empty());
+}
+
 TEST_CASE("spike_conv2d: finite differences of the weight and bias gradients", "[event]") {
   Generator g(2);
   const Tensor x = spikes({2, 3, 6, 6}, 0.2f, g);
@@ -77,8 +89,9 @@ TEST_CASE("spike_conv2d: finite differences of the weight and bias gradients", "
 
 TEST_CASE("spike_conv2d gives the same bits on one and on two threads", "[event]") {
   Generator g(3);
-  const Tensor x = spikes({8, 6, 12, 12}, 0.06f, g), w = randn({10, 6, 5, 5}, g), b = randn({10}, g);
-  const Tensor w_out = randn({8, 10, 8, 8}, g);
+  // 70 samples: three of the weight gradient's 32-sample chunks.
+  const Tensor x = spikes({70, 6, 12, 12}, 0.06f, g), w = randn({10, 6, 5, 5}, g), b = randn({10}, g);
+  const Tensor w_out = randn({70, 10, 8, 8}, g);
   const int threads = num_threads();
   set_num_threads(1);
   const Run one = run(true, x, w, b, {}, w_out);
@@ -87,6 +100,7 @@ TEST_CASE("spike_conv2d gives the same bits on one and on two threads", "[event]
   set_num_threads(threads);
   REQUIRE(one.y.to_vector() == two.y.to_vector());
   REQUIRE(one.gw.to_vector() == two.gw.to_vector());
+  REQUIRE(one.gb.to_vector() == two.gb.to_vector());
 }
 
 TEST_CASE("spike_conv2d: the dense path above the density, for other options, and bad input", "[event]") {
