@@ -1,64 +1,109 @@
 #include "core/gemm_cpu.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <string>
 
-#include <Eigen/Core>
-
+#include "core/error.h"
+#include "core/gemm_tile.h"
 #include "core/parallel.h"
 
 namespace norse {
 namespace {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ColMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-template <typename M>
-using ConstMap = Eigen::Map<const M, 0, Eigen::OuterStride<>>;
-using OutMap = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+constexpr int kIsaUnset = -1;
+std::atomic<int> g_pinned_isa{kIsaUnset};
+
+// A build whose own flags include AVX2 (--config=native on such a CPU) has the wider generic one.
+GemmIsa default_isa() {
+#if defined(__AVX2__) && defined(__FMA__)
+  return GemmIsa::kGeneric;
+#else
+  return gemm_isa_available(GemmIsa::kAvx2) ? GemmIsa::kAvx2 : GemmIsa::kGeneric;
+#endif
+}
+
+GemmIsa isa_from_environment() {
+  const char* value = std::getenv("NORSE_GEMM_ISA");
+  if (value == nullptr || *value == '\0') return default_isa();
+  const GemmIsa isa = gemm_isa_from_name(value);
+  NORSE_CHECK(gemm_isa_available(isa), InvalidArgument, "gemm_cpu", "NORSE_GEMM_ISA=", value,
+              " is not available on this CPU or in this build");
+  return isa;
+}
+
+detail::GemmTileFn tile_function(GemmIsa isa) {
+  switch (isa) {
+    case GemmIsa::kGeneric:
+      return detail::gemm_tile_generic;
+#if defined(__x86_64__)
+    case GemmIsa::kAvx2:
+      return detail::gemm_tile_avx2;
+#else
+    case GemmIsa::kAvx2:
+      break;
+#endif
+  }
+  return detail::gemm_tile_generic;  // not reached: gemm_isa() only returns available ones
+}
 
 // Element (r, c) of an operand.
 const float* at(const GemmOperand& x, int64_t r, int64_t c) {
   return x.column_major ? x.data + c * x.outer_stride + r : x.data + r * x.outer_stride + c;
 }
 
-template <typename MA, typename MB>
-void product(int64_t m, int64_t k, int64_t n, float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
-             float* c, int64_t ldc, bool accumulate) {
-  OutMap out(c, m, n, Eigen::OuterStride<>(ldc));
-  const ConstMap<MA> ma(a, m, k, Eigen::OuterStride<>(lda));
-  const ConstMap<MB> mb(b, k, n, Eigen::OuterStride<>(ldb));
-  if (accumulate) {
-    out.noalias() += alpha * (ma * mb);
-  } else {
-    out.noalias() = alpha * (ma * mb);
-  }
-}
-
-// One tile: rows [r0, r1) and columns [c0, c1) of C, single-threaded.
-void tile(int64_t r0, int64_t r1, int64_t c0, int64_t c1, int64_t k, float alpha, const GemmOperand& a,
-          const GemmOperand& b, float* c, int64_t ldc, bool accumulate) {
-  const int64_t m = r1 - r0, n = c1 - c0;
-  const float* pa = at(a, r0, 0);
-  const float* pb = at(b, 0, c0);
-  float* pc = c + r0 * ldc + c0;
-  if (!a.column_major && !b.column_major) {
-    product<RowMatrix, RowMatrix>(m, k, n, alpha, pa, a.outer_stride, pb, b.outer_stride, pc, ldc, accumulate);
-  } else if (!a.column_major) {
-    product<RowMatrix, ColMatrix>(m, k, n, alpha, pa, a.outer_stride, pb, b.outer_stride, pc, ldc, accumulate);
-  } else if (!b.column_major) {
-    product<ColMatrix, RowMatrix>(m, k, n, alpha, pa, a.outer_stride, pb, b.outer_stride, pc, ldc, accumulate);
-  } else {
-    product<ColMatrix, ColMatrix>(m, k, n, alpha, pa, a.outer_stride, pb, b.outer_stride, pc, ldc, accumulate);
-  }
-}
-
 }  // namespace
+
+const char* gemm_isa_name(GemmIsa isa) {
+  switch (isa) {
+    case GemmIsa::kGeneric:
+      return "generic";
+    case GemmIsa::kAvx2:
+      return "avx2";
+  }
+  return "unknown";
+}
+
+GemmIsa gemm_isa_from_name(const std::string& name) {
+  for (const GemmIsa isa : {GemmIsa::kGeneric, GemmIsa::kAvx2}) {
+    if (name == gemm_isa_name(isa)) return isa;
+  }
+  throw InvalidArgument(str_cat("gemm_isa: the instruction set must be generic or avx2, got '", name, "'"));
+}
+
+bool gemm_isa_available(GemmIsa isa) {
+  switch (isa) {
+    case GemmIsa::kGeneric:
+      return true;
+#if defined(__x86_64__)
+    case GemmIsa::kAvx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    case GemmIsa::kAvx2:
+      return false;
+#endif
+  }
+  return false;
+}
+
+GemmIsa gemm_isa() {
+  const int pinned = g_pinned_isa.load();
+  if (pinned != kIsaUnset) return static_cast<GemmIsa>(pinned);
+  const GemmIsa chosen = isa_from_environment();  // throws on a bad NORSE_GEMM_ISA, every call
+  int expected = kIsaUnset;
+  g_pinned_isa.compare_exchange_strong(expected, static_cast<int>(chosen));
+  return static_cast<GemmIsa>(g_pinned_isa.load());
+}
+
+void set_gemm_isa(GemmIsa isa) {
+  NORSE_CHECK(gemm_isa_available(isa), InvalidArgument, "set_gemm_isa", "instruction set ", gemm_isa_name(isa),
+              " is not available on this CPU or in this build");
+  g_pinned_isa.store(static_cast<int>(isa));
+}
 
 void gemm_cpu(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b, float* c,
               int64_t ldc, bool accumulate) {
-  // Eigen single-threaded, once for the process: every product here is one tile, and a tile
-  // must compute the same way whether it runs inside a thread team or alone.
-  static const bool eigen_serial = (Eigen::setNbThreads(1), true);
-  (void)eigen_serial;
   if (m <= 0 || n <= 0) return;
   if (k == 0) {
     if (!accumulate) {
@@ -66,17 +111,19 @@ void gemm_cpu(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a
     }
     return;
   }
+  const detail::GemmTileFn tile = tile_function(gemm_isa());  // before the threads: it may throw
   const bool by_rows = m >= n;
   const int64_t length = by_rows ? m : n;
   const int64_t tiles = (length + kGemmTile - 1) / kGemmTile;
   parallel_for(tiles, 1, [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       const int64_t lo = t * kGemmTile, hi = std::min(length, lo + kGemmTile);
-      if (by_rows) {
-        tile(lo, hi, 0, n, k, alpha, a, b, c, ldc, accumulate);
-      } else {
-        tile(0, m, lo, hi, k, alpha, a, b, c, ldc, accumulate);
-      }
+      // One tile: rows [lo, hi) of C, or its columns [lo, hi).
+      const int64_t r0 = by_rows ? lo : 0, r1 = by_rows ? hi : m;
+      const int64_t c0 = by_rows ? 0 : lo, c1 = by_rows ? n : hi;
+      const GemmOperand ta{at(a, r0, 0), a.outer_stride, a.column_major};
+      const GemmOperand tb{at(b, 0, c0), b.outer_stride, b.column_major};
+      tile(r1 - r0, k, c1 - c0, alpha, ta, tb, c + r0 * ldc + c0, ldc, accumulate);
     }
   });
 }

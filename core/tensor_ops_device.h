@@ -194,7 +194,7 @@ NORSE_HD inline void max_pool2d_window(const float* plane, const PoolDims& g, in
       if (x < 0 || x >= g.width) continue;
       const float v = plane[y * g.width + x];
       const bool nan = is_nan(v);
-      const bool take = !row_ended & ((arg < 0) | (v > best) | nan);
+      const bool take = (!row_ended) & ((arg < 0) | (v > best) | nan);
       best = take ? v : best;
       arg = take ? y * g.width + x : arg;
       row_ended = row_ended | (take & nan);
