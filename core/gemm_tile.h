@@ -18,14 +18,14 @@ namespace detail {
 
 // C[m, n] (row-major, ldc) = or += alpha * A[m, k] @ B[k, n], A and B as GemmOperand says,
 // starting at their first elements; one thread.
-using GemmTileFn = void (*)(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a,
-                            const GemmOperand& b, float* c, int64_t ldc, bool accumulate);
+using GemmTileFn = void (*)(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b,
+                            float* c, int64_t ldc, bool accumulate);
 
 void gemm_tile_generic(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b,
                        float* c, int64_t ldc, bool accumulate);
 #if defined(__x86_64__)
-void gemm_tile_avx2(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b,
-                    float* c, int64_t ldc, bool accumulate);
+void gemm_tile_avx2(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b, float* c,
+                    int64_t ldc, bool accumulate);
 #endif
 
 }  // namespace detail

@@ -55,7 +55,8 @@ std::vector<double> reference(const Case& c, const std::vector<float>& a, const 
         const double y = b[static_cast<size_t>(c.b_col ? j * c.k + q : q * c.n + j)];
         acc += x * y;
       }
-      out[static_cast<size_t>(r * c.n + j)] = c.alpha * acc + (c.accumulate ? c0[static_cast<size_t>(r * c.n + j)] : 0.0);
+      out[static_cast<size_t>(r * c.n + j)] =
+          c.alpha * acc + (c.accumulate ? c0[static_cast<size_t>(r * c.n + j)] : 0.0);
     }
   }
   return out;
@@ -89,7 +90,8 @@ TEST_CASE("gemm_cpu: every available instruction set against a double reference"
     for (const Case& c : cases()) {
       INFO(gemm_isa_name(isa) << " m=" << c.m << " k=" << c.k << " n=" << c.n << " a_col=" << c.a_col
                               << " b_col=" << c.b_col << " accumulate=" << c.accumulate);
-      const auto a = random_values(static_cast<size_t>(c.m * c.k), 1), b = random_values(static_cast<size_t>(c.k * c.n), 2);
+      const auto a = random_values(static_cast<size_t>(c.m * c.k), 1),
+                 b = random_values(static_cast<size_t>(c.k * c.n), 2);
       const auto c0 = random_values(static_cast<size_t>(c.m * c.n), 3);
       const std::vector<float> got = run(c, a, b, c0);
       const std::vector<double> want = reference(c, a, b, c0);
@@ -109,7 +111,8 @@ TEST_CASE("gemm_cpu: the same bits on one and on two threads, for each instructi
     if (!gemm_isa_available(isa)) continue;  // said in the case above
     set_gemm_isa(isa);
     for (const Case& c : cases()) {
-      const auto a = random_values(static_cast<size_t>(c.m * c.k), 4), b = random_values(static_cast<size_t>(c.k * c.n), 5);
+      const auto a = random_values(static_cast<size_t>(c.m * c.k), 4),
+                 b = random_values(static_cast<size_t>(c.k * c.n), 5);
       const auto c0 = random_values(static_cast<size_t>(c.m * c.n), 6);
       set_num_threads(1);
       const std::vector<float> one = run(c, a, b, c0);
