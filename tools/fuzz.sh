@@ -26,7 +26,8 @@ command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (apt-get instal
 # each target links libFuzzer's main.
 flags=(-std=c++17 -O1 -g -fno-omit-frame-pointer -I. -I/usr/include/eigen3
        -fsanitize=address,undefined -fno-sanitize-recover=all)
-sources=(core/autograd.cc core/cuda_tensor_ops.cc core/gemm_cpu.cc core/generator.cc core/json_io.cc
+sources=(core/autograd.cc core/cuda_tensor_ops.cc core/gemm_cpu.cc core/gemm_tile_generic.cc core/gemm_tile_avx2.cc
+         core/generator.cc core/json_io.cc
          core/ops_elementwise.cc core/ops_nn.cc core/ops_shape.cc core/parallel.cc core/safetensors.cc
          core/shape.cc core/tensor.cc core/tensor_ops_conv.cc core/tensor_ops_elementwise.cc
          core/tensor_ops_linalg.cc core/tensor_ops_reduce.cc tasks/idx.cc tests/conformance/fixture.cc)
@@ -36,7 +37,9 @@ pids=()
 for src in "${sources[@]}"; do
   obj="$build/$(echo "$src" | tr '/' '_').o"
   objects+=("$obj")
-  clang++ "${flags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
+  extra=()
+  [ "$src" = core/gemm_tile_avx2.cc ] && extra=(-mavx2 -mfma)  # as core/BUILD compiles it
+  clang++ "${flags[@]}" "${extra[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
   pids+=($!)
   if [ ${#pids[@]} -ge "$(nproc)" ]; then wait "${pids[0]}" || { echo "fuzz: compiling failed"; echo "0 passed, 1 failed"; exit 1; }; pids=("${pids[@]:1}"); fi
 done
