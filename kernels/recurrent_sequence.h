@@ -60,6 +60,23 @@ struct RecurrentBackwardArgs {
   uint64_t seed = 0, offset = 0;
 };
 
+// What a backward call reads of its forward call: the sizes, the weights and z0 it used, its
+// spikes and saved values, and its random stream.
+inline RecurrentBackwardArgs backward_args_of(const RecurrentForwardArgs& f) {
+  RecurrentBackwardArgs b;
+  b.steps = f.steps;
+  b.batch = f.batch;
+  b.hidden = f.hidden;
+  b.recurrent_weights = f.recurrent_weights;
+  b.z0 = f.z0;
+  b.z = f.z;
+  b.saved = f.saved;
+  b.saved_current = f.saved_current;
+  b.seed = f.seed;
+  b.offset = f.offset;
+  return b;
+}
+
 namespace detail {
 
 // The batch is cut into blocks of rows (a power of two, at least kBlockElements neurons each where

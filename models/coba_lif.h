@@ -14,13 +14,11 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/neuron_spec.h"
 
-namespace norse {
-namespace coba_lif {
+namespace norse::coba_lif {
 
-struct Params {
+struct Params : SurrogateParams {
   Variable tau_syn_exc_inv{scalar_tensor(1.0f / 5.0f)};
   Variable tau_syn_inh_inv{scalar_tensor(1.0f / 5.0f)};
   Variable c_m_inv{scalar_tensor(1.0f / 0.2f)};
@@ -30,15 +28,28 @@ struct Params {
   Variable v_rest{scalar_tensor(-20.0f)};
   Variable v_reset{scalar_tensor(-70.0f)};
   Variable v_thresh{scalar_tensor(-10.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
 };
 
 // State {v, g_e, g_i}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(coba_lif, CobaLIFModel, NORSE_COBA_LIF_PARAMS, NORSE_COBA_LIF_STATES)
-NORSE_NEURON_FUNCTIONS(coba_lif, CobaLIFFeedForwardCell, CobaLIFFeedForward)
+NORSE_NEURON_MODEL(coba_lif, CobaLIFModel, NORSE_COBA_LIF, CobaLIFFeedForwardCell, CobaLIFFeedForward)
 
-}  // namespace coba_lif
-}  // namespace norse
+// Norse's CobaLIFCell, the recurrent conductance-based LIF cell, with Norse's known bug
+// reproduced (the conformance fixture does): coba_lif_step computes the input-driven conductance
+// jump and then overwrites it, so effectively
+//   g_e1 = g_e + z_prev @ relu(R)^T,   g_i1 = g_i + z_prev @ relu(-R)^T
+// and the input and input_weights have no effect (zero gradients). The rest of the step is the
+// feed-forward CobaLIF step (fused) with a zero input.
+struct RecurrentState {
+  Variable z, v, g_e, g_i;
+};
+
+using RecurrentStepResult = RecurrentStepResultOf<RecurrentState>;
+
+// input [B, N_in] (unused, see above), input_weights [N, N_in] (unused), recurrent_weights [N, N].
+RecurrentStepResult coba_lif_recurrent_step(const Variable& input, const Variable& input_weights,
+                                            const Variable& recurrent_weights, const RecurrentState& state,
+                                            const Params& params, float dt = 1e-3f, Generator* gen = nullptr);
+
+}  // namespace norse::coba_lif
 
 #endif  // NORSE_MODELS_COBA_LIF_H_

@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<iaf::Spec>;
+template struct detail::RecurrentFunctions<iaf::Spec, iaf::RecurrentState>;
 
 }  // namespace norse

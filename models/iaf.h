@@ -14,25 +14,21 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace iaf {
+namespace norse::iaf {
 
-struct Params {
+struct Params : SurrogateParams {
+  bool detach_reset = false;  // the reset uses the spike with its gradient (Norse's cells) or detached
   Variable v_th{scalar_tensor(1.0f)};
   Variable v_reset{scalar_tensor(0.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
-  bool detach_reset = false;  // the reset uses the spike with its gradient (Norse's cells) or detached
 };
 
 // State {v}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(iaf, IAFModel, NORSE_IAF_PARAMS, NORSE_IAF_STATES)
-NORSE_NEURON_FUNCTIONS(iaf, IAFCell, IAF)
+// Recurrent flavours: the reset uses the spike with its gradient.
+// RecurrentState {z, v}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(iaf, IAFModel, NORSE_IAF, IAFCell, IAF, IAFRecurrentCell, IAFRecurrent)
 
-}  // namespace iaf
-}  // namespace norse
+}  // namespace norse::iaf
 
 #endif  // NORSE_MODELS_IAF_H_

@@ -78,5 +78,6 @@ State initial_state(const Behavior& behavior, const Shape& neuron_shape) {
 }  // namespace izhikevich
 
 template struct detail::FeedForward<izhikevich::Spec>;
+template struct detail::RecurrentFunctions<izhikevich::Spec, izhikevich::RecurrentState>;
 
 }  // namespace norse

@@ -17,13 +17,11 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace izhikevich {
+namespace norse::izhikevich {
 
-struct Params {
+struct Params : SurrogateParams {
   Variable a{scalar_tensor(0.02f)};
   Variable b{scalar_tensor(0.2f)};
   Variable c{scalar_tensor(-65.0f)};
@@ -33,13 +31,13 @@ struct Params {
   Variable bias{scalar_tensor(140.0f)};
   Variable v_th{scalar_tensor(30.0f)};
   Variable tau_inv{scalar_tensor(250.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
 };
 
 // State {v, u}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(izhikevich, IzhikevichModel, NORSE_IZHIKEVICH_PARAMS, NORSE_IZHIKEVICH_STATES)
-NORSE_NEURON_FUNCTIONS(izhikevich, IzhikevichCell, Izhikevich)
+// Recurrent flavours: the reset is not detached, as in Norse.
+// RecurrentState {z, v, u}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(izhikevich, IzhikevichModel, NORSE_IZHIKEVICH, IzhikevichCell, Izhikevich,
+                             IzhikevichRecurrentCell, IzhikevichRecurrent)
 
 // Norse's IzhikevichSpikingBehavior: parameters plus the initial state (v, u as scalars).
 struct Behavior {
@@ -61,7 +59,6 @@ const std::vector<std::string>& behavior_names();
 // The behaviour's state broadcast to `neuron_shape` ([B, ...]).
 State initial_state(const Behavior& behavior, const Shape& neuron_shape);
 
-}  // namespace izhikevich
-}  // namespace norse
+}  // namespace norse::izhikevich
 
 #endif  // NORSE_MODELS_IZHIKEVICH_H_

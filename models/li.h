@@ -14,11 +14,9 @@
 
 #include "core/core.h"
 #include "kernels/li_math.h"
-#include "kernels/surrogate.h"
 #include "models/neuron_spec.h"
 
-namespace norse {
-namespace li {
+namespace norse::li {
 
 struct Params {
   Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
@@ -27,10 +25,8 @@ struct Params {
 };
 
 // State {v, i}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(li, LIModel, NORSE_LI_PARAMS, NORSE_LI_STATES)
-NORSE_NEURON_FUNCTIONS(li, LICell, LI)
+NORSE_NEURON_MODEL(li, LIModel, NORSE_LI, LICell, LI)
 
-}  // namespace li
-}  // namespace norse
+}  // namespace norse::li
 
 #endif  // NORSE_MODELS_LI_H_

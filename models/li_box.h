@@ -14,11 +14,9 @@
 
 #include "core/core.h"
 #include "kernels/li_math.h"
-#include "kernels/surrogate.h"
 #include "models/neuron_spec.h"
 
-namespace norse {
-namespace li_box {
+namespace norse::li_box {
 
 struct Params {
   Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
@@ -27,10 +25,8 @@ struct Params {
 };
 
 // State {v}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(li_box, LIBoxModel, NORSE_LI_BOX_PARAMS, NORSE_LI_BOX_STATES)
-NORSE_NEURON_FUNCTIONS(li_box, LIBoxCell, LIBox)
+NORSE_NEURON_MODEL(li_box, LIBoxModel, NORSE_LI_BOX, LIBoxCell, LIBox)
 
-}  // namespace li_box
-}  // namespace norse
+}  // namespace norse::li_box
 
 #endif  // NORSE_MODELS_LI_BOX_H_

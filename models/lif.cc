@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<lif::Spec>;
+template struct detail::RecurrentFunctions<lif::Spec, lif::RecurrentState>;
 
 }  // namespace norse

@@ -15,28 +15,24 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace lif {
+namespace norse::lif {
 
 // Norse's LIFParameters.
-struct Params {
+struct Params : SurrogateParams {
   Variable tau_syn_inv{scalar_tensor(1.0f / 5e-3f)};
   Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
   Variable v_leak{scalar_tensor(0.0f)};
   Variable v_th{scalar_tensor(1.0f)};
   Variable v_reset{scalar_tensor(0.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
 };
 
 // State {v, i}: Norse's LIFFeedForwardState, membrane voltage and synaptic current, [B, ...] each.
-NORSE_NEURON_SPEC(lif, LIFModel, NORSE_LIF_PARAMS, NORSE_LIF_STATES)
-NORSE_NEURON_FUNCTIONS(lif, LIFCell, LIF)
+// Recurrent flavours: the reset (and other spike-triggered jumps) use the detached spike, as in Norse's recurrent
+// cells. RecurrentState {z, v, i}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(lif, LIFModel, NORSE_LIF, LIFCell, LIF, LIFRecurrentCell, LIFRecurrent)
 
-}  // namespace lif
-}  // namespace norse
+}  // namespace norse::lif
 
 #endif  // NORSE_MODELS_LIF_H_

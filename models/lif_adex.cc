@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<lif_adex::Spec>;
+template struct detail::RecurrentFunctions<lif_adex::Spec, lif_adex::RecurrentState>;
 
 }  // namespace norse

@@ -14,12 +14,10 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/lif_ex.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace lif_adex {
+namespace norse::lif_adex {
 
 // LIFEx's parameters and the adaptation (Norse's LIFAdExParameters: the same names and defaults).
 struct Params : lif_ex::Params {
@@ -29,10 +27,11 @@ struct Params : lif_ex::Params {
 };
 
 // State {v, i, a}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(lif_adex, LIFAdExModel, NORSE_LIF_ADEX_PARAMS, NORSE_LIF_ADEX_STATES)
-NORSE_NEURON_FUNCTIONS(lif_adex, LIFAdExCell, LIFAdEx)
+// Recurrent flavours: the reset is not detached, as in Norse.
+// RecurrentState {z, v, i, a}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(lif_adex, LIFAdExModel, NORSE_LIF_ADEX, LIFAdExCell, LIFAdEx, LIFAdExRecurrentCell,
+                             LIFAdExRecurrent)
 
-}  // namespace lif_adex
-}  // namespace norse
+}  // namespace norse::lif_adex
 
 #endif  // NORSE_MODELS_LIF_ADEX_H_

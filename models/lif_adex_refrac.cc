@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<lif_adex_refrac::Spec>;
+template struct detail::RecurrentFunctions<lif_adex_refrac::Spec, lif_adex_refrac::RecurrentState>;
 
 }  // namespace norse

@@ -14,12 +14,10 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/lif_adex.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace lif_adex_refrac {
+namespace norse::lif_adex_refrac {
 
 // LIFAdEx's parameters and rho_reset (Norse's LIFAdExRefracParameters).
 struct Params : lif_adex::Params {
@@ -27,10 +25,11 @@ struct Params : lif_adex::Params {
 };
 
 // State {v, i, a, rho}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(lif_adex_refrac, LIFAdExRefracModel, NORSE_LIF_ADEX_REFRAC_PARAMS, NORSE_LIF_ADEX_REFRAC_STATES)
-NORSE_NEURON_FUNCTIONS(lif_adex_refrac, LIFAdExRefracCell, LIFAdExRefrac)
+// Recurrent flavours: the reset is not detached, as in Norse.
+// RecurrentState {z, v, i, a, rho}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(lif_adex_refrac, LIFAdExRefracModel, NORSE_LIF_ADEX_REFRAC, LIFAdExRefracCell,
+                             LIFAdExRefrac, LIFAdExRefracRecurrentCell, LIFAdExRefracRecurrent)
 
-}  // namespace lif_adex_refrac
-}  // namespace norse
+}  // namespace norse::lif_adex_refrac
 
 #endif  // NORSE_MODELS_LIF_ADEX_REFRAC_H_

@@ -14,28 +14,22 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/neuron_spec.h"
 
-namespace norse {
-namespace lif_box {
+namespace norse::lif_box {
 
-struct Params {
+struct Params : SurrogateParams {
   Variable tau_mem_inv{scalar_tensor(1.0f / 1e-2f)};
   Variable v_leak{scalar_tensor(0.0f)};
   Variable v_th{scalar_tensor(1.0f)};
   Variable v_reset{scalar_tensor(0.0f)};
-  Surrogate method = Surrogate::kSuper;
-  float alpha = 100.0f;
   bool reset_subtract = false;        // true: Norse's reset_subtract (v - v_th), false: reset_value (v_reset)
   bool allow_unstable_euler = false;  // accept dt * tau_mem_inv > 2 (NIR graphs made for a smaller dt)
 };
 
 // State {v}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(lif_box, LIFBoxModel, NORSE_LIF_BOX_PARAMS, NORSE_LIF_BOX_STATES)
-NORSE_NEURON_FUNCTIONS(lif_box, LIFBoxCell, LIFBox)
+NORSE_NEURON_MODEL(lif_box, LIFBoxModel, NORSE_LIF_BOX, LIFBoxCell, LIFBox)
 
-}  // namespace lif_box
-}  // namespace norse
+}  // namespace norse::lif_box
 
 #endif  // NORSE_MODELS_LIF_BOX_H_

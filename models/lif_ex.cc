@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<lif_ex::Spec>;
+template struct detail::RecurrentFunctions<lif_ex::Spec, lif_ex::RecurrentState>;
 
 }  // namespace norse

@@ -14,12 +14,10 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/lif.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace lif_ex {
+namespace norse::lif_ex {
 
 // LIF's parameters and delta_T (Norse's LIFExParameters: the same names and defaults).
 struct Params : lif::Params {
@@ -27,10 +25,10 @@ struct Params : lif::Params {
 };
 
 // State {v, i}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(lif_ex, LIFExModel, NORSE_LIF_EX_PARAMS, NORSE_LIF_EX_STATES)
-NORSE_NEURON_FUNCTIONS(lif_ex, LIFExCell, LIFEx)
+// Recurrent flavours: the reset is not detached, as in Norse.
+// RecurrentState {z, v, i}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(lif_ex, LIFExModel, NORSE_LIF_EX, LIFExCell, LIFEx, LIFExRecurrentCell, LIFExRecurrent)
 
-}  // namespace lif_ex
-}  // namespace norse
+}  // namespace norse::lif_ex
 
 #endif  // NORSE_MODELS_LIF_EX_H_

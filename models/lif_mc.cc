@@ -30,13 +30,8 @@ RefracStepResult lif_mc_refrac_step(const Variable& input, const Variable& input
                                     const Variable& recurrent_weights, const Variable& g_coupling,
                                     const RefracState& state, const RefracParams& params, bool autapses, float dt) {
   const char* op = "lif_mc_refrac_step";
-  NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, op, "argument 'input' must be [B, N_in]");
-  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(1), ShapeError,
-              op, "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(1));
-  const int64_t hidden = input_weights.size(0);
-  const Shape neuron_shape = {input.size(0), hidden};
-  check_coupling(op, g_coupling, hidden);
-  check_shape(op, "recurrent_weights", {hidden, hidden}, recurrent_weights.shape());
+  const Shape neuron_shape = detail::check_recurrent_step_args(op, input, input_weights, recurrent_weights);
+  check_coupling(op, g_coupling, neuron_shape[1]);
   const lif::Params& p = params.lif;
   const Variable z_prev = state.z.defined() ? state.z : Variable(zeros(neuron_shape));
   const Variable v = state.v.defined() ? state.v : Variable(detail::broadcast_to(p.v_leak.value(), neuron_shape));

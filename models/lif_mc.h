@@ -2,7 +2,7 @@
 // matrix g_coupling [N, N] (entry [post, pre], torch.nn.functional.linear layout).
 //
 // LIFMCRecurrentCell (as the conformance fixtures define it): one recurrent LIF step (reset
-// detached; models/lif_recurrent.h, fused), then on the post-reset voltage
+// detached; lif::lif_recurrent_step, fused), then on the post-reset voltage
 //   v <- v + dt * v @ g_coupling^T
 // LIFMCRefracRecurrentCell (lif_mc_refrac.py; its own order of evaluation):
 //   mask = H(rho);  dv = (1 - mask) * dt * tau_mem_inv * ((v_leak - v) + i) + v @ G^T  (no dt)
@@ -17,15 +17,11 @@
 
 #include "core/core.h"
 #include "models/lif.h"
-#include "models/lif_recurrent.h"
 
 namespace norse {
 namespace lif_mc {
 
-struct StepResult {
-  Variable z;
-  lif::RecurrentState state;
-};
+using StepResult = lif::RecurrentStepResult;
 
 // input [B, N_in], input_weights [N, N_in], recurrent_weights [N, N], g_coupling [N, N].
 StepResult lif_mc_step(const Variable& input, const Variable& input_weights, const Variable& recurrent_weights,
@@ -41,10 +37,7 @@ struct RefracState {
   Variable z, v, i, rho;
 };
 
-struct RefracStepResult {
-  Variable z;
-  RefracState state;
-};
+using RefracStepResult = RecurrentStepResultOf<RefracState>;
 
 RefracStepResult lif_mc_refrac_step(const Variable& input, const Variable& input_weights,
                                     const Variable& recurrent_weights, const Variable& g_coupling,

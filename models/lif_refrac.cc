@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<lif_refrac::Spec>;
+template struct detail::RecurrentFunctions<lif_refrac::Spec, lif_refrac::RecurrentState>;
 
 }  // namespace norse

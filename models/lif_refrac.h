@@ -14,12 +14,10 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/lif.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace lif_refrac {
+namespace norse::lif_refrac {
 
 // LIF's parameters and rho_reset (Norse's LIFRefracParameters).
 struct Params : lif::Params {
@@ -28,10 +26,11 @@ struct Params : lif::Params {
 };
 
 // State {v, i, rho}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(lif_refrac, LIFRefracModel, NORSE_LIF_REFRAC_PARAMS, NORSE_LIF_REFRAC_STATES)
-NORSE_NEURON_FUNCTIONS(lif_refrac, LIFRefracCell, LIFRefrac)
+// Recurrent flavours: the reset (and other spike-triggered jumps) use the detached spike, as in Norse's recurrent
+// cells. RecurrentState {z, v, i, rho}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(lif_refrac, LIFRefracModel, NORSE_LIF_REFRAC, LIFRefracCell, LIFRefrac,
+                             LIFRefracRecurrentCell, LIFRefracRecurrent)
 
-}  // namespace lif_refrac
-}  // namespace norse
+}  // namespace norse::lif_refrac
 
 #endif  // NORSE_MODELS_LIF_REFRAC_H_

@@ -5,5 +5,6 @@
 
 namespace norse {
 template struct detail::FeedForward<lsnn::Spec>;
+template struct detail::RecurrentFunctions<lsnn::Spec, lsnn::RecurrentState>;
 
 }  // namespace norse

@@ -14,12 +14,10 @@
 
 #include "core/core.h"
 #include "kernels/spiking_math.h"
-#include "kernels/surrogate.h"
 #include "models/lif.h"
-#include "models/neuron_spec.h"
+#include "models/recurrent_module.h"
 
-namespace norse {
-namespace lsnn {
+namespace norse::lsnn {
 
 // LIF's parameters and the adaptive threshold's (Norse's LSNNParameters: the same names and defaults).
 struct Params : lif::Params {
@@ -30,10 +28,10 @@ struct Params : lif::Params {
 };
 
 // State {v, i, b}, one tensor [B, ...] per field.
-NORSE_NEURON_SPEC(lsnn, LSNNModel, NORSE_LSNN_PARAMS, NORSE_LSNN_STATES)
-NORSE_NEURON_FUNCTIONS(lsnn, LSNNCell, LSNN)
+// Recurrent flavours: the reset (and other spike-triggered jumps) use the detached spike, as in Norse's recurrent
+// cells. RecurrentState {z, v, i, b}: the previous spikes and the state, [B, N_hidden] each.
+NORSE_RECURRENT_NEURON_MODEL(lsnn, LSNNModel, NORSE_LSNN, LSNNCell, LSNN, LSNNRecurrentCell, LSNNRecurrent)
 
-}  // namespace lsnn
-}  // namespace norse
+}  // namespace norse::lsnn
 
 #endif  // NORSE_MODELS_LSNN_H_

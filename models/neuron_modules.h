@@ -29,27 +29,18 @@
 #include <vector>
 
 #include "models/coba_lif.h"
-#include "models/coba_lif_recurrent.h"
 #include "models/iaf.h"
-#include "models/iaf_recurrent.h"
 #include "models/izhikevich.h"
-#include "models/izhikevich_recurrent.h"
 #include "models/li.h"
 #include "models/li_box.h"
 #include "models/lif.h"
 #include "models/lif_adex.h"
-#include "models/lif_adex_recurrent.h"
 #include "models/lif_adex_refrac.h"
-#include "models/lif_adex_refrac_recurrent.h"
 #include "models/lif_box.h"
 #include "models/lif_ex.h"
-#include "models/lif_ex_recurrent.h"
 #include "models/lif_mc.h"
-#include "models/lif_recurrent.h"
 #include "models/lif_refrac.h"
-#include "models/lif_refrac_recurrent.h"
 #include "models/lsnn.h"
-#include "models/lsnn_recurrent.h"
 #include "models/module.h"
 #include "models/recurrent_module.h"
 
@@ -67,49 +58,6 @@ namespace neuron {
   using RecurrentState = NS::RecurrentState;                      \
   static constexpr auto recurrent_step = NS::NS##_recurrent_step; \
   static constexpr auto recurrent_sequence = NS::NS##_recurrent_sequence;
-
-struct LIF : lif::Spec {
-  NORSE_FEED_FORWARD(lif)
-  NORSE_RECURRENT(lif)
-};
-struct LI : li::Spec {
-  NORSE_FEED_FORWARD(li)
-};
-struct LIBox : li_box::Spec {
-  NORSE_FEED_FORWARD(li_box)
-};
-struct LIFBox : lif_box::Spec {
-  NORSE_FEED_FORWARD(lif_box)
-};
-struct IAF : iaf::Spec {
-  NORSE_FEED_FORWARD(iaf)
-  NORSE_RECURRENT(iaf)
-};
-struct LSNN : lsnn::Spec {
-  NORSE_FEED_FORWARD(lsnn)
-  NORSE_RECURRENT(lsnn)
-};
-struct LIFEx : lif_ex::Spec {
-  NORSE_FEED_FORWARD(lif_ex)
-  NORSE_RECURRENT(lif_ex)
-};
-struct LIFAdEx : lif_adex::Spec {
-  NORSE_FEED_FORWARD(lif_adex)
-  NORSE_RECURRENT(lif_adex)
-};
-struct LIFRefrac : lif_refrac::Spec {
-  NORSE_FEED_FORWARD(lif_refrac)
-  NORSE_RECURRENT(lif_refrac)
-};
-struct LIFAdExRefrac : lif_adex_refrac::Spec {
-  NORSE_FEED_FORWARD(lif_adex_refrac)
-  NORSE_RECURRENT(lif_adex_refrac)
-};
-struct Izhikevich : izhikevich::Spec {
-  NORSE_FEED_FORWARD(izhikevich)
-  NORSE_RECURRENT(izhikevich)
-};
-
 // Norse's CobaLIF: the feed-forward cell (coba_lif_feed_forward_step) and CobaLIFCell, the
 // recurrent cell (coba_lif_step), which has no sequence module, no autapses argument (its
 // weights are used as given) and its own initialisation. Norse's coba_lif_step overwrites the
@@ -158,13 +106,6 @@ struct LIFMCRefrac {
     return lif_refrac::Spec::fields(s);
   }
 };
-
-// Every model, for code that visits them all (the conformance runner's coverage test).
-using AllModels = std::tuple<LIF, LI, LIBox, LIFBox, IAF, LSNN, LIFEx, LIFAdEx, LIFRefrac, LIFAdExRefrac, Izhikevich,
-                             CobaLIF, LIFMC, LIFMCRefrac>;
-
-#undef NORSE_RECURRENT
-#undef NORSE_FEED_FORWARD
 
 }  // namespace neuron
 
@@ -357,7 +298,6 @@ using RecurrentCell = RecurrentFlavour<M, false>;
 template <class M>
 using Recurrent = RecurrentFlavour<M, true>;
 
-// Norse's names.
 // One step of a multi-compartment cell: also owns g_coupling [hidden, hidden] (Norse's
 // initialisation randn / sqrt(hidden), trained like the weights).
 template <class M>
@@ -383,49 +323,55 @@ class CoupledRecurrentCell : public RecurrentBase<M> {
   Variable g_coupling;
 };
 
-using LIFCell = Cell<neuron::LIF>;
-using LIF = Sequence<neuron::LIF>;
-using LIFRecurrentCell = RecurrentCell<neuron::LIF>;
-using LIFRecurrent = Recurrent<neuron::LIF>;
-using LICell = Cell<neuron::LI>;
-using LI = Sequence<neuron::LI>;
-using LIBoxCell = Cell<neuron::LIBox>;
-using LIBox = Sequence<neuron::LIBox>;
-using LIFBoxCell = Cell<neuron::LIFBox>;
-using LIFBox = Sequence<neuron::LIFBox>;
-using IAFCell = Cell<neuron::IAF>;
-using IAF = Sequence<neuron::IAF>;
-using IAFRecurrentCell = RecurrentCell<neuron::IAF>;
-using IAFRecurrent = Recurrent<neuron::IAF>;
-using LSNNCell = Cell<neuron::LSNN>;
-using LSNN = Sequence<neuron::LSNN>;
-using LSNNRecurrentCell = RecurrentCell<neuron::LSNN>;
-using LSNNRecurrent = Recurrent<neuron::LSNN>;
-using LIFExCell = Cell<neuron::LIFEx>;
-using LIFEx = Sequence<neuron::LIFEx>;
-using LIFExRecurrentCell = RecurrentCell<neuron::LIFEx>;
-using LIFExRecurrent = Recurrent<neuron::LIFEx>;
-using LIFAdExCell = Cell<neuron::LIFAdEx>;
-using LIFAdEx = Sequence<neuron::LIFAdEx>;
-using LIFAdExRecurrentCell = RecurrentCell<neuron::LIFAdEx>;
-using LIFAdExRecurrent = Recurrent<neuron::LIFAdEx>;
-using LIFRefracCell = Cell<neuron::LIFRefrac>;
-using LIFRefrac = Sequence<neuron::LIFRefrac>;
-using LIFRefracRecurrentCell = RecurrentCell<neuron::LIFRefrac>;
-using LIFRefracRecurrent = Recurrent<neuron::LIFRefrac>;
-using LIFAdExRefracCell = Cell<neuron::LIFAdExRefrac>;
-using LIFAdExRefrac = Sequence<neuron::LIFAdExRefrac>;
-using LIFAdExRefracRecurrentCell = RecurrentCell<neuron::LIFAdExRefrac>;
-using LIFAdExRefracRecurrent = Recurrent<neuron::LIFAdExRefrac>;
-using IzhikevichCell = Cell<neuron::Izhikevich>;
-using Izhikevich = Sequence<neuron::Izhikevich>;
-using IzhikevichRecurrentCell = RecurrentCell<neuron::Izhikevich>;
-using IzhikevichRecurrent = Recurrent<neuron::Izhikevich>;
+// Each model's traits (nn::neuron::<Name>: its Spec and functions) and Norse's module names for
+// it: <Name>Cell and <Name>, and where it has them <Name>RecurrentCell and <Name>Recurrent.
+#define NORSE_FEED_FORWARD_MODULES(NAME, NS) \
+  namespace neuron {                         \
+  struct NAME : NS::Spec {                   \
+    NORSE_FEED_FORWARD(NS)                   \
+  };                                         \
+  }                                          \
+  using NAME##Cell = Cell<neuron::NAME>;     \
+  using NAME = Sequence<neuron::NAME>;
+#define NORSE_RECURRENT_MODULES(NAME, NS)                  \
+  namespace neuron {                                       \
+  struct NAME : NS::Spec {                                 \
+    NORSE_FEED_FORWARD(NS)                                 \
+    NORSE_RECURRENT(NS)                                    \
+  };                                                       \
+  }                                                        \
+  using NAME##Cell = Cell<neuron::NAME>;                   \
+  using NAME = Sequence<neuron::NAME>;                     \
+  using NAME##RecurrentCell = RecurrentCell<neuron::NAME>; \
+  using NAME##Recurrent = Recurrent<neuron::NAME>;
+
+NORSE_RECURRENT_MODULES(LIF, lif)
+NORSE_FEED_FORWARD_MODULES(LI, li)
+NORSE_FEED_FORWARD_MODULES(LIBox, li_box)
+NORSE_FEED_FORWARD_MODULES(LIFBox, lif_box)
+NORSE_RECURRENT_MODULES(IAF, iaf)
+NORSE_RECURRENT_MODULES(LSNN, lsnn)
+NORSE_RECURRENT_MODULES(LIFEx, lif_ex)
+NORSE_RECURRENT_MODULES(LIFAdEx, lif_adex)
+NORSE_RECURRENT_MODULES(LIFRefrac, lif_refrac)
+NORSE_RECURRENT_MODULES(LIFAdExRefrac, lif_adex_refrac)
+NORSE_RECURRENT_MODULES(Izhikevich, izhikevich)
+#undef NORSE_RECURRENT_MODULES
+#undef NORSE_FEED_FORWARD_MODULES
+#undef NORSE_RECURRENT
+#undef NORSE_FEED_FORWARD
+
 using CobaLIFFeedForwardCell = Cell<neuron::CobaLIF>;
 using CobaLIFFeedForward = Sequence<neuron::CobaLIF>;
 using CobaLIFCell = RecurrentCell<neuron::CobaLIF>;
 using LIFMCRecurrentCell = CoupledRecurrentCell<neuron::LIFMC>;
 using LIFMCRefracRecurrentCell = CoupledRecurrentCell<neuron::LIFMCRefrac>;
+
+namespace neuron {
+// Every model, for code that visits them all (the conformance runner's coverage test).
+using AllModels = std::tuple<LIF, LI, LIBox, LIFBox, IAF, LSNN, LIFEx, LIFAdEx, LIFRefrac, LIFAdExRefrac, Izhikevich,
+                             CobaLIF, LIFMC, LIFMCRefrac>;
+}  // namespace neuron
 
 // Izhikevich modules as Norse builds them from a spiking behaviour (izhikevich::behavior(name)):
 // its parameters, and its v and u as the initial state.

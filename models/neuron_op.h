@@ -24,11 +24,14 @@ struct NeuronOpOutputs {
   std::vector<Variable> records;  // kStates, [T, B, ...] each (record_states only)
 };
 
-// Each parameter's value on `device`, where a loop reads it (config.params point into these), and
-// the device each came from, where its gradient goes back.
+// Each parameter's value on `device`, where a loop reads it (config.params point into these), the
+// device and shape each came with, where its gradient goes back, and whether one trains (grad
+// mode on and a parameter requires grad).
 struct LoopParams {
   std::vector<ParamValue> values;
   std::vector<Device> origins;
+  std::vector<Shape> shapes;
+  bool any_requires_grad = false;
 };
 template <class Model>
 LoopParams loop_params(const std::vector<Variable>& params, Device device, kernels::NeuronParams<Model>& config) {
@@ -37,9 +40,45 @@ LoopParams loop_params(const std::vector<Variable>& params, Device device, kerne
     const Variable& p = params[static_cast<size_t>(k)];
     out.values.push_back(param_value(p, device));
     out.origins.push_back(p.value().device());
+    out.shapes.push_back(p.shape());
+    out.any_requires_grad = out.any_requires_grad || p.requires_grad();
     config.params[k] = out.values.back().ref();  // the storage's address: stable when the vector grows
   }
+  out.any_requires_grad = out.any_requires_grad && grad_mode_enabled();
   return out;
+}
+
+// Whether a fused op records its backward: grad mode on and one of its inputs, states or
+// parameters requires grad.
+inline bool records_backward(const LoopParams& loop, const std::vector<Variable>& inputs,
+                             const std::vector<Variable>& states) {
+  bool any = loop.any_requires_grad;
+  for (const Variable& v : inputs) any = any || v.requires_grad();
+  for (const Variable& v : states) any = any || v.requires_grad();
+  return grad_mode_enabled() && any;
+}
+
+// The CUDA entry points of a model's loops (EntryPoints: kernels::CudaNeuronEntryPoints<Model> or
+// CudaRecurrentEntryPoints<Model>) when the input is on the GPU, else null; an error names the
+// library to link where this program lacks them.
+template <class EntryPoints>
+const EntryPoints* cuda_loops(const char* op, Device device, const char* library) {
+  if (device != Device::kCUDA) return nullptr;
+  const EntryPoints* cuda = &EntryPoints::slot();
+  NORSE_CHECK(cuda->forward != nullptr && cuda->backward != nullptr, DeviceError, op,
+              "the input is on cuda but this program does not link the CUDA loops for this model (build with "
+              "--config=cuda and depend on ",
+              library, ")");
+  return cuda;
+}
+
+// A fused op's tape inputs: its own (input, or current, weights and z0), then the states and
+// the parameters, the order its backward returns their gradients in.
+inline std::vector<Variable> op_inputs(std::vector<Variable> own, const std::vector<Variable>& states,
+                                       const std::vector<Variable>& params) {
+  own.insert(own.end(), states.begin(), states.end());
+  own.insert(own.end(), params.begin(), params.end());
+  return own;
 }
 
 // The state buffers of a fused loop's forward, bound into its arguments (NeuronForwardArgs or
@@ -148,20 +187,9 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   // Model::step and adjoint). Parameters and states may live on the host: the loop reads copies
   // on its device, and their gradients go back to the device each came from.
   const Device device = input.value().device();
-  const kernels::CudaNeuronEntryPoints<Model>* cuda = nullptr;
-  if (device == Device::kCUDA) {
-    cuda = &kernels::CudaNeuronEntryPoints<Model>::slot();
-    NORSE_CHECK(cuda->forward != nullptr && cuda->backward != nullptr, DeviceError, op,
-                "the input is on cuda but this program does not link the CUDA loops for this model (build with "
-                "--config=cuda and depend on //kernels:neuron_cuda)");
-  }
+  const auto* cuda = cuda_loops<kernels::CudaNeuronEntryPoints<Model>>(op, device, "//kernels:neuron_cuda");
   const LoopParams loop = loop_params(params, device, config);
-  const std::vector<ParamValue>& pv = loop.values;
-  const std::vector<Device>& param_devices = loop.origins;
-  bool param_grad = false, any_grad = input.requires_grad();
-  for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
-  for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
-  any_grad = grad_mode_enabled() && (any_grad || param_grad);
+  const bool any_grad = records_backward(loop, {input}, states);
 
   const Tensor x = input.value().contiguous();
   kernels::NeuronForwardArgs fa;
@@ -173,7 +201,7 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   const StateBuffers sb = bind_states<kS>(states, neuron_shape, seq_shape, device, record_states, fa);
   const std::vector<Device> state_devices = sb.origins;
   // The model's compact record where it has one and no parameter trains (LIF: v1 alone).
-  const kernels::SavedKind saved_kind = kernels::saved_kind_for<Model>(grad_mode_enabled() && param_grad);
+  const kernels::SavedKind saved_kind = kernels::saved_kind_for<Model>(loop.any_requires_grad);
   Tensor saved;
   if (any_grad) {
     saved = Tensor::empty({steps, kernels::saved_floats<Model>(saved_kind), elements}, device);
@@ -194,17 +222,13 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
   if (Model::kSpiking) outputs.push_back(z);
   outputs.insert(outputs.end(), sb.finals.begin(), sb.finals.end());
   outputs.insert(outputs.end(), sb.records.begin(), sb.records.end());
-  std::vector<Variable> inputs = {input};
-  inputs.insert(inputs.end(), states.begin(), states.end());
-  inputs.insert(inputs.end(), params.begin(), params.end());
-  std::vector<Shape> param_shapes;
-  for (const Variable& p : params) param_shapes.push_back(p.shape());
+  const std::vector<Variable> inputs = op_inputs({input}, states, params);
   const uint64_t seed = fa.seed, offset = fa.offset;
 
-  auto backward = [config, cuda, device, param_devices, state_devices, pv, x, saved, saved_kind, steps, elements,
-                   seq_shape, neuron_shape, param_shapes, record_states, seed,
+  // loop keeps the parameter values that config points into alive.
+  auto backward = [config, cuda, device, loop, state_devices, x, saved, saved_kind, steps, elements, seq_shape,
+                   neuron_shape, record_states, seed,
                    offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
-    (void)pv;  // keeps the parameter values that config points into alive
     const Tensor gz = Model::kSpiking ? g[0].contiguous() : Tensor();
     // A compact record has no parameter gradients (no parameter trained when the forward ran).
     bool want_params = false;
@@ -229,7 +253,7 @@ NeuronOpOutputs neuron_sequence_op(const char* op, const Variable& input, const 
       kernels::neuron_sequence_backward<Model>(config, ba);
     }
     std::vector<Tensor> grads = {grad_input};
-    append_state_and_param_grads(grads, gb, state_devices, needs, 1 + kS, param_shapes, param_devices);
+    append_state_and_param_grads(grads, gb, state_devices, needs, 1 + kS, loop.shapes, loop.origins);
     return grads;
   };
   std::vector<Variable> out = record_op(op, outputs, inputs, backward);

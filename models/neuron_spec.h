@@ -1,9 +1,10 @@
 // What every neuron model's functional API is, written once. A model's header holds only what is
-// its own: Norse's named Params (names, defaults) and State, and one line
+// its own: Norse's named Params (names, defaults) and one line
 //
-//   NORSE_NEURON_SPEC(lif_box, LIFBoxModel, NORSE_LIF_BOX_PARAMS, NORSE_LIF_BOX_STATES)
+//   NORSE_NEURON_MODEL(lif_box, LIFBoxModel, NORSE_LIF_BOX, LIFBoxCell, LIFBox)
 //
-// which binds those structs to the kernel model by the kernel's name lists
+// (NORSE_RECURRENT_NEURON_MODEL with the recurrent flavours' names). Its NORSE_NEURON_SPEC part
+// makes the State and binds Params and State to the kernel model by the kernel's name lists
 // (kernels/model_layout.h): the parameters' order is the kernel's, a missing or misspelt field
 // does not compile. NORSE_NEURON_FUNCTIONS(lif_box) then gives it
 //
@@ -30,9 +31,11 @@
 #include <iterator>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/core.h"
+#include "kernels/surrogate.h"
 #include "models/module.h"
 
 namespace norse {
@@ -73,6 +76,13 @@ template <class RecurrentState>
 struct RecurrentStepResultOf {
   Variable z;
   RecurrentState state;
+};
+
+// Norse's spike-function settings, in every spiking model's Params: the surrogate gradient of
+// the Heaviside step and its sharpness.
+struct SurrogateParams {
+  Surrogate method = Surrogate::kSuper;
+  float alpha = 100.0f;
 };
 
 namespace detail {
@@ -145,6 +155,20 @@ struct FeedForward {
   static SequenceResult sequence(const Variable& input, const State& initial, const Params& params, float dt,
                                  bool record_states, Generator* gen);
   static StepResult step(const Variable& input, const State& state, const Params& params, float dt, Generator* gen);
+  // Norse's free functions <model>_sequence and <model>_step are objects of these types, with
+  // Norse's default arguments.
+  struct SequenceFunction {
+    SequenceResult operator()(const Variable& input, const State& initial, const Params& params, float dt = 1e-3f,
+                              bool record_states = false, Generator* gen = nullptr) const {
+      return sequence(input, initial, params, dt, record_states, gen);
+    }
+  };
+  struct StepFunction {
+    StepResult operator()(const Variable& input, const State& state, const Params& params, float dt = 1e-3f,
+                          Generator* gen = nullptr) const {
+      return step(input, state, params, dt, gen);
+    }
+  };
 };
 
 // A model's recurrent sequence and step (definitions: models/neuron_functions.h).
@@ -158,71 +182,39 @@ struct RecurrentFunctions {
                                  bool autapses, float dt, bool record_states, Generator* gen);
   static StepResult step(const Variable& input, const Variable& input_weights, const Variable& recurrent_weights,
                          const RecurrentState& state, const Params& params, bool autapses, float dt, Generator* gen);
+  // <model>_recurrent_sequence and <model>_recurrent_step, as SequenceFunction above.
+  struct SequenceFunction {
+    SequenceResult operator()(const Variable& input, const Variable& input_weights, const Variable& recurrent_weights,
+                              const RecurrentState& initial, const Params& params, bool autapses = false,
+                              float dt = 1e-3f, bool record_states = false, Generator* gen = nullptr) const {
+      return sequence(input, input_weights, recurrent_weights, initial, params, autapses, dt, record_states, gen);
+    }
+  };
+  struct StepFunction {
+    StepResult operator()(const Variable& input, const Variable& input_weights, const Variable& recurrent_weights,
+                          const RecurrentState& state, const Params& params, bool autapses = false, float dt = 1e-3f,
+                          Generator* gen = nullptr) const {
+      return step(input, input_weights, recurrent_weights, state, params, autapses, dt, gen);
+    }
+  };
 };
 
-// The functions under Norse's names are objects of these types (default arguments as Norse's).
-template <class Spec>
-struct SequenceFunction {
-  using F = FeedForward<Spec>;
-  typename F::SequenceResult operator()(const Variable& input, const typename F::State& initial,
-                                        const typename F::Params& params, float dt = 1e-3f, bool record_states = false,
-                                        Generator* gen = nullptr) const {
-    return F::sequence(input, initial, params, dt, record_states, gen);
-  }
-};
-template <class Spec>
-struct StepFunction {
-  using F = FeedForward<Spec>;
-  typename F::StepResult operator()(const Variable& input, const typename F::State& state,
-                                    const typename F::Params& params, float dt = 1e-3f,
-                                    Generator* gen = nullptr) const {
-    return F::step(input, state, params, dt, gen);
-  }
-};
-template <class Spec, class RecurrentState>
-struct RecurrentSequenceFunction {
-  using F = RecurrentFunctions<Spec, RecurrentState>;
-  typename F::SequenceResult operator()(const Variable& input, const Variable& input_weights,
-                                        const Variable& recurrent_weights, const RecurrentState& initial,
-                                        const typename F::Params& params, bool autapses = false, float dt = 1e-3f,
-                                        bool record_states = false, Generator* gen = nullptr) const {
-    return F::sequence(input, input_weights, recurrent_weights, initial, params, autapses, dt, record_states, gen);
-  }
-};
-template <class Spec, class RecurrentState>
-struct RecurrentStepFunction {
-  using F = RecurrentFunctions<Spec, RecurrentState>;
-  typename F::StepResult operator()(const Variable& input, const Variable& input_weights,
-                                    const Variable& recurrent_weights, const RecurrentState& state,
-                                    const typename F::Params& params, bool autapses = false, float dt = 1e-3f,
-                                    Generator* gen = nullptr) const {
-    return F::step(input, input_weights, recurrent_weights, state, params, autapses, dt, gen);
-  }
-};
-
-// Norse's functional modules (<Model>Cell, <Model>): the parameters and dt, and forward().
-template <class Spec>
-class StepModule {
+// Norse's functional modules (<Model>Cell: one step; <Model>: a sequence): the parameters and
+// dt, and forward().
+template <class Spec, bool kSequence>
+class FunctionalModule {
  public:
-  explicit StepModule(typename Spec::Params params = {}, float dt = 1e-3f) : params_(std::move(params)), dt_(dt) {}
-  typename FeedForward<Spec>::StepResult forward(const Variable& input, const typename Spec::State& state = {},
-                                                 Generator* gen = nullptr) const {
-    return FeedForward<Spec>::step(input, state, params_, dt_, gen);
-  }
-  typename Spec::Params& params() { return params_; }
-
- private:
-  typename Spec::Params params_;
-  float dt_;
-};
-template <class Spec>
-class SequenceModule {
- public:
-  explicit SequenceModule(typename Spec::Params params = {}, float dt = 1e-3f, bool record_states = false)
+  using F = FeedForward<Spec>;
+  using Result = std::conditional_t<kSequence, typename F::SequenceResult, typename F::StepResult>;
+  // record_states: a sequence module's record (every state after every step); a step ignores it.
+  explicit FunctionalModule(typename Spec::Params params = {}, float dt = 1e-3f, bool record_states = false)
       : params_(std::move(params)), dt_(dt), record_states_(record_states) {}
-  typename FeedForward<Spec>::SequenceResult forward(const Variable& input, const typename Spec::State& state = {},
-                                                     Generator* gen = nullptr) const {
-    return FeedForward<Spec>::sequence(input, state, params_, dt_, record_states_, gen);
+  Result forward(const Variable& input, const typename Spec::State& state = {}, Generator* gen = nullptr) const {
+    if constexpr (kSequence) {
+      return F::sequence(input, state, params_, dt_, record_states_, gen);
+    } else {
+      return F::step(input, state, params_, dt_, gen);
+    }
   }
   typename Spec::Params& params() { return params_; }
 
@@ -234,28 +226,40 @@ class SequenceModule {
 
 }  // namespace detail
 
+// A model's whole API: one line inside its namespace, after its Params. LISTS is the prefix of
+// the kernel's name lists (NORSE_LIF for NORSE_LIF_PARAMS and NORSE_LIF_STATES); CELL and
+// SEQUENCE are Norse's module names (LIFCell, LIF).
+#define NORSE_NEURON_MODEL(NS, MODEL, LISTS, CELL, SEQUENCE)   \
+  NORSE_NEURON_SPEC(NS, MODEL, LISTS##_PARAMS, LISTS##_STATES) \
+  NORSE_NEURON_FUNCTIONS(NS, CELL, SEQUENCE)
+// The same with the recurrent flavours (the header includes models/recurrent_module.h).
+#define NORSE_RECURRENT_NEURON_MODEL(NS, MODEL, LISTS, CELL, SEQUENCE, RECURRENT_CELL, RECURRENT) \
+  NORSE_NEURON_MODEL(NS, MODEL, LISTS, CELL, SEQUENCE)                                            \
+  NORSE_RECURRENT_FUNCTIONS(NS, LISTS##_STATES, RECURRENT_CELL, RECURRENT)
+
 // Inside the model's namespace, after NORSE_NEURON_SPEC: NS_sequence, NS_step and the result
 // types (instantiated in the model's .cc: template struct detail::FeedForward<NS::Spec>;).
-#define NORSE_NEURON_FUNCTIONS(NS, CELL, SEQUENCE)                           \
-  using SequenceResult = ::norse::detail::FeedForward<Spec>::SequenceResult; \
-  using StepResult = ::norse::detail::FeedForward<Spec>::StepResult;         \
-  inline constexpr ::norse::detail::SequenceFunction<Spec> NS##_sequence{};  \
-  inline constexpr ::norse::detail::StepFunction<Spec> NS##_step{};          \
-  using CELL = ::norse::detail::StepModule<Spec>;                            \
-  using SEQUENCE = ::norse::detail::SequenceModule<Spec>;
+#define NORSE_NEURON_FUNCTIONS(NS, CELL, SEQUENCE)                                       \
+  using SequenceResult = ::norse::detail::FeedForward<Spec>::SequenceResult;             \
+  using StepResult = ::norse::detail::FeedForward<Spec>::StepResult;                     \
+  inline constexpr ::norse::detail::FeedForward<Spec>::SequenceFunction NS##_sequence{}; \
+  inline constexpr ::norse::detail::FeedForward<Spec>::StepFunction NS##_step{};         \
+  using CELL = ::norse::detail::FunctionalModule<Spec, false>;                           \
+  using SEQUENCE = ::norse::detail::FunctionalModule<Spec, true>;
 
 // Inside the model's namespace: Norse's <Model>RecurrentState (the previous spikes z, then the
 // model's state fields, [B, N_hidden] each), the recurrent functions and their results.
-#define NORSE_RECURRENT_FUNCTIONS(NS, STATES, CELL, SEQUENCE)                                                  \
-  struct RecurrentState {                                                                                      \
-    Variable z;                                                                                                \
-    STATES(NORSE_STATE_MEMBER)                                                                                 \
-  };                                                                                                           \
-  using RecurrentSequenceResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceResult;   \
-  using RecurrentStepResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepResult;           \
-  inline constexpr ::norse::detail::RecurrentSequenceFunction<Spec, RecurrentState> NS##_recurrent_sequence{}; \
-  inline constexpr ::norse::detail::RecurrentStepFunction<Spec, RecurrentState> NS##_recurrent_step{};         \
-  using CELL = ::norse::detail::RecurrentCellModule<Spec, RecurrentState>;                                     \
+#define NORSE_RECURRENT_FUNCTIONS(NS, STATES, CELL, SEQUENCE)                                                     \
+  struct RecurrentState {                                                                                         \
+    Variable z;                                                                                                   \
+    STATES(NORSE_STATE_MEMBER)                                                                                    \
+  };                                                                                                              \
+  using RecurrentSequenceResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceResult;      \
+  using RecurrentStepResult = ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepResult;              \
+  inline constexpr ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::SequenceFunction                    \
+      NS##_recurrent_sequence{};                                                                                  \
+  inline constexpr ::norse::detail::RecurrentFunctions<Spec, RecurrentState>::StepFunction NS##_recurrent_step{}; \
+  using CELL = ::norse::detail::RecurrentCellModule<Spec, RecurrentState>;                                        \
   using SEQUENCE = ::norse::detail::RecurrentModule<Spec, RecurrentState>;
 
 }  // namespace norse

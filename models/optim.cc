@@ -221,22 +221,19 @@ float clip_grad_norm(const std::vector<nn::NamedParameter>& params, float max_no
 }
 
 StepLR::StepLR(float base_lr, int64_t step_size, float gamma)
-    : base_lr_(base_lr), step_size_(step_size), gamma_(gamma) {
+    : LRSchedule([base_lr, step_size, gamma](int64_t epoch) {
+        return base_lr *
+               static_cast<float>(std::pow(static_cast<double>(gamma), static_cast<double>(epoch / step_size)));
+      }) {
   NORSE_CHECK(step_size >= 1, InvalidArgument, "StepLR", "argument 'step_size' must be >= 1, got ", step_size);
 }
 
-float StepLR::lr(int64_t epoch) const {
-  return base_lr_ * static_cast<float>(std::pow(static_cast<double>(gamma_), static_cast<double>(epoch / step_size_)));
-}
-
 CosineAnnealingLR::CosineAnnealingLR(float base_lr, int64_t t_max, float eta_min)
-    : base_lr_(base_lr), t_max_(t_max), eta_min_(eta_min) {
+    : LRSchedule([base_lr, t_max, eta_min](int64_t epoch) {
+        const double phase = kPi * static_cast<double>(epoch) / static_cast<double>(t_max);
+        return static_cast<float>(eta_min + (base_lr - eta_min) * (1.0 + std::cos(phase)) / 2.0);
+      }) {
   NORSE_CHECK(t_max >= 1, InvalidArgument, "CosineAnnealingLR", "argument 't_max' must be >= 1, got ", t_max);
-}
-
-float CosineAnnealingLR::lr(int64_t epoch) const {
-  const double phase = kPi * static_cast<double>(epoch) / static_cast<double>(t_max_);
-  return static_cast<float>(eta_min_ + (base_lr_ - eta_min_) * (1.0 + std::cos(phase)) / 2.0);
 }
 
 }  // namespace optim

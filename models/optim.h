@@ -4,7 +4,9 @@
 #ifndef NORSE_MODELS_OPTIM_H_
 #define NORSE_MODELS_OPTIM_H_
 
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/core.h"
@@ -88,27 +90,29 @@ class Adam : public Optimizer {
 // clip_grad_norm_, factor max_norm / (norm + 1e-6) when below 1). Returns the norm before.
 float clip_grad_norm(const std::vector<nn::NamedParameter>& params, float max_norm);
 
-// Learning-rate schedules, evaluated per epoch: lr(epoch).
-class StepLR {
+// Learning-rate schedules, evaluated per epoch: lr(epoch). Each schedule is its rule; the
+// constructors check their arguments.
+class LRSchedule {
  public:
-  StepLR(float base_lr, int64_t step_size, float gamma = 0.1f);
-  float lr(int64_t epoch) const;
+  float lr(int64_t epoch) const { return rule_(epoch); }
+
+ protected:
+  explicit LRSchedule(std::function<float(int64_t)> rule) : rule_(std::move(rule)) {}
 
  private:
-  float base_lr_;
-  int64_t step_size_;
-  float gamma_;
+  std::function<float(int64_t)> rule_;
 };
 
-class CosineAnnealingLR {
+// PyTorch's StepLR: base_lr * gamma^floor(epoch / step_size).
+class StepLR : public LRSchedule {
+ public:
+  StepLR(float base_lr, int64_t step_size, float gamma = 0.1f);
+};
+
+// PyTorch's CosineAnnealingLR (closed form): eta_min + (base_lr - eta_min) (1 + cos(pi epoch / t_max)) / 2.
+class CosineAnnealingLR : public LRSchedule {
  public:
   CosineAnnealingLR(float base_lr, int64_t t_max, float eta_min = 0.0f);
-  float lr(int64_t epoch) const;
-
- private:
-  float base_lr_;
-  int64_t t_max_;
-  float eta_min_;
 };
 
 }  // namespace optim

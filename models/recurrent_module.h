@@ -1,7 +1,7 @@
 // Norse's <Model>RecurrentCell and <Model>Recurrent modules, once for every model: they own
 // the trainable input and recurrent weights (Norse's initialisation: N(0, 2 / hidden_size),
 // recurrent diagonal zero without autapses) and call the model's functional recurrent step or
-// sequence (models/<model>_recurrent.h).
+// sequence (models/<model>.h).
 #ifndef NORSE_MODELS_RECURRENT_MODULE_H_
 #define NORSE_MODELS_RECURRENT_MODULE_H_
 

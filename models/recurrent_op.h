@@ -35,6 +35,21 @@ inline Variable as_one_recurrent_step(const char* op, const Variable& input) {
   return reshape(input, {1, input.size(0), input.size(1)});
 }
 
+// A hand-written recurrent step's arguments (coba_lif, lif_mc): input [B, N_in], input_weights
+// [N_hidden, N_in], recurrent_weights [N_hidden, N_hidden]. Returns the neuron shape [B, N_hidden].
+inline Shape check_recurrent_step_args(const char* op, const Variable& input, const Variable& input_weights,
+                                       const Variable& recurrent_weights) {
+  NORSE_CHECK(input.defined() && input.dim() == 2, ShapeError, op, "argument 'input' must be [B, N_in], got ",
+              input.defined() ? shape_to_string(input.shape()) : std::string("undefined"));
+  NORSE_CHECK(input_weights.defined() && input_weights.dim() == 2 && input_weights.size(1) == input.size(1), ShapeError,
+              op, "argument 'input_weights' must be [N_hidden, N_in] with N_in = ", input.size(1), ", got ",
+              input_weights.defined() ? shape_to_string(input_weights.shape()) : std::string("undefined"));
+  const int64_t hidden = input_weights.size(0);
+  NORSE_CHECK(recurrent_weights.defined(), InvalidArgument, op, "argument 'recurrent_weights' is undefined");
+  check_shape(op, "recurrent_weights", {hidden, hidden}, recurrent_weights.shape());
+  return {input.size(0), hidden};
+}
+
 // recurrent_weights with its diagonal zeroed on the tape (autapses = false), or as given.
 inline Variable apply_autapses(const Variable& recurrent_weights, bool autapses) {
   if (autapses) return recurrent_weights;
@@ -81,21 +96,10 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   // One path for both devices (as models/neuron_op.h): buffers on the input's device and that
   // device's loops; host parameters and states are read as copies, their gradients go back.
   const Device device = input.value().device();
-  const kernels::CudaRecurrentEntryPoints<Model>* cuda = nullptr;
-  if (device == Device::kCUDA) {
-    cuda = &kernels::CudaRecurrentEntryPoints<Model>::slot();
-    NORSE_CHECK(cuda->forward != nullptr && cuda->backward != nullptr, DeviceError, op,
-                "the input is on cuda but this program does not link the CUDA recurrent loops for this model (build "
-                "with --config=cuda and depend on //kernels:recurrent_cuda)");
-  }
+  const auto* cuda = cuda_loops<kernels::CudaRecurrentEntryPoints<Model>>(op, device, "//kernels:recurrent_cuda");
   const LoopParams loop = loop_params(params, device, config);
-  const std::vector<ParamValue>& pv = loop.values;
-  const std::vector<Device>& param_devices = loop.origins;
   const Device z0_device = z0.value().device();
-  bool param_grad = false, any_grad = current.requires_grad() || weights.requires_grad() || z0.requires_grad();
-  for (const Variable& p : params) param_grad = param_grad || p.requires_grad();
-  for (const Variable& s : states) any_grad = any_grad || s.requires_grad();
-  any_grad = grad_mode_enabled() && (any_grad || param_grad);
+  const bool any_grad = records_backward(loop, {current, weights, z0}, states);
 
   const Tensor x = current.value().contiguous(), r = weights.value().contiguous();
   const Tensor z0c = z0.value().to(device).contiguous();
@@ -132,32 +136,20 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
   std::vector<Tensor> outputs = {z};
   outputs.insert(outputs.end(), sb.finals.begin(), sb.finals.end());
   outputs.insert(outputs.end(), sb.records.begin(), sb.records.end());
-  std::vector<Variable> inputs = {current, weights, z0};
-  inputs.insert(inputs.end(), states.begin(), states.end());
-  inputs.insert(inputs.end(), params.begin(), params.end());
-  std::vector<Shape> param_shapes;
-  for (const Variable& p : params) param_shapes.push_back(p.shape());
-  const uint64_t seed = fa.seed, offset = fa.offset;
+  const std::vector<Variable> inputs = op_inputs({current, weights, z0}, states, params);
+  const kernels::RecurrentBackwardArgs from_forward = kernels::backward_args_of(fa);
 
-  auto backward = [config, cuda, device, param_devices, state_devices, z0_device, pv, r, z0c, z, saved, saved_current,
-                   steps, batch, hidden, seq_shape, neuron_shape, param_shapes, record_states, seed,
-                   offset](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
-    (void)pv;  // keeps the parameter values that config points into alive
+  // loop keeps the parameter values that config points into alive; r, z0c, z, saved and
+  // saved_current what from_forward points into.
+  auto backward = [config, cuda, device, loop, state_devices, z0_device, r, z0c, z, saved, saved_current, hidden,
+                   seq_shape, neuron_shape, record_states,
+                   from_forward](const std::vector<Tensor>& g, const std::vector<bool>& needs) {
+    (void)r, (void)z0c, (void)z, (void)saved, (void)saved_current;
     const Tensor gz = g[0].contiguous();
     bool want_params = false;
     for (size_t k = 3 + kS; k < needs.size(); ++k) want_params = want_params || needs[k];
-    kernels::RecurrentBackwardArgs ba;
-    ba.steps = steps;
-    ba.batch = batch;
-    ba.hidden = hidden;
-    ba.recurrent_weights = r.device_data();
-    ba.z0 = z0c.device_data();
-    ba.z = z.device_data();
-    ba.saved = saved.device_data();
-    ba.saved_current = saved_current.device_data();
+    kernels::RecurrentBackwardArgs ba = from_forward;
     ba.grad_z = gz.device_data();
-    ba.seed = seed;
-    ba.offset = offset;
     Tensor grad_current = Tensor::empty(seq_shape, device), grad_r = Tensor::empty({hidden, hidden}, device);
     Tensor grad_z0 = Tensor::empty(neuron_shape, device);
     ba.grad_input_current = grad_current.device_data();
@@ -170,7 +162,7 @@ RecurrentOpOutputs recurrent_sequence_op(const char* op, const Variable& input, 
       kernels::recurrent_sequence_backward<Model>(config, ba);
     }
     std::vector<Tensor> grads = {grad_current, grad_r, grad_z0.to(z0_device)};
-    append_state_and_param_grads(grads, gb, state_devices, needs, 3 + kS, param_shapes, param_devices);
+    append_state_and_param_grads(grads, gb, state_devices, needs, 3 + kS, loop.shapes, loop.origins);
     return grads;
   };
   std::vector<Variable> out = record_op(op, outputs, inputs, backward);

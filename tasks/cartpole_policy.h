@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/core.h"
-#include "models/lif_recurrent.h"
+#include "models/lif.h"
 #include "models/neuron_layers.h"
 
 namespace norse {

@@ -31,8 +31,8 @@
 #include <string>
 
 #include "models/layers.h"
-#include "models/lif_recurrent.h"
-#include "models/lsnn_recurrent.h"
+#include "models/lif.h"
+#include "models/lsnn.h"
 #include "models/neuron_layers.h"
 #include "models/sequential.h"
 #include "tasks/memory_data.h"

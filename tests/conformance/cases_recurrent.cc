@@ -5,17 +5,16 @@
 #include <utility>
 #include <vector>
 
-#include "models/coba_lif_recurrent.h"
-#include "models/iaf_recurrent.h"
+#include "models/coba_lif.h"
+#include "models/iaf.h"
 #include "models/izhikevich.h"
-#include "models/izhikevich_recurrent.h"
-#include "models/lif_adex_recurrent.h"
-#include "models/lif_adex_refrac_recurrent.h"
-#include "models/lif_ex_recurrent.h"
+#include "models/lif.h"
+#include "models/lif_adex.h"
+#include "models/lif_adex_refrac.h"
+#include "models/lif_ex.h"
 #include "models/lif_mc.h"
-#include "models/lif_recurrent.h"
-#include "models/lif_refrac_recurrent.h"
-#include "models/lsnn_recurrent.h"
+#include "models/lif_refrac.h"
+#include "models/lsnn.h"
 #include "tests/conformance/model_params.h"
 #include "tests/conformance/runner.h"
 
