@@ -479,15 +479,18 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
         .max_pool2d_backward(grad_output.device_data(), indices.device_data(), g.dims(), grad_input.device_data());
     return grad_input;
   }
-  Tensor grad_input = zeros(input_shape);
   const int64_t planes = input_shape[0] * input_shape[1];
   const int64_t in_plane = input_shape[2] * input_shape[3];
   const int64_t out_plane = grad_output.size(2) * grad_output.size(3);
   const float* go = grad_output.data();
   const float* idx = indices.data();
+  // Each plane zeroed by the thread that scatters into it, while it is in cache: a zero fill of
+  // the whole input first was a separate pass over ConvNet's largest tensor.
+  Tensor grad_input = Tensor::empty(input_shape);
   float* dst = grad_input.data();
   parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
+      std::fill(dst + p * in_plane, dst + (p + 1) * in_plane, 0.0f);
       for (int64_t k = 0; k < out_plane; ++k) {
         const int64_t at = static_cast<int64_t>(idx[p * out_plane + k]);
         dst[p * in_plane + at] += go[p * out_plane + k];
