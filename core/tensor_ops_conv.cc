@@ -245,24 +245,19 @@ Tensor conv2d_grad_input_group(const Tensor& grad_output_in, const Tensor& weigh
         .conv2d_grad_input(grad_output.device_data(), weight.device_data(), g.dims(), grad_input.device_data());
     return grad_input;
   }
-  // One sample at a time, each on one thread, its columns and gradient in cache: batch-wide
-  // columns (up to kMaxColsElements floats) were zeroed, written by the GEMM and read by col2im
-  // from memory, three passes the step's profile showed (15% of ConvNet4's training step).
-  // Each element's terms still arrive in the same order, so the bits do not depend on threads.
-  Tensor grad_input = Tensor::empty(input_shape);
-  const int64_t sample_size = g.channels * g.height * g.width, out_size = g.out_channels * g.plane();
-  parallel_for(g.batch, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> cols_buffer(static_cast<size_t>(g.patch() * g.plane()));
-    float* cols = cols_buffer.data();
-    for (int64_t s = begin; s < end; ++s) {
-      // cols[patch, plane] = w^T @ grad_output[s] ([O, plane]; w [O, patch] read as a column-major [patch, O])
-      gemm_cpu(g.patch(), g.out_channels, g.plane(), 1.0f, {weight.data(), g.patch(), true},
-               {grad_output.data() + s * out_size, g.plane(), false}, cols, g.plane(), false);
-      float* dst = grad_input.data() + s * sample_size;
-      std::fill(dst, dst + sample_size, 0.0f);
-      col2im(cols, g, 0, 1, dst);
-    }
-  });
+  Tensor grad_input = zeros(input_shape);
+  const int64_t chunk = g.chunk();
+  Tensor gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
+  Tensor cols_buffer = Tensor::empty({g.patch() * chunk * g.plane()});
+  for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
+    const int64_t bc = std::min(chunk, g.batch - b0);
+    gather_grad_output(grad_output.data(), g, b0, bc, gm_buffer.data());
+    // cols[patch, width] = w^T @ gm[O, width]  (w [O, patch] read as a column-major [patch, O])
+    const int64_t width = bc * g.plane();
+    gemm_cpu(g.patch(), g.out_channels, width, 1.0f, {weight.data(), g.patch(), true}, {gm_buffer.data(), width, false},
+             cols_buffer.data(), width, false);
+    col2im(cols_buffer.data(), g, b0, bc, grad_input.data());
+  }
   return grad_input;
 }
 
