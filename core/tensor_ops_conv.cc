@@ -113,15 +113,17 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
 // element receives its terms in the order (i, j) whichever way the work is split.
 void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, float* grad_input) {
   const int64_t width = bc * g.plane();
-  // With stride 1 the columns ox that land inside a row are one range, added as a contiguous run.
+  // Tap (i, j) adds its [out_h, out_w] rows into a plane. With stride 1 the output rows and
+  // columns that land inside the plane are one range each, computed once per tap (not per row
+  // and sample: that bookkeeping was most of col2im's time on ConvNet's 8 x 8 rows), and each
+  // row is added as a contiguous run.
   const auto add_tap = [&](const float* src, float* plane, int64_t i, int64_t j) {
-    const int64_t shift = j * g.dilation.w - g.padding.w;  // x = ox + shift when stride 1
-    const int64_t ox0 = std::max<int64_t>(0, -shift), ox1 = std::min<int64_t>(g.out_w, g.width - shift);
-    for (int64_t oy = 0; oy < g.out_h; ++oy) {
-      const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
-      if (y < 0 || y >= g.height) continue;
-      if (g.stride.w == 1) {
-        float* __restrict dst = plane + y * g.width + shift;
+    if (g.stride.h == 1 && g.stride.w == 1) {
+      const int64_t dy = i * g.dilation.h - g.padding.h, dx = j * g.dilation.w - g.padding.w;  // y = oy + dy
+      const int64_t oy0 = std::max<int64_t>(0, -dy), oy1 = std::min<int64_t>(g.out_h, g.height - dy);
+      const int64_t ox0 = std::max<int64_t>(0, -dx), ox1 = std::min<int64_t>(g.out_w, g.width - dx);
+      for (int64_t oy = oy0; oy < oy1; ++oy) {
+        float* __restrict dst = plane + (oy + dy) * g.width + dx;
         const float* __restrict row = src + oy * g.out_w;
         // Runs of 8: ConvNet's rows are 8 wide, too short for the compiler's vector loop (its
         // remainder loop did them one float at a time).
@@ -130,8 +132,12 @@ void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, fl
           for (int64_t k = 0; k < 8; ++k) dst[ox + k] += row[ox + k];
         }
         for (; ox < ox1; ++ox) dst[ox] += row[ox];
-        continue;
       }
+      return;
+    }
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
+      if (y < 0 || y >= g.height) continue;
       for (int64_t ox = 0; ox < g.out_w; ++ox) {
         const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
         if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
