@@ -432,35 +432,34 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   // most of the pool's time.
   const PoolDims dims = g.dims();
   const int64_t per_plane = g.out_h * g.out_w;
-  const auto pool = [&](auto window) {
+  // Each output row by `pool_row(plane, oy, values row, indices row)`.
+  const auto pool = [&](auto pool_row) {
     parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
         const float* plane = src + p * g.height * g.width;
         for (int64_t oy = 0; oy < g.out_h; ++oy) {
           const int64_t row = p * per_plane + oy * g.out_w;
-          for (int64_t ox = 0; ox < g.out_w; ++ox) window(plane, dims, oy, ox, values + row + ox, indices + row + ox);
+          pool_row(plane, oy, values + row, indices + row);
         }
       }
     });
   };
-  // Lambdas, not function pointers: the window is inlined into the row loop.
+  // A row window by window. Lambdas, not function pointers: the window is inlined into the loop.
+  const auto by_windows = [&](auto window) {
+    return [&, window](const float* plane, int64_t oy, float* row_values, float* row_indices) {
+      for (int64_t ox = 0; ox < g.out_w; ++ox) window(plane, dims, oy, ox, row_values + ox, row_indices + ox);
+    };
+  };
+  const auto windows2 = by_windows([](const auto&... a) { device_math::max_pool2d_window<2>(a...); });
   if (g.kernel == 2 && g.stride == 2 && g.padding == 0) {  // ConvNet's pools
-    parallel_for(g.planes, 4, [&](int64_t begin, int64_t end) {
-      for (int64_t p = begin; p < end; ++p) {
-        const float* plane = src + p * g.height * g.width;
-        for (int64_t oy = 0; oy < g.out_h; ++oy) {
-          const int64_t row = p * per_plane + oy * g.out_w;
-          if (!max_pool2x2_row(plane, g.width, oy, g.out_w, values + row, indices + row)) {
-            for (int64_t ox = 0; ox < g.out_w; ++ox)
-              device_math::max_pool2d_window<2>(plane, dims, oy, ox, values + row + ox, indices + row + ox);
-          }
-        }
-      }
+    pool([&](const float* plane, int64_t oy, float* row_values, float* row_indices) {
+      if (!max_pool2x2_row(plane, g.width, oy, g.out_w, row_values, row_indices))
+        windows2(plane, oy, row_values, row_indices);
     });
   } else if (g.kernel == 2) {
-    pool([](const auto&... a) { device_math::max_pool2d_window<2>(a...); });
+    pool(windows2);
   } else {
-    pool([](const auto&... a) { device_math::max_pool2d_window<0>(a...); });
+    pool(by_windows([](const auto&... a) { device_math::max_pool2d_window<0>(a...); }));
   }
   return r;
 }
