@@ -325,30 +325,25 @@ class CoupledRecurrentCell : public RecurrentBase<M> {
 
 // Each model's traits (nn::neuron::<Name>: its Spec and functions) and Norse's module names for
 // it: <Name>Cell and <Name>, and where it has them <Name>RecurrentCell and <Name>Recurrent.
-#define NORSE_FEED_FORWARD_MODULES(NAME, NS) \
-  namespace neuron {                         \
-  struct NAME : NS::Spec {                   \
-    NORSE_FEED_FORWARD(NS)                   \
-  };                                         \
-  }                                          \
-  using NAME##Cell = Cell<neuron::NAME>;     \
+// MEMBERS: what the traits have beyond the feed-forward functions (empty for most).
+#define NORSE_FEED_FORWARD_MODULES(NAME, NS, MEMBERS) \
+  namespace neuron {                                  \
+  struct NAME : NS::Spec {                            \
+    NORSE_FEED_FORWARD(NS)                            \
+    MEMBERS                                           \
+  };                                                  \
+  }                                                   \
+  using NAME##Cell = Cell<neuron::NAME>;              \
   using NAME = Sequence<neuron::NAME>;
-#define NORSE_RECURRENT_MODULES(NAME, NS)                  \
-  namespace neuron {                                       \
-  struct NAME : NS::Spec {                                 \
-    NORSE_FEED_FORWARD(NS)                                 \
-    NORSE_RECURRENT(NS)                                    \
-  };                                                       \
-  }                                                        \
-  using NAME##Cell = Cell<neuron::NAME>;                   \
-  using NAME = Sequence<neuron::NAME>;                     \
-  using NAME##RecurrentCell = RecurrentCell<neuron::NAME>; \
+#define NORSE_RECURRENT_MODULES(NAME, NS)                   \
+  NORSE_FEED_FORWARD_MODULES(NAME, NS, NORSE_RECURRENT(NS)) \
+  using NAME##RecurrentCell = RecurrentCell<neuron::NAME>;  \
   using NAME##Recurrent = Recurrent<neuron::NAME>;
 
 NORSE_RECURRENT_MODULES(LIF, lif)
-NORSE_FEED_FORWARD_MODULES(LI, li)
-NORSE_FEED_FORWARD_MODULES(LIBox, li_box)
-NORSE_FEED_FORWARD_MODULES(LIFBox, lif_box)
+NORSE_FEED_FORWARD_MODULES(LI, li, )
+NORSE_FEED_FORWARD_MODULES(LIBox, li_box, )
+NORSE_FEED_FORWARD_MODULES(LIFBox, lif_box, )
 NORSE_RECURRENT_MODULES(IAF, iaf)
 NORSE_RECURRENT_MODULES(LSNN, lsnn)
 NORSE_RECURRENT_MODULES(LIFEx, lif_ex)
