@@ -15,6 +15,7 @@
 #include "core/parallel.h"
 #include "core/philox.h"
 #include "core/strided.h"
+#include "core/transpose.h"
 
 namespace norse {
 
@@ -175,6 +176,24 @@ Device Tensor::device() const {
   check_defined("Tensor::device");
   return storage_->device();
 }
+
+namespace {
+// The number of [rows, cols] matrices when (shape, strides) is a contiguous tensor [..., cols,
+// rows] with its last two dimensions swapped (rows, cols > 1); 0 otherwise.
+int64_t transposed_matrices(const Shape& shape, const std::vector<int64_t>& strides) {
+  const size_t n = shape.size();
+  if (n < 2 || shape[n - 2] < 2 || shape[n - 1] < 2) return 0;
+  const int64_t rows = shape[n - 2], cols = shape[n - 1];
+  if (strides[n - 2] != 1 || strides[n - 1] != rows) return 0;
+  int64_t expected = rows * cols;
+  for (size_t i = n - 2; i-- > 0;) {
+    if (shape[i] == 1) continue;
+    if (strides[i] != expected) return 0;
+    expected *= shape[i];
+  }
+  return expected / (rows * cols);
+}
+}  // namespace
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
@@ -452,6 +471,18 @@ void Tensor::copy_(const Tensor& src) {
   const float* src_base = src.storage_->data();
   if (is_contiguous() && src.is_contiguous()) {
     std::memmove(dst_base + offset_, src_base + src.offset_, static_cast<size_t>(numel_) * sizeof(float));
+    return;
+  }
+  // A contiguous tensor with its last two dimensions swapped (a Linear layer's weight gradient
+  // arrives as one) into fresh contiguous memory: a blocked transpose per matrix, not an index
+  // computation per element (the element-wise path was 4% of a ConvNet4 training step).
+  const int64_t matrices = transposed_matrices(src.shape_, src.strides_);
+  if (matrices > 0 && is_contiguous() && !shares_storage_with(src)) {
+    const int64_t rows = shape_[dim() - 2], cols = shape_[dim() - 1];
+    for (int64_t m = 0; m < matrices; ++m) {
+      // The source's matrix m is [cols, rows] in memory; this one's is [rows, cols].
+      transpose_matrix(src_base + src.offset_ + m * rows * cols, cols, rows, dst_base + offset_ + m * rows * cols);
+    }
     return;
   }
   // Gather the source into row-major order first, so overlapping views copy correctly.

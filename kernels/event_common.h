@@ -1,5 +1,7 @@
 // What the event-driven kernels (event_conv.h, event_linear.h) share.
 //
+// (Their channels-last / transposed layouts come from core/transpose.h.)
+//
 // Listing the spikes of a 0/1 tensor cut into equal segments (the (sample, channel) planes of a
 // convolution's input, the rows of a linear layer's). Two passes over x, so that a caller can
 // stop after the count when the input is too dense to pay:
@@ -25,10 +27,6 @@ void list_segment_spikes(const float* x, int64_t segments, int64_t segment_size,
 inline void add_row(float* __restrict dst, const float* __restrict src, int64_t n) {
   for (int64_t k = 0; k < n; ++k) dst[k] += src[k];
 }
-
-// dst [cols, rows] = src [rows, cols] transposed, in cache-sized tiles (in parallel unless called
-// from inside a parallel loop): the kernels' channels-last / transposed layouts.
-void transpose(const float* src, int64_t rows, int64_t cols, float* dst);
 
 }  // namespace kernels
 }  // namespace norse

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/parallel.h"
+#include "core/transpose.h"
 #include "kernels/event_common.h"
 
 namespace norse {
@@ -45,7 +46,7 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
   const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
   // Weights channels-last: wr[((c * kh + ky) * kw + kx) * co + o] = weight[o, c, ky, kx].
   std::vector<float> wr(static_cast<size_t>(s.in_channels * kh * kw * co));
-  transpose(weight, co, s.in_channels * kh * kw, wr.data());
+  transpose_matrix(weight, co, s.in_channels * kh * kw, wr.data());
   const int64_t out_plane = oh * ow;
   parallel_for(s.batch, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> acc(static_cast<size_t>(out_plane * co));  // [H_out, W_out, C_out] of one sample
@@ -60,7 +61,7 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
         }
       }
       float* dst = out + b * co * out_plane;
-      transpose(acc.data(), out_plane, co, dst);
+      transpose_matrix(acc.data(), out_plane, co, dst);
       if (bias) {
         for (int64_t o = 0; o < co; ++o) {
           for (int64_t q = 0; q < out_plane; ++q) dst[o * out_plane + q] += bias[o];
@@ -87,7 +88,7 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
     for (int64_t chunk = begin; chunk < end; ++chunk) {
       float* dwr = &partial[static_cast<size_t>(chunk * stride)];
       for (int64_t b = chunk * kChunk; b < std::min(s.batch, (chunk + 1) * kChunk); ++b) {
-        transpose(grad_out + b * co * out_plane, co, out_plane, gt.data());
+        transpose_matrix(grad_out + b * co * out_plane, co, out_plane, gt.data());
         // The bias gradient from the transposed copy while it is in cache: a separate sum over
         // grad_out read the whole (for conv1: the step's largest) tensor once more.
         if (grad_bias) {
@@ -106,7 +107,7 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
   });
   for (int64_t chunk = 1; chunk < chunks; ++chunk)
     add_row(partial.data(), &partial[static_cast<size_t>(chunk * stride)], stride);
-  transpose(partial.data(), taps, co, grad_weight);
+  transpose_matrix(partial.data(), taps, co, grad_weight);
   if (grad_bias) std::copy(partial.begin() + taps * co, partial.begin() + stride, grad_bias);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/parallel.h"
+#include "core/transpose.h"
 #include "kernels/event_common.h"
 
 namespace norse {
@@ -42,7 +43,7 @@ void index_linear_events_by_input(int64_t rows, int64_t in, LinearEvents* events
 void event_linear_forward(const LinearEvents& events, const float* weight, const float* bias, int64_t rows, int64_t in,
                           int64_t out, float* y) {
   std::vector<float> wt(static_cast<size_t>(in * out));  // [in, out]
-  transpose(weight, out, in, wt.data());
+  transpose_matrix(weight, out, in, wt.data());
   parallel_for(rows, 8, [&](int64_t begin, int64_t end) {
     for (int64_t n = begin; n < end; ++n) {
       float* dst = y + n * out;
@@ -71,7 +72,7 @@ void event_linear_grad_weight(LinearEvents& events, const float* grad_y, int64_t
       }
     }
   });
-  transpose(dwt.data(), in, out, grad_weight);
+  transpose_matrix(dwt.data(), in, out, grad_weight);
 }
 
 }  // namespace kernels

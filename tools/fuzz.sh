@@ -30,7 +30,7 @@ sources=(core/autograd.cc core/cuda_tensor_ops.cc core/gemm_cpu.cc core/gemm_til
          core/generator.cc core/json_io.cc
          core/ops_elementwise.cc core/ops_nn.cc core/ops_shape.cc core/parallel.cc core/safetensors.cc
          core/shape.cc core/tensor.cc core/tensor_ops_conv.cc core/tensor_ops_elementwise.cc
-         core/tensor_ops_linalg.cc core/tensor_ops_reduce.cc tasks/idx.cc tests/conformance/fixture.cc)
+         core/tensor_ops_linalg.cc core/tensor_ops_reduce.cc core/transpose.cc tasks/idx.cc tests/conformance/fixture.cc)
 objects=()
 echo "fuzz: compiling ${#sources[@]} sources with clang++ (ASan + UBSan + coverage) into $build"
 pids=()
