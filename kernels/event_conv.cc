@@ -26,6 +26,12 @@ inline void for_each_reach(int64_t pos, const EventConvShape& s, F&& f) {
   }
 }
 
+// The events of samples [b0, b1).
+inline int64_t sample_events(const SpikeEvents& events, const EventConvShape& s, int64_t b0, int64_t b1) {
+  return events.offsets[static_cast<size_t>(b1 * s.in_channels)] -
+         events.offsets[static_cast<size_t>(b0 * s.in_channels)];
+}
+
 }  // namespace
 
 int64_t count_spike_events(const float* x, const EventConvShape& s, SpikeEvents* events, bool* non_binary) {
@@ -48,7 +54,12 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
   std::vector<float> wr(static_cast<size_t>(s.in_channels * kh * kw * co));
   transpose_matrix(weight, co, s.in_channels * kh * kw, wr.data());
   const int64_t out_plane = oh * ow;
-  parallel_for(s.batch, 1, [&](int64_t begin, int64_t end) {
+  // A sample's work: kh * kw rows of C_out per event (fewer at the borders), and clearing and
+  // transposing its [H_out, W_out, C_out] accumulator.
+  const auto sample_work = [&](int64_t b) {
+    return sample_events(events, s, b, b + 1) * kh * kw * co + 2 * out_plane * co;
+  };
+  parallel_for_weighted(s.batch, sample_work, [&](int64_t begin, int64_t end) {
     std::vector<float> acc(static_cast<size_t>(out_plane * co));  // [H_out, W_out, C_out] of one sample
     for (int64_t b = begin; b < end; ++b) {
       std::fill(acc.begin(), acc.end(), 0.0f);
@@ -83,7 +94,12 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
   // A chunk's partial holds its weight gradient [taps, C_out] and then its bias gradient [C_out].
   const int64_t stride = (taps + 1) * co;
   std::vector<float> partial(static_cast<size_t>(chunks * stride), 0.0f);
-  parallel_for(chunks, 1, [&](int64_t begin, int64_t end) {
+  // A chunk's work: kh * kw rows of C_out per event, a transpose of each sample's grad_out.
+  const auto chunk_work = [&](int64_t chunk) {
+    const int64_t b0 = chunk * kChunk, b1 = std::min(s.batch, b0 + kChunk);
+    return sample_events(events, s, b0, b1) * kh * kw * co + 2 * (b1 - b0) * out_plane * co;
+  };
+  parallel_for_weighted(chunks, chunk_work, [&](int64_t begin, int64_t end) {
     std::vector<float> gt(static_cast<size_t>(out_plane * co));  // one sample's grad_out, [H_out, W_out, C_out]
     for (int64_t chunk = begin; chunk < end; ++chunk) {
       float* dwr = &partial[static_cast<size_t>(chunk * stride)];

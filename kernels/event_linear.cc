@@ -44,7 +44,8 @@ void event_linear_forward(const LinearEvents& events, const float* weight, const
                           int64_t out, float* y) {
   std::vector<float> wt(static_cast<size_t>(in * out));  // [in, out]
   transpose_matrix(weight, out, in, wt.data());
-  parallel_for(rows, 8, [&](int64_t begin, int64_t end) {
+  const auto row_work = [&](int64_t n) { return (events.row_offsets[n + 1] - events.row_offsets[n] + 1) * out; };
+  parallel_for_weighted(rows, row_work, [&](int64_t begin, int64_t end) {
     for (int64_t n = begin; n < end; ++n) {
       float* dst = y + n * out;
       if (bias) {
@@ -63,7 +64,10 @@ void event_linear_grad_weight(LinearEvents& events, const float* grad_y, int64_t
                               float* grad_weight) {
   if (events.column_offsets.empty()) index_linear_events_by_input(rows, in, &events);
   std::vector<float> dwt(static_cast<size_t>(in * out));  // [in, out]
-  parallel_for(in, 8, [&](int64_t begin, int64_t end) {
+  const auto input_work = [&](int64_t j) {
+    return (events.column_offsets[j + 1] - events.column_offsets[j] + 1) * out;
+  };
+  parallel_for_weighted(in, input_work, [&](int64_t begin, int64_t end) {
     for (int64_t j = begin; j < end; ++j) {
       float* dst = &dwt[static_cast<size_t>(j * out)];
       std::fill(dst, dst + out, 0.0f);
