@@ -112,7 +112,7 @@ void gemm_cpu(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a
     return;
   }
   const detail::GemmTileFn tile = tile_function(gemm_isa());  // before the threads: it may throw
-  const bool by_rows = m >= n;
+  const bool by_rows = !gemm_cpu_tiles_columns(m, n);
   const int64_t length = by_rows ? m : n;
   const int64_t tiles = (length + kGemmTile - 1) / kGemmTile;
   parallel_for(tiles, 1, [&](int64_t begin, int64_t end) {
@@ -126,6 +126,13 @@ void gemm_cpu(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a
       tile(r1 - r0, k, c1 - c0, alpha, ta, tb, c + r0 * ldc + c0, ldc, accumulate);
     }
   });
+}
+
+void gemm_cpu_tile(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b, float* c,
+                   int64_t ldc, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  NORSE_CHECK(k >= 1, InvalidArgument, "gemm_cpu_tile", "argument 'k' must be >= 1, got ", k);
+  tile_function(gemm_isa())(m, k, n, alpha, a, b, c, ldc, accumulate);
 }
 
 }  // namespace norse

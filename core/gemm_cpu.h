@@ -34,6 +34,17 @@ struct GemmOperand {
 void gemm_cpu(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b, float* c,
               int64_t ldc, bool accumulate);
 
+// Whether gemm_cpu cuts C [m, n] into tiles of kGemmTile columns (else of kGemmTile rows).
+inline bool gemm_cpu_tiles_columns(int64_t m, int64_t n) { return n > m; }
+
+// One tile's product on the calling thread, the same Eigen product (and so the same bits) that
+// gemm_cpu computes for each of its tiles: a caller that cuts C as gemm_cpu does can use each
+// tile while it is in cache instead of writing the whole product out first (conv2d's input
+// gradient adds each tile of columns into the image, col2im, right away). k >= 1. Inside a
+// parallel loop, call gemm_isa() before it (the first call reads NORSE_GEMM_ISA and may throw).
+void gemm_cpu_tile(int64_t m, int64_t k, int64_t n, float alpha, const GemmOperand& a, const GemmOperand& b, float* c,
+                   int64_t ldc, bool accumulate);
+
 // The tiles' instruction set. Every x86-64 build carries an AVX2+FMA variant of the tile product
 // beside the one built with the build's own flags ("generic": SSE2 in the portable build, all the
 // CPU has with --config=native), and uses AVX2 where the CPU has it and the build's own flags are

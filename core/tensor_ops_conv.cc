@@ -106,6 +106,48 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
   });
 }
 
+// Tap (i, j) of one (sample, channel): adds its [out_h, out_w] block `src` of cols into `plane`
+// (the input gradient's [height, width] plane).
+void col2im_tap(const ConvGeometry& g, const float* src, float* plane, int64_t i, int64_t j) {
+  if (g.stride.h == 1 && g.stride.w == 1) {
+    // With stride 1 the output rows and columns that land inside the plane are one range each,
+    // computed once per tap (not per row and sample: that bookkeeping was most of col2im's time on
+    // ConvNet's 8 x 8 rows), and each row is added as a contiguous run.
+    const int64_t dy = i * g.dilation.h - g.padding.h, dx = j * g.dilation.w - g.padding.w;  // y = oy + dy
+    const int64_t oy0 = std::max<int64_t>(0, -dy), oy1 = std::min<int64_t>(g.out_h, g.height - dy);
+    const int64_t ox0 = std::max<int64_t>(0, -dx), ox1 = std::min<int64_t>(g.out_w, g.width - dx);
+    for (int64_t oy = oy0; oy < oy1; ++oy) {
+      float* __restrict dst = plane + (oy + dy) * g.width + dx;
+      const float* __restrict row = src + oy * g.out_w;
+      // Runs of 8: ConvNet's rows are 8 wide, too short for the compiler's vector loop (its
+      // remainder loop did them one float at a time).
+      int64_t ox = ox0;
+      for (; ox + 8 <= ox1; ox += 8) {
+        for (int64_t k = 0; k < 8; ++k) dst[ox + k] += row[ox + k];
+      }
+      for (; ox < ox1; ++ox) dst[ox] += row[ox];
+    }
+    return;
+  }
+  for (int64_t oy = 0; oy < g.out_h; ++oy) {
+    const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
+    if (y < 0 || y >= g.height) continue;
+    for (int64_t ox = 0; ox < g.out_w; ++ox) {
+      const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
+      if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
+    }
+  }
+}
+
+// All taps of sample s (column block s of cols, `width` columns wide) and channel c into `plane`,
+// in the order (i, j).
+void col2im_plane(const float* cols, int64_t width, const ConvGeometry& g, int64_t s, int64_t c, float* plane) {
+  for (int64_t i = 0; i < g.kh; ++i) {
+    for (int64_t j = 0; j < g.kw; ++j)
+      col2im_tap(g, cols + ((c * g.kh + i) * g.kw + j) * width + s * g.plane(), plane, i, j);
+  }
+}
+
 // The adjoint of im2col: grad_input[b0 + s, c, y, x] += cols[...]. One thread per input channel
 // (or per (sample, channel) plane when there are few channels): the planes of a channel receive
 // from its own rows of cols only, so no two threads write one element. Each row is read
@@ -113,37 +155,6 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
 // element receives its terms in the order (i, j) whichever way the work is split.
 void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, float* grad_input) {
   const int64_t width = bc * g.plane();
-  // Tap (i, j) adds its [out_h, out_w] rows into a plane. With stride 1 the output rows and
-  // columns that land inside the plane are one range each, computed once per tap (not per row
-  // and sample: that bookkeeping was most of col2im's time on ConvNet's 8 x 8 rows), and each
-  // row is added as a contiguous run.
-  const auto add_tap = [&](const float* src, float* plane, int64_t i, int64_t j) {
-    if (g.stride.h == 1 && g.stride.w == 1) {
-      const int64_t dy = i * g.dilation.h - g.padding.h, dx = j * g.dilation.w - g.padding.w;  // y = oy + dy
-      const int64_t oy0 = std::max<int64_t>(0, -dy), oy1 = std::min<int64_t>(g.out_h, g.height - dy);
-      const int64_t ox0 = std::max<int64_t>(0, -dx), ox1 = std::min<int64_t>(g.out_w, g.width - dx);
-      for (int64_t oy = oy0; oy < oy1; ++oy) {
-        float* __restrict dst = plane + (oy + dy) * g.width + dx;
-        const float* __restrict row = src + oy * g.out_w;
-        // Runs of 8: ConvNet's rows are 8 wide, too short for the compiler's vector loop (its
-        // remainder loop did them one float at a time).
-        int64_t ox = ox0;
-        for (; ox + 8 <= ox1; ox += 8) {
-          for (int64_t k = 0; k < 8; ++k) dst[ox + k] += row[ox + k];
-        }
-        for (; ox < ox1; ++ox) dst[ox] += row[ox];
-      }
-      return;
-    }
-    for (int64_t oy = 0; oy < g.out_h; ++oy) {
-      const int64_t y = oy * g.stride.h - g.padding.h + i * g.dilation.h;
-      if (y < 0 || y >= g.height) continue;
-      for (int64_t ox = 0; ox < g.out_w; ++ox) {
-        const int64_t x = ox * g.stride.w - g.padding.w + j * g.dilation.w;
-        if (x >= 0 && x < g.width) plane[y * g.width + x] += src[oy * g.out_w + ox];
-      }
-    }
-  };
   const auto plane_of = [&](int64_t s, int64_t c) {
     return grad_input + ((b0 + s) * g.channels + c) * g.height * g.width;
   };
@@ -153,7 +164,7 @@ void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, fl
         for (int64_t i = 0; i < g.kh; ++i) {
           for (int64_t j = 0; j < g.kw; ++j) {
             const float* row = cols + ((c * g.kh + i) * g.kw + j) * width;
-            for (int64_t s = 0; s < bc; ++s) add_tap(row + s * g.plane(), plane_of(s, c), i, j);
+            for (int64_t s = 0; s < bc; ++s) col2im_tap(g, row + s * g.plane(), plane_of(s, c), i, j);
           }
         }
       }
@@ -163,11 +174,7 @@ void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, fl
   parallel_for(bc * g.channels, 1, [&](int64_t begin, int64_t end) {
     for (int64_t sc = begin; sc < end; ++sc) {
       const int64_t s = sc / g.channels, c = sc % g.channels;
-      for (int64_t i = 0; i < g.kh; ++i) {
-        for (int64_t j = 0; j < g.kw; ++j) {
-          add_tap(cols + ((c * g.kh + i) * g.kw + j) * width + s * g.plane(), plane_of(s, c), i, j);
-        }
-      }
+      col2im_plane(cols, width, g, s, c, plane_of(s, c));
     }
   });
 }
@@ -238,6 +245,32 @@ void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t
   }
 }
 
+// Samples [b0, b0 + bc) of the input gradient (one chunk) in tiles of kGemmTile / plane samples:
+// gemm_cpu's column tiles of the chunk's product, each computed into a per-thread buffer and
+// added into its samples' zeroed planes by the thread that computed it.
+void conv2d_grad_input_tiles(const float* grad_output, const float* weight, const ConvGeometry& g, int64_t b0,
+                             int64_t bc, float* grad_input) {
+  const int64_t per_tile = kGemmTile / g.plane(), image = g.channels * g.height * g.width;
+  (void)gemm_isa();  // reads NORSE_GEMM_ISA (may throw) before the threads
+  parallel_for((bc + per_tile - 1) / per_tile, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> gm(static_cast<size_t>(g.out_channels * kGemmTile));
+    std::vector<float> cols(static_cast<size_t>(g.patch() * kGemmTile));
+    for (int64_t t = begin; t < end; ++t) {
+      const int64_t s0 = b0 + t * per_tile, sc = std::min(per_tile, b0 + bc - s0), width = sc * g.plane();
+      gather_grad_output(grad_output, g, s0, sc, gm.data());
+      // cols[patch, width] = w^T @ gm[O, width]  (w [O, patch] read as a column-major [patch, O])
+      gemm_cpu_tile(g.patch(), g.out_channels, width, 1.0f, {weight, g.patch(), true}, {gm.data(), width, false},
+                    cols.data(), width, false);
+      float* dst = grad_input + s0 * image;
+      std::fill(dst, dst + sc * image, 0.0f);
+      for (int64_t s = 0; s < sc; ++s) {
+        for (int64_t c = 0; c < g.channels; ++c)
+          col2im_plane(cols.data(), width, g, s, c, dst + s * image + c * g.height * g.width);
+      }
+    }
+  });
+}
+
 Tensor conv2d_grad_input_group(const Tensor& grad_output_in, const Tensor& weight_in, const Shape& input_shape,
                                const Conv2dOptions& options) {
   const ConvGeometry g = conv_geometry("conv2d_backward", input_shape, weight_in.shape(), options);
@@ -251,15 +284,29 @@ Tensor conv2d_grad_input_group(const Tensor& grad_output_in, const Tensor& weigh
         .conv2d_grad_input(grad_output.device_data(), weight.device_data(), g.dims(), grad_input.device_data());
     return grad_input;
   }
-  Tensor grad_input = zeros(input_shape);
   const int64_t chunk = g.chunk();
-  Tensor gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
-  Tensor cols_buffer = Tensor::empty({g.patch() * chunk * g.plane()});
+  Tensor grad_input = Tensor::empty(input_shape);
+  Tensor gm_buffer, cols_buffer;  // the whole-chunk path's, allocated when first needed
   for (int64_t b0 = 0; b0 < g.batch; b0 += chunk) {
     const int64_t bc = std::min(chunk, g.batch - b0);
+    const int64_t width = bc * g.plane();
+    // Where gemm_cpu would cut the chunk's product into column tiles of whole samples (conv2 of
+    // ConvNet4: 800 x 32768, tiles of 4 samples), each thread adds the tiles it computes into
+    // their planes at once: the same tile products and order of additions (the same bits)
+    // without writing and re-reading a [patch, width] buffer (100 MB there; zeroing it alone
+    // took 5% of a training step).
+    if (kGemmTile % g.plane() == 0 && gemm_cpu_tiles_columns(g.patch(), width)) {
+      conv2d_grad_input_tiles(grad_output.data(), weight.data(), g, b0, bc, grad_input.data());
+      continue;
+    }
+    if (!gm_buffer.defined()) {
+      gm_buffer = Tensor::empty({g.out_channels * chunk * g.plane()});
+      cols_buffer = Tensor::empty({g.patch() * chunk * g.plane()});
+    }
+    const int64_t image = g.channels * g.height * g.width;
+    std::fill(grad_input.data() + b0 * image, grad_input.data() + (b0 + bc) * image, 0.0f);
     gather_grad_output(grad_output.data(), g, b0, bc, gm_buffer.data());
     // cols[patch, width] = w^T @ gm[O, width]  (w [O, patch] read as a column-major [patch, O])
-    const int64_t width = bc * g.plane();
     gemm_cpu(g.patch(), g.out_channels, width, 1.0f, {weight.data(), g.patch(), true}, {gm_buffer.data(), width, false},
              cols_buffer.data(), width, false);
     col2im(cols_buffer.data(), g, b0, bc, grad_input.data());

@@ -143,3 +143,86 @@ TEST_CASE("gemm_cpu: instruction-set names and errors", "[gemm]") {
 #endif
   if (std::getenv("NORSE_GEMM_ISA") == nullptr) REQUIRE(gemm_isa() == expected);
 }
+
+TEST_CASE("gemm_cpu_tile: each of gemm_cpu's column tiles, bit for bit", "[gemm]") {
+  // C [40, 700]: three column tiles (256, 256, 188), each recomputed alone into its own buffer.
+  const int64_t m = 40, k = 30, n = 700;
+  const std::vector<float> a = random_values(static_cast<size_t>(m * k), 11),
+                           b = random_values(static_cast<size_t>(k * n), 12);
+  REQUIRE(gemm_cpu_tiles_columns(m, n));
+  std::vector<float> whole(static_cast<size_t>(m * n));
+  gemm_cpu(m, k, n, 0.5f, {a.data(), k, false}, {b.data(), n, false}, whole.data(), n, false);
+  for (int64_t lo = 0; lo < n; lo += kGemmTile) {
+    const int64_t w = std::min(kGemmTile, n - lo);
+    std::vector<float> tile(static_cast<size_t>(m * w));
+    gemm_cpu_tile(m, k, w, 0.5f, {a.data(), k, false}, {b.data() + lo, n, false}, tile.data(), w, false);
+    int64_t differ = 0;
+    for (int64_t r = 0; r < m; ++r) {
+      for (int64_t c = 0; c < w; ++c)
+        differ += tile[static_cast<size_t>(r * w + c)] != whole[static_cast<size_t>(r * n + lo + c)];
+    }
+    CAPTURE(lo);
+    REQUIRE(differ == 0);
+  }
+  REQUIRE_THROWS_AS(gemm_cpu_tile(2, 0, 2, 1.0f, {a.data(), 1, false}, {b.data(), 2, false}, whole.data(), 2, false),
+                    InvalidArgument);
+}
+
+TEST_CASE("conv2d_grad_input is gemm_cpu's W^T grad_output added in tap order, bit for bit", "[gemm][conv]") {
+  // The input gradient cuts the product into gemm_cpu's column tiles and adds each into the image
+  // at once when a tile holds whole samples; otherwise it writes the whole product first. Both
+  // must equal the product of the whole chunk followed by col2im's additions in the order (i, j).
+  struct Case {
+    const char* name;
+    int64_t batch, channels, size, out_channels, kernel, stride, padding;
+  };
+  const Case cases[] = {
+      {"ConvNet4's conv2: tiles of 4 samples, a ragged last tile", 13, 32, 12, 64, 5, 1, 0},
+      {"plane 16 with padding: one tile of 5 samples", 5, 4, 6, 3, 3, 1, 1},
+      {"stride 2: plane 16", 9, 3, 8, 5, 2, 2, 0},
+      {"plane 49 (does not divide a tile): the whole product", 3, 2, 9, 4, 3, 1, 0},
+      {"one sample, patch > columns: row tiles", 1, 32, 12, 64, 5, 1, 0},
+  };
+  for (const Case& t : cases) {
+    CAPTURE(t.name);
+    const int64_t out = (t.size + 2 * t.padding - t.kernel) / t.stride + 1, plane = out * out;
+    const int64_t patch = t.channels * t.kernel * t.kernel, width = t.batch * plane;
+    const std::vector<float> wv = random_values(static_cast<size_t>(t.out_channels * patch), 21);
+    const std::vector<float> gv = random_values(static_cast<size_t>(t.batch * t.out_channels * plane), 22);
+    const Tensor weight = from_vector(wv, {t.out_channels, t.channels, t.kernel, t.kernel});
+    const Tensor grad_output = from_vector(gv, {t.batch, t.out_channels, out, out});
+    const Tensor got =
+        conv2d_grad_input(grad_output, weight, {t.batch, t.channels, t.size, t.size}, {t.stride, t.padding});
+    // gm [O, width], cols [patch, width] = W^T gm, then every tap of every plane in order.
+    std::vector<float> gm(static_cast<size_t>(t.out_channels * width)), cols(static_cast<size_t>(patch * width));
+    for (int64_t s = 0; s < t.batch; ++s) {
+      for (int64_t o = 0; o < t.out_channels; ++o) {
+        for (int64_t p = 0; p < plane; ++p)
+          gm[static_cast<size_t>(o * width + s * plane + p)] =
+              gv[static_cast<size_t>((s * t.out_channels + o) * plane + p)];
+      }
+    }
+    gemm_cpu(patch, t.out_channels, width, 1.0f, {wv.data(), patch, true}, {gm.data(), width, false}, cols.data(),
+             width, false);
+    std::vector<float> want(static_cast<size_t>(t.batch * t.channels * t.size * t.size), 0.0f);
+    for (int64_t s = 0; s < t.batch; ++s) {
+      for (int64_t c = 0; c < t.channels; ++c) {
+        for (int64_t i = 0; i < t.kernel; ++i) {
+          for (int64_t j = 0; j < t.kernel; ++j) {
+            for (int64_t oy = 0; oy < out; ++oy) {
+              for (int64_t ox = 0; ox < out; ++ox) {
+                const int64_t y = oy * t.stride - t.padding + i, x = ox * t.stride - t.padding + j;
+                if (y < 0 || y >= t.size || x < 0 || x >= t.size) continue;
+                want[static_cast<size_t>(((s * t.channels + c) * t.size + y) * t.size + x)] +=
+                    cols[static_cast<size_t>(((c * t.kernel + i) * t.kernel + j) * width + s * plane + oy * out + ox)];
+              }
+            }
+          }
+        }
+      }
+    }
+    int64_t differ = 0;
+    for (size_t e = 0; e < want.size(); ++e) differ += got.data()[e] != want[e];
+    REQUIRE(differ == 0);
+  }
+}

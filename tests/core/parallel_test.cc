@@ -63,7 +63,11 @@ TEST_CASE("parallel_for_weighted covers [0, n) once and balances the weight", "[
       REQUIRE(chunks[0].second - chunks[0].first > chunks[1].second - chunks[1].first);  // not equal counts
     }
     // All weights zero: equal counts, still a cover.
-    require_cover(chunks_of([&](auto&& f) { parallel_for_weighted(n, [](int64_t) { return int64_t{0}; }, f); }), n);
+    require_cover(chunks_of([&](auto&& f) {
+                    parallel_for_weighted(
+                        n, [](int64_t) { return int64_t{0}; }, f);
+                  }),
+                  n);
     // One heavy item at the front: the other thread takes everything after it.
     const auto front = [](int64_t i) { return i == 0 ? int64_t{1000000} : int64_t{1}; };
     const auto heavy = chunks_of([&](auto&& f) { parallel_for_weighted(n, front, f); });
@@ -77,7 +81,8 @@ TEST_CASE("parallel_for_weighted inside a parallel loop runs serially", "[parall
   std::vector<int64_t> inner_chunks(4, 0);
   parallel_for(4, 1, [&](int64_t begin, int64_t end) {
     for (int64_t k = begin; k < end; ++k) {
-      parallel_for_weighted(10, [](int64_t i) { return i; }, [&](int64_t, int64_t) { ++inner_chunks[k]; });
+      parallel_for_weighted(
+          10, [](int64_t i) { return i; }, [&](int64_t, int64_t) { ++inner_chunks[k]; });
     }
   });
   for (const int64_t c : inner_chunks) REQUIRE(c == 1);
