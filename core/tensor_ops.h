@@ -56,6 +56,9 @@ void axpy_(Tensor& dst, float alpha, const Tensor& src);
 // --- reductions -----------------------------------------------------------------------------
 Tensor sum(const Tensor& x);  // shape []
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+// The number of entries != 0 (NaN counts, -0 does not): a layer's spike density without
+// temporaries.
+int64_t count_nonzero(const Tensor& x);
 Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
 struct MaxResult {

@@ -72,6 +72,29 @@ Tensor sum(const Tensor& x) {
   return scalar_tensor(static_cast<float>(total));
 }
 
+int64_t count_nonzero(const Tensor& x) {
+  NORSE_CHECK(x.defined(), InvalidArgument, "count_nonzero", "the input tensor is undefined");
+  if (x.device() == Device::kCUDA) {
+    return x.numel() - static_cast<int64_t>(sum(eq(x, zeros(x.shape(), Device::kCUDA))).item());
+  }
+  const Tensor in = x.contiguous();
+  const float* p = in.data();
+  const int64_t n = in.numel();
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<int64_t> partial(static_cast<size_t>(blocks), 0);
+  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      int64_t count = 0;
+      const int64_t lo = b * kSumBlock, hi = std::min(n, lo + kSumBlock);
+      for (int64_t i = lo; i < hi; ++i) count += p[i] != 0.0f;
+      partial[static_cast<size_t>(b)] = count;
+    }
+  });
+  int64_t total = 0;
+  for (const int64_t c : partial) total += c;
+  return total;
+}
+
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
   const int64_t rank = x.dim();
   const std::vector<int64_t> reduced = normalise_dims("sum", dims, rank);

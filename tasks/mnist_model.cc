@@ -235,8 +235,8 @@ std::unique_ptr<Network> make_network(const NetworkOptions& options, Generator& 
 std::vector<std::pair<std::string, double>> input_densities(const Activity& activity) {
   std::vector<std::pair<std::string, double>> out;
   for (const auto& [layer, input] : activity.layer_inputs) {
-    const double zero_entries = sum(eq(input, zeros(input.shape(), input.device()))).item();
-    out.emplace_back(layer, 1.0 - zero_entries / static_cast<double>(std::max<int64_t>(input.numel(), 1)));
+    out.emplace_back(
+        layer, static_cast<double>(count_nonzero(input)) / static_cast<double>(std::max<int64_t>(input.numel(), 1)));
   }
   return out;
 }

@@ -297,3 +297,15 @@ TEST_CASE("unfold2d: conv2d is the weight matrix times the unfolded input; dilat
   NORSE_REQUIRE_CLOSE(d.select(2, 0), from_vector({0, 2, 10, 12}, {1, 4}));
   REQUIRE_THROWS_AS(unfold2d(ramp, 2, 2, 1, 0, 0), InvalidArgument);
 }
+
+TEST_CASE("count_nonzero counts entries != 0 across its blocks", "[ops][values]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  REQUIRE(count_nonzero(from_vector({0, 1, -0.0f, 2, nan, 0}, {2, 3})) == 3);  // -0 is zero, NaN is not
+  REQUIRE(count_nonzero(zeros({0})) == 0);
+  // Past one partial block (8192 entries), and a strided view.
+  Tensor big = zeros({3, 10000});
+  for (int64_t k = 0; k < 10000; k += 7) big.at({1, k}) = 1.0f;
+  REQUIRE(count_nonzero(big) == 1429);
+  REQUIRE(count_nonzero(big.transpose(0, 1)) == 1429);
+  REQUIRE(count_nonzero(big.slice(0, 0, 1)) == 0);
+}
