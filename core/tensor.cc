@@ -193,6 +193,23 @@ int64_t transposed_matrices(const Shape& shape, const std::vector<int64_t>& stri
   }
   return expected / (rows * cols);
 }
+
+// The size of the block when (shape, strides) repeats one contiguous block along its leading
+// dimensions (strides 0 there, row-major strides after; some leading stride 0); 0 otherwise.
+int64_t repeated_block(const Shape& shape, const std::vector<int64_t>& strides) {
+  int64_t block = 1;
+  size_t d = shape.size();
+  for (; d-- > 0;) {
+    if (shape[d] == 1) continue;
+    if (strides[d] != block) break;
+    block *= shape[d];
+  }
+  if (d == static_cast<size_t>(-1)) return 0;  // contiguous: not a broadcast
+  for (size_t k = 0; k <= d; ++k) {
+    if (shape[k] != 1 && strides[k] != 0) return 0;
+  }
+  return block;
+}
 }  // namespace
 
 bool Tensor::is_contiguous() const {
@@ -471,6 +488,20 @@ void Tensor::copy_(const Tensor& src) {
   const float* src_base = src.storage_->data();
   if (is_contiguous() && src.is_contiguous()) {
     std::memmove(dst_base + offset_, src_base + src.offset_, static_cast<size_t>(numel_) * sizeof(float));
+    return;
+  }
+  // A broadcast (expand) of a contiguous block along leading dimensions, such as a neuron
+  // parameter spread over the batch for the initial states: the block copied once per repeat
+  // (a scalar: a fill), not an index computation per element.
+  const int64_t block = repeated_block(src.shape_, src.strides_);
+  if (block > 0 && is_contiguous() && !shares_storage_with(src)) {
+    float* dst = dst_base + offset_;
+    const float* from = src_base + src.offset_;
+    if (block == 1) {
+      std::fill(dst, dst + numel_, *from);
+    } else {
+      for (int64_t at = 0; at < numel_; at += block) std::copy(from, from + block, dst + at);
+    }
     return;
   }
   // A contiguous tensor with its last two dimensions swapped (a Linear layer's weight gradient

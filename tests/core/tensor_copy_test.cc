@@ -1,6 +1,7 @@
 // transpose_matrix (register blocks plus ragged edges, serial for small matrices and in
-// parallel tiles for large ones) against its definition, bit for bit; and Tensor::copy_ of
-// transposed views, which goes through it, against the element-wise definition.
+// parallel tiles for large ones) against its definition, bit for bit; and Tensor::copy_'s fast
+// paths (transposed views, which go through it, and broadcasts) against the element-wise
+// definition.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -78,4 +79,22 @@ TEST_CASE("copy_ of a transposed view of the same storage copies the old values"
   const Tensor before = square.clone();
   square.copy_(square.transpose(0, 1));
   REQUIRE(mismatches(before.transpose(0, 1), square) == 0);
+}
+
+TEST_CASE("contiguous() of broadcast views equals the strided definition", "[tensor][broadcast]") {
+  // A scalar, a row over a batch (a neuron parameter over [T, B, N]), and views the repeat path
+  // must not take (a column broadcast along the last dimension, a broadcast inside).
+  const Tensor row = arange(0.0f, 37.0f);
+  const Tensor column = arange(0.0f, 5.0f).reshape({5, 1});
+  const Tensor middle = arange(0.0f, 6.0f).reshape({2, 1, 3});
+  const std::vector<std::pair<const char*, Tensor>> views = {
+      {"scalar", scalar_tensor(2.5f).expand({4, 6})},       {"row over [T, B]", row.expand({3, 4, 37})},
+      {"[1, N] row", row.reshape({1, 37}).expand({9, 37})}, {"column along the last dimension", column.expand({5, 8})},
+      {"broadcast inside", middle.expand({2, 4, 3})},
+  };
+  for (const auto& [name, view] : views) {
+    INFO(name);
+    REQUIRE_FALSE(view.is_contiguous());
+    REQUIRE(mismatches(view, view.contiguous()) == 0);
+  }
 }
