@@ -106,27 +106,43 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
   });
 }
 
+// With stride 1 the output rows and columns of tap (i, j) that land inside the input plane are
+// one range each (y = oy + dy, x = ox + dx): computed once per tap, not per row and sample (that
+// bookkeeping was most of col2im's time on ConvNet's 8 x 8 rows).
+struct TapRange {
+  int64_t dy, dx, oy0, oy1, ox0, ox1;
+};
+TapRange tap_range(const ConvGeometry& g, int64_t i, int64_t j) {
+  const int64_t dy = i * g.dilation.h - g.padding.h, dx = j * g.dilation.w - g.padding.w;
+  return {dy,
+          dx,
+          std::max<int64_t>(0, -dy),
+          std::min<int64_t>(g.out_h, g.height - dy),
+          std::max<int64_t>(0, -dx),
+          std::min<int64_t>(g.out_w, g.width - dx)};
+}
+
+// Stride 1: adds one tap's [out_h, out_w] block `src` of cols into `plane` ([height, width]),
+// each row as a contiguous run.
+inline void col2im_tap_rows(const ConvGeometry& g, const TapRange& t, const float* src, float* plane) {
+  for (int64_t oy = t.oy0; oy < t.oy1; ++oy) {
+    float* __restrict dst = plane + (oy + t.dy) * g.width + t.dx;
+    const float* __restrict row = src + oy * g.out_w;
+    // Runs of 8: ConvNet's rows are 8 wide, too short for the compiler's vector loop (its
+    // remainder loop did them one float at a time).
+    int64_t ox = t.ox0;
+    for (; ox + 8 <= t.ox1; ox += 8) {
+      for (int64_t k = 0; k < 8; ++k) dst[ox + k] += row[ox + k];
+    }
+    for (; ox < t.ox1; ++ox) dst[ox] += row[ox];
+  }
+}
+
 // Tap (i, j) of one (sample, channel): adds its [out_h, out_w] block `src` of cols into `plane`
 // (the input gradient's [height, width] plane).
 void col2im_tap(const ConvGeometry& g, const float* src, float* plane, int64_t i, int64_t j) {
   if (g.stride.h == 1 && g.stride.w == 1) {
-    // With stride 1 the output rows and columns that land inside the plane are one range each,
-    // computed once per tap (not per row and sample: that bookkeeping was most of col2im's time on
-    // ConvNet's 8 x 8 rows), and each row is added as a contiguous run.
-    const int64_t dy = i * g.dilation.h - g.padding.h, dx = j * g.dilation.w - g.padding.w;  // y = oy + dy
-    const int64_t oy0 = std::max<int64_t>(0, -dy), oy1 = std::min<int64_t>(g.out_h, g.height - dy);
-    const int64_t ox0 = std::max<int64_t>(0, -dx), ox1 = std::min<int64_t>(g.out_w, g.width - dx);
-    for (int64_t oy = oy0; oy < oy1; ++oy) {
-      float* __restrict dst = plane + (oy + dy) * g.width + dx;
-      const float* __restrict row = src + oy * g.out_w;
-      // Runs of 8: ConvNet's rows are 8 wide, too short for the compiler's vector loop (its
-      // remainder loop did them one float at a time).
-      int64_t ox = ox0;
-      for (; ox + 8 <= ox1; ox += 8) {
-        for (int64_t k = 0; k < 8; ++k) dst[ox + k] += row[ox + k];
-      }
-      for (; ox < ox1; ++ox) dst[ox] += row[ox];
-    }
+    col2im_tap_rows(g, tap_range(g, i, j), src, plane);
     return;
   }
   for (int64_t oy = 0; oy < g.out_h; ++oy) {
@@ -251,7 +267,13 @@ void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t
 void conv2d_grad_input_tiles(const float* grad_output, const float* weight, const ConvGeometry& g, int64_t b0,
                              int64_t bc, float* grad_input) {
   const int64_t per_tile = kGemmTile / g.plane(), image = g.channels * g.height * g.width;
-  (void)gemm_isa();  // reads NORSE_GEMM_ISA (may throw) before the threads
+  (void)gemm_isa();            // reads NORSE_GEMM_ISA (may throw) before the threads
+  std::vector<TapRange> taps;  // stride 1: every tap's ranges, in the order (i, j)
+  if (g.stride.h == 1 && g.stride.w == 1) {
+    for (int64_t i = 0; i < g.kh; ++i) {
+      for (int64_t j = 0; j < g.kw; ++j) taps.push_back(tap_range(g, i, j));
+    }
+  }
   parallel_for((bc + per_tile - 1) / per_tile, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> gm(static_cast<size_t>(g.out_channels * kGemmTile));
     std::vector<float> cols(static_cast<size_t>(g.patch() * kGemmTile));
@@ -263,6 +285,17 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
                     cols.data(), width, false);
       float* dst = grad_input + s0 * image;
       std::fill(dst, dst + sc * image, 0.0f);
+      if (!taps.empty()) {
+        // Each row of the tile read once, front to back (its samples side by side).
+        for (int64_t c = 0; c < g.channels; ++c) {
+          for (size_t t = 0; t < taps.size(); ++t) {
+            const float* row = cols.data() + (c * g.kh * g.kw + static_cast<int64_t>(t)) * width;
+            for (int64_t s = 0; s < sc; ++s)
+              col2im_tap_rows(g, taps[t], row + s * g.plane(), dst + s * image + c * g.height * g.width);
+          }
+        }
+        continue;
+      }
       for (int64_t s = 0; s < sc; ++s) {
         for (int64_t c = 0; c < g.channels; ++c)
           col2im_plane(cols.data(), width, g, s, c, dst + s * image + c * g.height * g.width);
