@@ -37,9 +37,11 @@ mnist::TrainConfig config(const std::string& model, const std::string& device, c
   c.network.model = model;
   c.network.time_steps = 16;
   c.batch_size = 32;
-  c.epochs = 2;
+  // The conv network is compared on its first two batches only (below): one epoch of two
+  // batches, and a token evaluation (the emulated GPU under the sanitizers is slow).
+  c.epochs = model == "conv" ? 1 : 2;
   c.train_limit = model == "conv" ? 64 : 256;
-  c.test_limit = model == "conv" ? 64 : 256;
+  c.test_limit = model == "conv" ? 32 : 256;
   c.device = device;
   c.output_dir = out;
   return c;
@@ -55,8 +57,7 @@ TEST_CASE("MNIST trains on cuda as on the CPU (fc and conv)", "[cuda][mnist]") {
     REQUIRE(gpu.batch_losses.size() == cpu.batch_losses.size());
     // Same initial weights and data: the first loss agrees to float rounding (GEMM sums differ in order).
     REQUIRE(gpu.batch_losses[0] == Approx(cpu.batch_losses[0]).epsilon(1e-4));
-    CAPTURE(cpu.epochs[0].train_loss, cpu.epochs[1].train_loss, gpu.epochs[0].train_loss, gpu.epochs[1].train_loss,
-            gpu.test_accuracy, cpu.test_accuracy);
+    CAPTURE(cpu.epochs[0].train_loss, gpu.epochs[0].train_loss, gpu.test_accuracy, cpu.test_accuracy);
     // The step after it too (one Adam update apart; measured 6.5e-5 for conv).
     REQUIRE(gpu.batch_losses[1] == Approx(cpu.batch_losses[1]).epsilon(1e-3));
     // Beyond that only the fc run is comparable: the conv network at this size (64 digits) does
@@ -64,6 +65,8 @@ TEST_CASE("MNIST trains on cuda as on the CPU (fc and conv)", "[cuda][mnist]") {
     // accuracy amplify rounding (a third step 1.6% apart, accuracy 14% against 20%, when the CPU's
     // GEMM tiles moved to AVX2).
     if (model == "fc") {
+      REQUIRE(gpu.epochs.size() == 2);
+      CAPTURE(cpu.epochs[1].train_loss, gpu.epochs[1].train_loss);
       REQUIRE(gpu.epochs[1].train_loss < gpu.epochs[0].train_loss);
       REQUIRE(std::abs(gpu.test_accuracy - cpu.test_accuracy) <= 0.05);
     }
