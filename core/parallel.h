@@ -46,6 +46,18 @@ void parallel_for(int64_t n, int64_t grain, F&& f) {
   f(int64_t{0}, n);
 }
 
+// Sets the thread count for its scope and restores the previous one at its end.
+class ThreadCountGuard {
+ public:
+  explicit ThreadCountGuard(int threads) : previous_(num_threads()) { set_num_threads(threads); }
+  ~ThreadCountGuard() { set_num_threads(previous_); }
+  ThreadCountGuard(const ThreadCountGuard&) = delete;
+  ThreadCountGuard& operator=(const ThreadCountGuard&) = delete;
+
+ private:
+  int previous_;
+};
+
 // parallel_for with chunks of about equal total weight(i) (an int64_t >= 0: the item's work)
 // instead of equal length: for loops whose items differ in work, such as the event kernels'
 // samples (the first time steps of a spike train hold few spikes, the last many: equal counts

@@ -43,6 +43,21 @@ std::vector<int64_t> normalise_dims(const char* op, const std::vector<int64_t>& 
   return out;
 }
 
+// Reduces [0, n) in fixed blocks of kSumBlock elements, block(lo, hi) -> Acc for each, in
+// parallel, and adds the block results in block order: the same bits on any thread count.
+template <class Acc, class Block>
+Acc reduce_blocks(int64_t n, Block&& block) {
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<Acc> partial(static_cast<size_t>(blocks), Acc{});
+  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b)
+      partial[static_cast<size_t>(b)] = block(b * kSumBlock, std::min(n, (b + 1) * kSumBlock));
+  });
+  Acc total{};
+  for (const Acc& v : partial) total += v;
+  return total;
+}
+
 }  // namespace
 
 Tensor sum(const Tensor& x) {
@@ -56,19 +71,11 @@ Tensor sum(const Tensor& x) {
   }
   const Tensor in = x.contiguous();
   const float* p = in.data();
-  const int64_t n = in.numel();
-  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
-  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
-  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      double acc = 0.0;
-      const int64_t lo = b * kSumBlock, hi = std::min(n, lo + kSumBlock);
-      for (int64_t i = lo; i < hi; ++i) acc += p[i];
-      partial[static_cast<size_t>(b)] = acc;
-    }
+  const double total = reduce_blocks<double>(in.numel(), [p](int64_t lo, int64_t hi) {
+    double acc = 0.0;
+    for (int64_t i = lo; i < hi; ++i) acc += p[i];
+    return acc;
   });
-  double total = 0.0;
-  for (double v : partial) total += v;
   return scalar_tensor(static_cast<float>(total));
 }
 
@@ -79,20 +86,11 @@ int64_t count_nonzero(const Tensor& x) {
   }
   const Tensor in = x.contiguous();
   const float* p = in.data();
-  const int64_t n = in.numel();
-  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
-  std::vector<int64_t> partial(static_cast<size_t>(blocks), 0);
-  parallel_for(blocks, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      int64_t count = 0;
-      const int64_t lo = b * kSumBlock, hi = std::min(n, lo + kSumBlock);
-      for (int64_t i = lo; i < hi; ++i) count += p[i] != 0.0f;
-      partial[static_cast<size_t>(b)] = count;
-    }
+  return reduce_blocks<int64_t>(in.numel(), [p](int64_t lo, int64_t hi) {
+    int64_t count = 0;
+    for (int64_t i = lo; i < hi; ++i) count += p[i] != 0.0f;
+    return count;
   });
-  int64_t total = 0;
-  for (const int64_t c : partial) total += c;
-  return total;
 }
 
 Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {

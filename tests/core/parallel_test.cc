@@ -36,16 +36,10 @@ void require_cover(const std::vector<std::pair<int64_t, int64_t>>& chunks, int64
   }
   REQUIRE(next == n);
 }
-
-struct Threads {
-  explicit Threads(int t) : before(num_threads()) { set_num_threads(t); }
-  ~Threads() { set_num_threads(before); }
-  int before;
-};
 }  // namespace
 
 TEST_CASE("parallel_for_weighted covers [0, n) once and balances the weight", "[parallel]") {
-  const Threads two(2);
+  const ThreadCountGuard two(2);
   for (const int64_t n : {1, 2, 3, 17, 512}) {
     CAPTURE(n);
     // Rising work (a spike train's samples: later time steps spike more).
@@ -77,7 +71,7 @@ TEST_CASE("parallel_for_weighted covers [0, n) once and balances the weight", "[
 }
 
 TEST_CASE("parallel_for_weighted inside a parallel loop runs serially", "[parallel]") {
-  const Threads two(2);
+  const ThreadCountGuard two(2);
   std::vector<int64_t> inner_chunks(4, 0);
   parallel_for(4, 1, [&](int64_t begin, int64_t end) {
     for (int64_t k = begin; k < end; ++k) {

@@ -38,12 +38,6 @@ void require_same_checkpoint(const std::string& a_dir, const std::string& b_dir)
     REQUIRE(same_bits(t.to_vector(), b.get(name).to_vector()));
   }
 }
-
-struct ThreadCount {
-  explicit ThreadCount(int n) : previous(num_threads()) { set_num_threads(n); }
-  ~ThreadCount() { set_num_threads(previous); }
-  int previous;
-};
 }  // namespace
 
 TEST_CASE("MNIST ConvNet4 training is bitwise identical on 1 and 2 threads", "[determinism][mnist]") {
@@ -58,7 +52,7 @@ TEST_CASE("MNIST ConvNet4 training is bitwise identical on 1 and 2 threads", "[d
   c.epochs = 1;
   mnist::TrainResult r[2];
   for (int threads : {1, 2}) {
-    ThreadCount guard(threads);
+    ThreadCountGuard guard(threads);
     c.output_dir = tmp("mnist_threads_" + std::to_string(threads));
     r[threads - 1] = mnist::train(c, train_set, test_set);
   }
@@ -81,7 +75,7 @@ TEST_CASE("memory task training is bitwise identical on 1 and 2 threads", "[dete
   c.eval_every = 2;
   memory::TrainResult r[2];
   for (int threads : {1, 2}) {
-    ThreadCount guard(threads);
+    ThreadCountGuard guard(threads);
     c.output_dir = tmp("memory_threads_" + std::to_string(threads));
     r[threads - 1] = memory::train(c);
   }
