@@ -1,12 +1,17 @@
 #include "core/autograd.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/tensor_ops.h"
 
 namespace norse {
@@ -61,8 +66,30 @@ void check_anomaly(const char* op, const char* what, size_t index, const Tensor&
 NonFiniteElement first_non_finite(const Tensor& t) {
   const Tensor host = t.to(Device::kCPU).contiguous();
   const float* p = host.data();
-  for (int64_t k = 0; k < host.numel(); ++k) {
-    if (!std::isfinite(p[k])) return {k, p[k]};
+  const int64_t n = host.numel();
+  // Blocks tested in parallel with a branch-free test of the exponent bits (all ones: inf or
+  // NaN) that the compiler vectorises; the first flagged block is then searched element by
+  // element. The optimizer checks every gradient each step: a scalar loop with an early exit
+  // was a serial pass over all the parameters.
+  constexpr int64_t kBlock = 4096;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<unsigned char> flagged(static_cast<size_t>(blocks), 0);
+  parallel_for(blocks, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      uint32_t any = 0;
+      for (int64_t k = b * kBlock; k < std::min(n, (b + 1) * kBlock); ++k) {
+        uint32_t bits;
+        std::memcpy(&bits, p + k, sizeof bits);
+        any |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+      }
+      flagged[static_cast<size_t>(b)] = any != 0;
+    }
+  });
+  for (int64_t b = 0; b < blocks; ++b) {
+    if (!flagged[static_cast<size_t>(b)]) continue;
+    for (int64_t k = b * kBlock; k < std::min(n, (b + 1) * kBlock); ++k) {
+      if (!std::isfinite(p[k])) return {k, p[k]};
+    }
   }
   return {};
 }

@@ -540,7 +540,11 @@ void Tensor::fill_(float value) {
   }
   float* base = storage_->data();
   if (is_contiguous()) {
-    std::fill(base + offset_, base + offset_ + numel_, value);
+    // Both cores for large fills (the tape's zero gradients of outputs nothing used, e.g. a
+    // conv layer's final neuron states): one core alone left the other waiting.
+    float* dst = base + offset_;
+    parallel_for(numel_, int64_t{1} << 16,
+                 [&](int64_t begin, int64_t end) { std::fill(dst + begin, dst + end, value); });
     return;
   }
   detail::for_each_strided(shape_, strides_, offset_, [&](int64_t, int64_t off) { base[off] = value; });

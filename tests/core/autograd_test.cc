@@ -1,6 +1,8 @@
 // The tape: recording, backward, accumulation, grad mode, detach, custom ops, memory.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "core/core.h"
 #include "tests/testing/gradcheck.h"
 
@@ -190,4 +192,23 @@ TEST_CASE("GradReadyScope reports each leaf once, when its gradient is final", "
   GradReadyScope scope([&](const Variable&) { order.push_back("root"); });
   Variable(from_vector({1}, {1}), true).backward(from_vector({1}, {1}));
   REQUIRE(order == std::vector<std::string>{"root"});
+}
+
+TEST_CASE("first_non_finite finds the first NaN or infinity across its blocks", "[autograd][anomaly]") {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor t = full({3, 5000}, 1.0f);                  // 15000 entries: three full 4096-blocks and a partial one
+  t.at({0, 7}) = std::numeric_limits<float>::max();  // large but finite
+  t.at({1, 1}) = -std::numeric_limits<float>::denorm_min();
+  REQUIRE_FALSE(first_non_finite(t).found());
+  t.at({2, 4999}) = nan;  // the last entry, in the partial block
+  REQUIRE(first_non_finite(t).index == 14999);
+  t.at({2, 10}) = -inf;
+  NonFiniteElement e = first_non_finite(t);
+  REQUIRE(e.index == 10010);
+  REQUIRE(e.value == -inf);
+  t.at({1, 3000}) = inf;  // an earlier block wins
+  REQUIRE(first_non_finite(t).index == 8000);
+  // A view counts in its own order: [5000, 3], the -inf at (10, 2) first.
+  REQUIRE(first_non_finite(t.transpose(0, 1)).index == 10 * 3 + 2);
+  REQUIRE_FALSE(first_non_finite(zeros({0})).found());
 }
