@@ -1,3 +1,7 @@
+// What the neuron_loops_*_test.cc files share (one file per group of models, so that their
+// template instantiations compile in parallel; under the sanitizers the single file took over
+// five minutes and ended CI's critical path).
+//
 // The two runners of the fused neuron loops (kernels/neuron_sequence.h) agree bit for bit, for
 // every kernel model and every variant the op can ask for: the CPU block loop (vectorised over
 // a block of elements) and the CUDA kernels' per-thread bodies run on the host
@@ -6,6 +10,9 @@
 // final states, records, the saved record, and every gradient. Also: LIF's compact record (v1
 // alone) gives the same gradients as the saved state. Parameters are Norse's defaults (the
 // models' Params), one of them per neuron so that the broadcast path runs too.
+#ifndef NORSE_TESTS_MODELS_NEURON_LOOPS_CHECK_H_
+#define NORSE_TESTS_MODELS_NEURON_LOOPS_CHECK_H_
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -31,11 +38,10 @@
 #include "models/lsnn.h"
 #include "tests/testing/vector_compare.h"
 
-using namespace norse;
-using namespace norse::kernels;
+namespace norse {
+namespace neuron_loops_check {
 
-namespace {
-
+using namespace norse::kernels;  // NOLINT(build/namespaces): the kernel models' names, as in the test
 using norse::testing::random_vector;
 
 constexpr int64_t kSteps = 23, kElements = 700;  // not a multiple of the CPU block (256)
@@ -121,11 +127,11 @@ Outputs run(bool by_threads, const std::vector<std::vector<float>>& param_values
 }
 
 // Bit for bit (a NaN equals the same NaN).
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   // (memcmp of an empty vector's null data is undefined: UBSan says so)
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
-bool same_bits(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
+inline bool same_bits(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
   if (a.size() != b.size()) return false;
   for (size_t k = 0; k < a.size(); ++k) {
     if (!same_bits(a[k], b[k])) return false;
@@ -133,7 +139,7 @@ bool same_bits(const std::vector<std::vector<float>>& a, const std::vector<std::
   return true;
 }
 
-void require_equal(const Outputs& a, const Outputs& b) {
+inline void require_equal(const Outputs& a, const Outputs& b) {
   REQUIRE(same_bits(a.z, b.z));
   REQUIRE(same_bits(a.saved, b.saved));
   REQUIRE(same_bits(a.finals, b.finals));
@@ -216,42 +222,7 @@ std::vector<float> defaults() {
   return out;
 }
 
-}  // namespace
+}  // namespace neuron_loops_check
+}  // namespace norse
 
-TEST_CASE("fused loops: the CPU block loop equals the CUDA per-thread bodies, every model", "[kernels][loops]") {
-  check_model<LIFModel>("lif", defaults<norse::lif::Spec>(), 3.0f, 0.0f, 0.5f);
-  check_model<LIFBoxModel>("lif_box", defaults<lif_box::Spec>(), 3.0f, 0.0f, 0.5f);
-  check_model<LIModel>("li", defaults<li::Spec>(), 1.0f, 0.0f, 0.5f);
-  check_model<LIBoxModel>("li_box", defaults<li_box::Spec>(), 1.0f, 0.0f, 0.5f);
-  check_model<LSNNModel>("lsnn", defaults<lsnn::Spec>(), 3.0f, 0.0f, 0.5f);
-  check_model<IAFModel>("iaf", defaults<iaf::Spec>(), 0.3f, 0.0f, 0.5f);
-  check_model<LIFRefracModel>("lif_refrac", defaults<lif_refrac::Spec>(), 3.0f, 0.0f, 0.5f);
-  check_model<LIFExModel>("lif_ex", defaults<lif_ex::Spec>(), 1.5f, 0.0f, 0.5f);
-  check_model<LIFAdExModel>("lif_adex", defaults<lif_adex::Spec>(), 1.5f, 0.0f, 0.5f);
-  check_model<LIFAdExRefracModel>("lif_adex_refrac", defaults<lif_adex_refrac::Spec>(), 1.5f, 0.0f, 0.5f);
-  check_model<IzhikevichModel>("izhikevich", defaults<izhikevich::Spec>(), 10.0f, -70.0f, -60.0f);
-  check_model<CobaLIFModel>("coba_lif", defaults<coba_lif::Spec>(), 3.0f, 0.0f, 0.5f);
-  // The constant-current LIF encoder and the exponential filter (Norse's defaults).
-  check_model<LIFCurrentEncoderModel>("lif_current_encoder", {100.0f, 0.0f, 1.0f, 0.0f}, 3.0f, 0.0f, 0.5f);
-  check_model<ExpFilterModel>("exp_filter", {0.9f}, 1.0f, 0.0f, 0.5f);
-}
-
-TEST_CASE("fused loops: a compact record with parameter gradients is refused, naming saved_kind", "[kernels][loops]") {
-  NeuronParams<LIFModel> p;
-  const float one = 1.0f;
-  for (int q = 0; q < LIFModel::kParams; ++q) p.params[q] = ParamRef{&one, 1};
-  float buffer[4] = {};
-  NeuronBackwardArgs b;
-  b.steps = 1;
-  b.elements = 1;
-  b.saved = buffer;
-  b.saved_kind = SavedKind::kCompact;
-  b.grad_z = buffer;
-  b.grad_params[0] = buffer;
-  REQUIRE_THROWS_WITH(neuron_sequence_backward(p, b), Catch::Contains("saved_kind"));
-  NeuronParams<LSNNModel> lsnn;
-  NeuronForwardArgs f;
-  f.saved = buffer;
-  f.saved_kind = SavedKind::kCompact;
-  REQUIRE_THROWS_WITH(neuron_sequence_forward(lsnn, f), Catch::Contains("no compact record"));
-}
+#endif  // NORSE_TESTS_MODELS_NEURON_LOOPS_CHECK_H_
