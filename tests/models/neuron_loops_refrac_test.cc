@@ -7,7 +7,8 @@
 using namespace norse;
 using namespace norse::neuron_loops_check;
 
-TEST_CASE("fused loops: the CPU block loop equals the CUDA per-thread bodies: IAF, refractory and exponential LIF", "[kernels][loops]") {
+TEST_CASE("fused loops: the CPU block loop equals the CUDA per-thread bodies: IAF, refractory and exponential LIF",
+          "[kernels][loops]") {
   check_model<IAFModel>("iaf", defaults<iaf::Spec>(), 0.3f, 0.0f, 0.5f);
   check_model<LIFRefracModel>("lif_refrac", defaults<lif_refrac::Spec>(), 3.0f, 0.0f, 0.5f);
   check_model<LIFExModel>("lif_ex", defaults<lif_ex::Spec>(), 1.5f, 0.0f, 0.5f);
