@@ -107,7 +107,7 @@ void im2col(const float* input, const ConvGeometry& g, int64_t b0, int64_t bc, f
 }
 
 // With stride 1 the output rows and columns of tap (i, j) that land inside the input plane are
-// one range each (y = oy + dy, x = ox + dx): computed once per tap, not per row and sample (that
+// one range each (y = oy + dy, x = ox + dx): computed once per tap, not per row (that
 // bookkeeping was most of col2im's time on ConvNet's 8 x 8 rows).
 struct TapRange {
   int64_t dy, dx, oy0, oy1, ox0, ox1;
@@ -164,6 +164,19 @@ void col2im_plane(const float* cols, int64_t width, const ConvGeometry& g, int64
   }
 }
 
+// All taps of channel c for samples [0, bc) of cols (`width` columns wide) into plane_of(s, c),
+// in the order (i, j), each row of cols read once across its samples.
+template <class PlaneOf>
+void col2im_channel(const float* cols, int64_t width, const ConvGeometry& g, int64_t c, int64_t bc,
+                    const PlaneOf& plane_of) {
+  for (int64_t i = 0; i < g.kh; ++i) {
+    for (int64_t j = 0; j < g.kw; ++j) {
+      const float* row = cols + ((c * g.kh + i) * g.kw + j) * width;
+      for (int64_t s = 0; s < bc; ++s) col2im_tap(g, row + s * g.plane(), plane_of(s, c), i, j);
+    }
+  }
+}
+
 // The adjoint of im2col: grad_input[b0 + s, c, y, x] += cols[...]. One thread per input channel
 // (or per (sample, channel) plane when there are few channels): the planes of a channel receive
 // from its own rows of cols only, so no two threads write one element. Each row is read
@@ -176,14 +189,7 @@ void col2im(const float* cols, const ConvGeometry& g, int64_t b0, int64_t bc, fl
   };
   if (g.channels >= 2 * num_threads()) {
     parallel_for(g.channels, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t c = begin; c < end; ++c) {
-        for (int64_t i = 0; i < g.kh; ++i) {
-          for (int64_t j = 0; j < g.kw; ++j) {
-            const float* row = cols + ((c * g.kh + i) * g.kw + j) * width;
-            for (int64_t s = 0; s < bc; ++s) col2im_tap(g, row + s * g.plane(), plane_of(s, c), i, j);
-          }
-        }
-      }
+      for (int64_t c = begin; c < end; ++c) col2im_channel(cols, width, g, c, bc, plane_of);
     });
     return;
   }
@@ -267,13 +273,7 @@ void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t
 void conv2d_grad_input_tiles(const float* grad_output, const float* weight, const ConvGeometry& g, int64_t b0,
                              int64_t bc, float* grad_input) {
   const int64_t per_tile = kGemmTile / g.plane(), image = g.channels * g.height * g.width;
-  (void)gemm_isa();            // reads NORSE_GEMM_ISA (may throw) before the threads
-  std::vector<TapRange> taps;  // stride 1: every tap's ranges, in the order (i, j)
-  if (g.stride.h == 1 && g.stride.w == 1) {
-    for (int64_t i = 0; i < g.kh; ++i) {
-      for (int64_t j = 0; j < g.kw; ++j) taps.push_back(tap_range(g, i, j));
-    }
-  }
+  (void)gemm_isa();  // reads NORSE_GEMM_ISA (may throw) before the threads
   parallel_for((bc + per_tile - 1) / per_tile, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> gm(static_cast<size_t>(g.out_channels * kGemmTile));
     std::vector<float> cols(static_cast<size_t>(g.patch() * kGemmTile));
@@ -285,21 +285,8 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
                     cols.data(), width, false);
       float* dst = grad_input + s0 * image;
       std::fill(dst, dst + sc * image, 0.0f);
-      if (!taps.empty()) {
-        // Each row of the tile read once, front to back (its samples side by side).
-        for (int64_t c = 0; c < g.channels; ++c) {
-          for (size_t t = 0; t < taps.size(); ++t) {
-            const float* row = cols.data() + (c * g.kh * g.kw + static_cast<int64_t>(t)) * width;
-            for (int64_t s = 0; s < sc; ++s)
-              col2im_tap_rows(g, taps[t], row + s * g.plane(), dst + s * image + c * g.height * g.width);
-          }
-        }
-        continue;
-      }
-      for (int64_t s = 0; s < sc; ++s) {
-        for (int64_t c = 0; c < g.channels; ++c)
-          col2im_plane(cols.data(), width, g, s, c, dst + s * image + c * g.height * g.width);
-      }
+      const auto plane_of = [&](int64_t s, int64_t c) { return dst + s * image + c * g.height * g.width; };
+      for (int64_t c = 0; c < g.channels; ++c) col2im_channel(cols.data(), width, g, c, sc, plane_of);
     }
   });
 }
