@@ -11,18 +11,41 @@ namespace norse {
 namespace kernels {
 namespace {
 
-// Calls f(tap, output position) for every output position the spike at input position `pos`
-// reaches, tap = ky * kw + kx, output position = oy * W_out + ox: the output row oy = y + padding
-// - ky must lie in [0, H_out), i.e. ky in (y + padding - H_out, y + padding] (the same for x).
+// Calls f(ky, j0, q0, n) for every kernel row ky that the spike at input position pos reaches:
+// the kernel columns kx in [kx0, kx1) land on output row oy = y + padding - ky (which must lie in
+// [0, H_out)) at the n = kx1 - kx0 contiguous positions q0 = oy * W_out + x + padding - kx1 + 1,
+// q0 + 1, ... (kx descending). With the kernel's columns stored reversed (j = kw - 1 - kx, from
+// j0 = kw - kx1) their weight rows are contiguous too: an event is one vector addition of
+// n * C_out floats per kernel row instead of one per tap. Each output value still receives at
+// most one addition per event, so the sums (and their bits) do not depend on this order.
+// row_of[pos] = pos / W (a table: a division per event cost as much as its additions).
 template <class F>
-inline void for_each_reach(int64_t pos, const EventConvShape& s, F&& f) {
-  const int64_t y = pos / s.width, x = pos % s.width, oh = s.out_h(), ow = s.out_w();
+inline void for_each_reach_row(int64_t pos, const int32_t* row_of, const EventConvShape& s, F&& f) {
+  const int64_t y = row_of[pos], x = pos - y * s.width, oh = s.out_h(), ow = s.out_w();
   const int64_t ky0 = std::max<int64_t>(0, y + s.padding - oh + 1),
                 ky1 = std::min<int64_t>(s.kernel_h, y + s.padding + 1);
   const int64_t kx0 = std::max<int64_t>(0, x + s.padding - ow + 1),
                 kx1 = std::min<int64_t>(s.kernel_w, x + s.padding + 1);
-  for (int64_t ky = ky0; ky < ky1; ++ky) {
-    for (int64_t kx = kx0; kx < kx1; ++kx) f(ky * s.kernel_w + kx, (y + s.padding - ky) * ow + (x + s.padding - kx));
+  if (kx0 >= kx1) return;
+  const int64_t n = kx1 - kx0, j0 = s.kernel_w - kx1, col0 = x + s.padding - kx1 + 1;
+  for (int64_t ky = ky0; ky < ky1; ++ky) f(ky, j0, (y + s.padding - ky) * ow + col0, n);
+}
+
+std::vector<int32_t> row_table(const EventConvShape& s) {
+  std::vector<int32_t> row_of(static_cast<size_t>(s.height * s.width));
+  for (int64_t pos = 0; pos < s.height * s.width; ++pos)
+    row_of[static_cast<size_t>(pos)] = static_cast<int32_t>(pos / s.width);
+  return row_of;
+}
+
+// Rows [C_in * kh * kw] of C_out: the kernel columns reversed within each (c, ky), in place (row
+// (c * kh + ky) * kw + j swapped with row (c * kh + ky) * kw + kw - 1 - j; its own inverse).
+void reverse_kernel_columns(const EventConvShape& s, float* rows) {
+  const int64_t co = s.out_channels, kw = s.kernel_w;
+  for (int64_t r = 0; r < s.in_channels * s.kernel_h; ++r) {
+    for (int64_t j = 0; j < kw / 2; ++j) {
+      std::swap_ranges(rows + (r * kw + j) * co, rows + (r * kw + j + 1) * co, rows + (r * kw + kw - 1 - j) * co);
+    }
   }
 }
 
@@ -50,9 +73,12 @@ void fill_spike_events(const float* x, const EventConvShape& s, SpikeEvents* eve
 void event_conv2d_forward(const SpikeEvents& events, const float* weight, const float* bias, const EventConvShape& s,
                           float* out) {
   const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
-  // Weights channels-last: wr[((c * kh + ky) * kw + kx) * co + o] = weight[o, c, ky, kx].
+  // Weights channels-last, kernel columns reversed: wr[((c * kh + ky) * kw + kw - 1 - kx) * co + o] =
+  // weight[o, c, ky, kx].
   std::vector<float> wr(static_cast<size_t>(s.in_channels * kh * kw * co));
   transpose_matrix(weight, co, s.in_channels * kh * kw, wr.data());
+  reverse_kernel_columns(s, wr.data());
+  const std::vector<int32_t> row_of = row_table(s);
   const int64_t out_plane = oh * ow;
   // A sample's work: kh * kw rows of C_out per event (fewer at the borders), and clearing and
   // transposing its [H_out, W_out, C_out] accumulator.
@@ -66,9 +92,11 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
       for (int64_t c = 0; c < s.in_channels; ++c) {
         const int64_t plane = b * s.in_channels + c;
         for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
-          for_each_reach(events.positions[static_cast<size_t>(e)], s, [&](int64_t tap, int64_t q) {
-            add_row(&acc[static_cast<size_t>(q * co)], &wr[static_cast<size_t>((c * kh * kw + tap) * co)], co);
-          });
+          for_each_reach_row(events.positions[static_cast<size_t>(e)], row_of.data(), s,
+                             [&](int64_t ky, int64_t j0, int64_t q0, int64_t n) {
+                               add_row(&acc[static_cast<size_t>(q0 * co)],
+                                       &wr[static_cast<size_t>(((c * kh + ky) * kw + j0) * co)], n * co);
+                             });
         }
       }
       float* dst = out + b * co * out_plane;
@@ -86,12 +114,14 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
                               float* grad_weight, float* grad_bias) {
   const int64_t co = s.out_channels, kh = s.kernel_h, kw = s.kernel_w, oh = s.out_h(), ow = s.out_w();
   const int64_t out_plane = oh * ow, taps = s.in_channels * kh * kw;
+  const std::vector<int32_t> row_of = row_table(s);
   // Fixed chunks of samples, each summed into its own partial [C_in, kh, kw, C_out] and the
   // partials added in chunk order: the same bits on any thread count. Each chunk transposes its
   // samples' grad_out channels-last (small buffers: no batch-sized temporary).
   constexpr int64_t kChunk = 32;
   const int64_t chunks = (s.batch + kChunk - 1) / kChunk;
-  // A chunk's partial holds its weight gradient [taps, C_out] and then its bias gradient [C_out].
+  // A chunk's partial holds its weight gradient [taps, C_out] (kernel columns reversed, as the
+  // forward's weights) and then its bias gradient [C_out].
   const int64_t stride = (taps + 1) * co;
   std::vector<float> partial(static_cast<size_t>(chunks * stride), 0.0f);
   // A chunk's work: kh * kw rows of C_out per event, a transpose of each sample's grad_out.
@@ -113,9 +143,11 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
         for (int64_t c = 0; c < s.in_channels; ++c) {
           const int64_t plane = b * s.in_channels + c;
           for (int64_t e = events.offsets[plane]; e < events.offsets[plane + 1]; ++e) {
-            for_each_reach(events.positions[static_cast<size_t>(e)], s, [&](int64_t tap, int64_t q) {
-              add_row(dwr + (c * kh * kw + tap) * co, &gt[static_cast<size_t>(q * co)], co);
-            });
+            for_each_reach_row(events.positions[static_cast<size_t>(e)], row_of.data(), s,
+                               [&](int64_t ky, int64_t j0, int64_t q0, int64_t n) {
+                                 add_row(dwr + ((c * kh + ky) * kw + j0) * co, &gt[static_cast<size_t>(q0 * co)],
+                                         n * co);
+                               });
           }
         }
       }
@@ -123,6 +155,7 @@ void event_conv2d_grad_weight(const SpikeEvents& events, const float* grad_out, 
   });
   for (int64_t chunk = 1; chunk < chunks; ++chunk)
     add_row(partial.data(), &partial[static_cast<size_t>(chunk * stride)], stride);
+  reverse_kernel_columns(s, partial.data());
   transpose_matrix(partial.data(), taps, co, grad_weight);
   if (grad_bias) std::copy(partial.begin() + taps * co, partial.begin() + stride, grad_bias);
 }

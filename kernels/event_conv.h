@@ -8,8 +8,9 @@
 // B * C_out * H_out * W_out * C_in * kh * kw multiply-adds. The input gradient is the dense one
 // (core's conv2d_grad_input): the upstream layer's gradient is not sparse.
 //
-// Layouts: both loops run channels-last (the C_out values of one position contiguous, so each
-// event is kh*kw contiguous vector additions), with the weights reordered [C_in, kh, kw, C_out].
+// Layouts: both loops run channels-last (the C_out values of one position contiguous), with the
+// weights reordered [C_in, kh, kw (reversed), C_out]: the taps of one kernel row then meet
+// contiguous output positions in contiguous weight rows, so each event is kh vector additions.
 // Stride 1, dilation 1, one group, any zero padding (the shapes of Norse's ConvNet4).
 //
 // Determinism: the forward runs one thread per sample; the weight (and bias) gradient sums fixed

@@ -41,19 +41,23 @@ TEST_CASE("spike_conv2d equals conv2d in values and gradients", "[event]") {
   Generator g(1);
   for (float density : {0.02f, 0.06f, 0.15f, 0.3f}) {
     for (int64_t padding : {0, 2}) {
-      for (bool with_bias : {true, false}) {
-        INFO("density " << density << ", padding " << padding << ", bias " << with_bias);
-        const Tensor x = spikes({3, 4, 9, 7}, density, g), w = randn({5, 4, 3, 3}, g);
-        const Tensor b = with_bias ? randn({5}, g) : Tensor();
-        Conv2dOptions o;
-        o.padding = padding;
-        const Tensor w_out = randn(conv2d(x, w, b, o).shape(), g);
-        const Run event = run(true, x, w, b, o, w_out), dense = run(false, x, w, b, o, w_out);
-        REQUIRE(event.events);
-        CHECK(testing::compare_tensors(event.y, dense.y, 1e-5f, 1e-5f).empty());
-        CHECK(testing::compare_tensors(event.gw, dense.gw, 1e-4f, 1e-5f).empty());
-        CHECK(testing::compare_tensors(event.gx, dense.gx, 0.0f, 0.0f).empty());  // the same dense function
-        if (with_bias) CHECK(testing::compare_tensors(event.gb, dense.gb, 1e-4f, 1e-5f).empty());
+      // A rectangular kernel too: an event adds each kernel row's columns as one run.
+      for (const Shape& kernel : {Shape{3, 3}, Shape{2, 4}}) {
+        for (bool with_bias : {true, false}) {
+          INFO("density " << density << ", padding " << padding << ", kernel " << kernel[0] << "x" << kernel[1]
+                          << ", bias " << with_bias);
+          const Tensor x = spikes({3, 4, 9, 7}, density, g), w = randn({5, 4, kernel[0], kernel[1]}, g);
+          const Tensor b = with_bias ? randn({5}, g) : Tensor();
+          Conv2dOptions o;
+          o.padding = padding;
+          const Tensor w_out = randn(conv2d(x, w, b, o).shape(), g);
+          const Run event = run(true, x, w, b, o, w_out), dense = run(false, x, w, b, o, w_out);
+          REQUIRE(event.events);
+          CHECK(testing::compare_tensors(event.y, dense.y, 1e-5f, 1e-5f).empty());
+          CHECK(testing::compare_tensors(event.gw, dense.gw, 1e-4f, 1e-5f).empty());
+          CHECK(testing::compare_tensors(event.gx, dense.gx, 0.0f, 0.0f).empty());  // the same dense function
+          if (with_bias) CHECK(testing::compare_tensors(event.gb, dense.gb, 1e-4f, 1e-5f).empty());
+        }
       }
     }
   }
