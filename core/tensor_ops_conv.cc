@@ -10,6 +10,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/gemm_cpu.h"
@@ -257,6 +261,59 @@ Tensor conv2d_group(const Tensor& input_in, const Tensor& weight_in, const Tenso
   return out;
 }
 
+#if defined(__AVX512F__)
+// col2im as a gather where a row of the input plane fits one AVX-512 register (stride 1,
+// dilation 1, width <= 16: conv2 of ConvNet4, 12 wide). Every row of the planes is summed in
+// registers over its taps in the order (i, j) -- the terms and order col2im_channel adds into a
+// zeroed plane, so the same bits -- and stored once: col2im's read-modify-writes of overlapping
+// 8-float runs (tap j + 1 starts one float after tap j) stalled on store forwarding, and the planes
+// need no zero fill. Four channels at a time: four independent chains of additions.
+bool col2im_gathers(const ConvGeometry& g) {
+  return g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16;
+}
+
+// Samples [0, bc) of cols (`width` columns wide), every channel, into plane_of(s, c) (overwritten).
+template <class PlaneOf>
+void col2im_gather(const float* cols, int64_t width, const ConvGeometry& g, int64_t bc, const PlaneOf& plane_of) {
+  constexpr int64_t kChannels = 4;
+  // Tap column j reaches input columns x = ox + j - padding for ox in [0, out_w): these lanes,
+  // read from (the cols row of output row oy) - (j - padding).
+  std::vector<__mmask16> lane_mask(static_cast<size_t>(g.kw));
+  for (int64_t j = 0; j < g.kw; ++j) {
+    const int64_t dx = j - g.padding.w, x0 = std::max<int64_t>(0, dx), x1 = std::min<int64_t>(g.width, g.out_w + dx);
+    lane_mask[static_cast<size_t>(j)] =
+        x1 > x0 ? static_cast<__mmask16>(((1u << (x1 - x0)) - 1u) << x0) : static_cast<__mmask16>(0);
+  }
+  const __mmask16 row_mask = static_cast<__mmask16>((1u << g.width) - 1u);
+  for (int64_t s = 0; s < bc; ++s) {
+    for (int64_t c0 = 0; c0 < g.channels; c0 += kChannels) {
+      const int64_t n = std::min(kChannels, g.channels - c0);
+      for (int64_t y = 0; y < g.height; ++y) {
+        __m512 acc[kChannels];
+        for (int64_t k = 0; k < kChannels; ++k) acc[k] = _mm512_setzero_ps();
+        for (int64_t i = 0; i < g.kh; ++i) {
+          const int64_t oy = y + g.padding.h - i;
+          if (oy < 0 || oy >= g.out_h) continue;
+          for (int64_t j = 0; j < g.kw; ++j) {
+            const __mmask16 m = lane_mask[static_cast<size_t>(j)];
+            const int64_t at = s * g.plane() + oy * g.out_w - (j - g.padding.w);
+            for (int64_t k = 0; k < n; ++k) {
+              const float* row = cols + (((c0 + k) * g.kh + i) * g.kw + j) * width;
+              acc[k] = _mm512_mask_add_ps(acc[k], m, acc[k], _mm512_maskz_loadu_ps(m, row + at));
+            }
+          }
+        }
+        for (int64_t k = 0; k < n; ++k) _mm512_mask_storeu_ps(plane_of(s, c0 + k) + y * g.width, row_mask, acc[k]);
+      }
+    }
+  }
+}
+#else
+bool col2im_gathers(const ConvGeometry&) { return false; }
+template <class PlaneOf>
+void col2im_gather(const float*, int64_t, const ConvGeometry&, int64_t, const PlaneOf&) {}
+#endif
+
 // grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo] in `dst`.
 void gather_grad_output(const float* grad_output, const ConvGeometry& g, int64_t b0, int64_t bc, float* dst) {
   for (int64_t s = 0; s < bc; ++s) {
@@ -284,8 +341,12 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
       gemm_cpu_tile(g.patch(), g.out_channels, width, 1.0f, {weight, g.patch(), true}, {gm.data(), width, false},
                     cols.data(), width, false);
       float* dst = grad_input + s0 * image;
-      std::fill(dst, dst + sc * image, 0.0f);
       const auto plane_of = [&](int64_t s, int64_t c) { return dst + s * image + c * g.height * g.width; };
+      if (col2im_gathers(g)) {
+        col2im_gather(cols.data(), width, g, sc, plane_of);
+        continue;
+      }
+      std::fill(dst, dst + sc * image, 0.0f);
       for (int64_t c = 0; c < g.channels; ++c) col2im_channel(cols.data(), width, g, c, sc, plane_of);
     }
   });

@@ -180,6 +180,10 @@ TEST_CASE("conv2d_grad_input is gemm_cpu's W^T grad_output added in tap order, b
       {"ConvNet4's conv2: tiles of 4 samples, a ragged last tile", 13, 32, 12, 64, 5, 1, 0},
       {"plane 16 with padding: one tile of 5 samples", 5, 4, 6, 3, 3, 1, 1},
       {"stride 2: plane 16", 9, 3, 8, 5, 2, 2, 0},
+      // The tiles' planes gathered a row at a time (rows <= 16 wide, AVX-512 builds): channels
+      // in groups of 4 and a rest, taps off the plane's edges on both sides.
+      {"6 channels, padding 1: plane 64", 13, 6, 8, 5, 3, 1, 1},
+      {"padding 2, beyond the kernel's half: plane 64", 9, 5, 6, 3, 3, 1, 2},
       {"plane 49 (does not divide a tile): the whole product", 3, 2, 9, 4, 3, 1, 0},
       {"one sample, patch > columns: row tiles", 1, 32, 12, 64, 5, 1, 0},
   };
