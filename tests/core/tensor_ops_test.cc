@@ -247,35 +247,44 @@ TEST_CASE("max_pool2d: ties take the first position, a NaN wins and ends its win
 }
 
 TEST_CASE("max_pool2d 2x2 on spikes: the first maximum of every window, as the definition", "[ops][values]") {
-  // 0/1 inputs (most windows tie), an odd width (the last column is in no window) and one NaN
+  // 0/1 inputs (most windows tie) and random values, odd widths (the last column is in no
+  // window), rows of up to 32 inputs (the AVX-512 row: 9, 24, 33) and wider (40), and one NaN
   // row pair (its rows take the per-window path, the others the vectorised one).
-  Generator gen(5);
-  Tensor x = rand({3, 4, 8, 9}, gen);
-  float* v = x.data();
-  for (int64_t k = 0; k < x.numel(); ++k) v[k] = v[k] < 0.3f ? 1.0f : 0.0f;
-  v[2 * 9 + 4] = std::numeric_limits<float>::quiet_NaN();  // plane 0, row 2: row pair 1
-  const MaxPool2dResult r = max_pool2d(x, {2, 0, 0});
-  const std::vector<float> values = r.values.to_vector(), indices = r.indices.to_vector();
-  int64_t wrong = 0;
-  for (int64_t p = 0; p < 12; ++p) {
-    for (int64_t oy = 0; oy < 4; ++oy) {
-      for (int64_t ox = 0; ox < 4; ++ox) {
-        int64_t arg = -1;
-        for (int64_t dy = 0; dy < 2; ++dy) {
-          for (int64_t dx = 0; dx < 2; ++dx) {
-            const int64_t at = (2 * oy + dy) * 9 + 2 * ox + dx;
-            const float a = v[p * 72 + at];
-            if (arg < 0 || std::isnan(a) || a > v[p * 72 + arg]) arg = at;  // the NaN is its window's first
+  for (const int64_t width : {9, 24, 33, 40}) {
+    for (const bool spikes : {true, false}) {
+      CAPTURE(width, spikes);
+      Generator gen(5);
+      Tensor x = rand({3, 4, 8, width}, gen);
+      float* v = x.data();
+      if (spikes) {
+        for (int64_t k = 0; k < x.numel(); ++k) v[k] = v[k] < 0.3f ? 1.0f : 0.0f;
+      }
+      v[2 * width + 4] = std::numeric_limits<float>::quiet_NaN();  // plane 0, row 2: row pair 1
+      const MaxPool2dResult r = max_pool2d(x, {2, 0, 0});
+      const std::vector<float> values = r.values.to_vector(), indices = r.indices.to_vector();
+      const int64_t out_w = width / 2, in_plane = 8 * width;
+      int64_t wrong = 0;
+      for (int64_t p = 0; p < 12; ++p) {
+        for (int64_t oy = 0; oy < 4; ++oy) {
+          for (int64_t ox = 0; ox < out_w; ++ox) {
+            int64_t arg = -1;
+            for (int64_t dy = 0; dy < 2; ++dy) {
+              for (int64_t dx = 0; dx < 2; ++dx) {
+                const int64_t at = (2 * oy + dy) * width + 2 * ox + dx;
+                const float a = v[p * in_plane + at];
+                if (arg < 0 || std::isnan(a) || a > v[p * in_plane + arg]) arg = at;  // the NaN is its window's first
+              }
+            }
+            const size_t o = static_cast<size_t>((p * 4 + oy) * out_w + ox);
+            const float want = v[p * in_plane + arg];
+            wrong += indices[o] != static_cast<float>(arg) ||
+                     !(values[o] == want || (std::isnan(values[o]) && std::isnan(want)));
           }
         }
-        const size_t o = static_cast<size_t>((p * 4 + oy) * 4 + ox);
-        const float want = v[p * 72 + arg];
-        wrong += indices[o] != static_cast<float>(arg) ||
-                 !(values[o] == want || (std::isnan(values[o]) && std::isnan(want)));
       }
+      REQUIRE(wrong == 0);
     }
   }
-  REQUIRE(wrong == 0);
 }
 
 TEST_CASE("unfold2d: conv2d is the weight matrix times the unfolded input; dilation", "[ops][values]") {
