@@ -580,6 +580,46 @@ bool max_pool2x2_row_avx512(const float* plane, int64_t width, int64_t oy, int64
 }
 #endif
 
+#if defined(__AVX512F__)
+// max_pool2d_backward of the same 2 x 2 pool for one plane with rows of at most 32 inputs: each
+// input row written once in registers, position x taking its window's gradient where the
+// window's index is x and 0 elsewhere. 0 + gradient there, as the scatter into a zeroed plane
+// adds it, so the same bits; the plane needs no zero fill and no per-window scalar store.
+void max_pool2x2_backward_plane_avx512(const float* grad_output, const float* indices, int64_t height, int64_t width,
+                                       int64_t out_h, int64_t out_w, float* dst) {
+  const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i window_lo = _mm512_srli_epi32(lane, 1), window_hi = _mm512_add_epi32(window_lo, _mm512_set1_epi32(8));
+  const __m512 x_lo = _mm512_cvtepi32_ps(lane),
+               x_hi = _mm512_cvtepi32_ps(_mm512_add_epi32(lane, _mm512_set1_epi32(16)));
+  const auto lanes = [](int64_t n) {  // the first n (clamped to [0, 16]) lanes
+    return static_cast<__mmask16>(n <= 0 ? 0u : n >= 16 ? 0xFFFFu : (1u << n) - 1u);
+  };
+  // Inputs in a window (x < 2 * out_w) and inputs of the row (x < width), per half.
+  const __mmask16 pooled_lo = lanes(2 * out_w), pooled_hi = lanes(2 * out_w - 16);
+  const __mmask16 row_lo = lanes(width), row_hi = lanes(width - 16);
+  const __mmask16 windows = lanes(out_w);
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t y = 0; y < height; ++y) {
+    float* row = dst + y * width;
+    if (y >= 2 * out_h) {  // an odd last row: in no window
+      std::fill(row, row + width, 0.0f);
+      continue;
+    }
+    const __m512 g = _mm512_maskz_loadu_ps(windows, grad_output + (y / 2) * out_w);
+    const __m512 at = _mm512_maskz_loadu_ps(windows, indices + (y / 2) * out_w);
+    const __m512 base = _mm512_set1_ps(static_cast<float>(y * width));
+    const __mmask16 hit_lo =
+        _mm512_mask_cmp_ps_mask(pooled_lo, _mm512_permutexvar_ps(window_lo, at), _mm512_add_ps(base, x_lo), _CMP_EQ_OQ);
+    _mm512_mask_storeu_ps(row, row_lo, _mm512_maskz_add_ps(hit_lo, zero, _mm512_permutexvar_ps(window_lo, g)));
+    if (width > 16) {
+      const __mmask16 hit_hi = _mm512_mask_cmp_ps_mask(pooled_hi, _mm512_permutexvar_ps(window_hi, at),
+                                                       _mm512_add_ps(base, x_hi), _CMP_EQ_OQ);
+      _mm512_mask_storeu_ps(row + 16, row_hi, _mm512_maskz_add_ps(hit_hi, zero, _mm512_permutexvar_ps(window_hi, g)));
+    }
+  }
+}
+#endif
+
 }  // namespace
 
 MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options) {
@@ -662,6 +702,17 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
   // the whole input first was a separate pass over ConvNet's largest tensor.
   Tensor grad_input = Tensor::empty(input_shape);
   float* dst = grad_input.data();
+#if defined(__AVX512F__)
+  if (g.kernel == 2 && g.stride == 2 && g.padding == 0 && input_shape[3] <= 32) {  // ConvNet's pools
+    parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) {
+        max_pool2x2_backward_plane_avx512(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3],
+                                          g.out_h, g.out_w, dst + p * in_plane);
+      }
+    });
+    return grad_input;
+  }
+#endif
   parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
       std::fill(dst + p * in_plane, dst + (p + 1) * in_plane, 0.0f);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/core.h"
@@ -284,6 +285,31 @@ TEST_CASE("max_pool2d 2x2 on spikes: the first maximum of every window, as the d
       }
       REQUIRE(wrong == 0);
     }
+  }
+}
+
+TEST_CASE("max_pool2d_backward 2x2: the gradient scattered into a zeroed input, bit for bit", "[ops][values]") {
+  // Rows of up to 32 inputs take the AVX-512 row path (9, 24), wider ones (33, 40) the scatter;
+  // an odd height and width leave a row and a column in no window; a -0 gradient becomes the
+  // +0 that 0 + (-0) gives.
+  for (const int64_t width : {9, 24, 33, 40}) {
+    CAPTURE(width);
+    Generator gen(7);
+    const int64_t height = 7;
+    const Tensor x = rand({2, 3, height, width}, gen);
+    const MaxPool2dResult r = max_pool2d(x, {2, 0, 0});
+    Tensor go = randn(r.values.shape(), gen);
+    go.data()[1] = -0.0f;
+    const Tensor got = max_pool2d_backward(go, r.indices, x.shape(), {2, 0, 0});
+    std::vector<float> want(static_cast<size_t>(x.numel()), 0.0f);
+    const int64_t in_plane = height * width, out_plane = r.values.size(2) * r.values.size(3);
+    for (int64_t k = 0; k < go.numel(); ++k) {
+      const int64_t p = k / out_plane;
+      want[static_cast<size_t>(p * in_plane + static_cast<int64_t>(r.indices.data()[k]))] += go.data()[k];
+    }
+    int64_t differ = 0;
+    for (size_t e = 0; e < want.size(); ++e) differ += std::memcmp(&want[e], got.data() + e, sizeof(float)) != 0;
+    REQUIRE(differ == 0);
   }
 }
 
