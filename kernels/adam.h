@@ -34,7 +34,8 @@ NORSE_HD inline void adam_update(const AdamStepArgs& a, int64_t j) {
   a.param[j] -= a.step_size * m / denom;
 }
 
-// Host pointers; split over the threads.
+// Host pointers; split over the threads. Subnormal moments and updates are flushed to zero
+// (x86: they cost a microcode assist per operation; see adam.cc).
 void adam_step_cpu(const AdamStepArgs& args);
 
 // Device pointers; one launch on the default stream. nullptr until //kernels:adam_cuda is linked.
