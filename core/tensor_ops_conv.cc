@@ -10,8 +10,15 @@
 #include <limits>
 #include <vector>
 
-#if defined(__AVX512F__)
+// AVX-512 rows (below) are compiled for that instruction set function by function
+// (target("avx512f")) and run where the CPU has it, so the portable build has them too; the
+// library code they call is compiled as everywhere else, so nothing else needs AVX-512.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
+#define NORSE_AVX512_ROWS 1
+#define NORSE_TARGET_AVX512 __attribute__((target("avx512f")))
+#else
+#define NORSE_AVX512_ROWS 0
 #endif
 
 #include "core/cuda_tensor_ops.h"
@@ -261,30 +268,37 @@ Tensor conv2d_group(const Tensor& input_in, const Tensor& weight_in, const Tenso
   return out;
 }
 
-#if defined(__AVX512F__)
-// col2im as a gather where a row of the input plane fits one AVX-512 register (stride 1,
-// dilation 1, width <= 16: conv2 of ConvNet4, 12 wide). Every row of the planes is summed in
-// registers over its taps in the order (i, j) -- the terms and order col2im_channel adds into a
-// zeroed plane, so the same bits -- and stored once: col2im's read-modify-writes of overlapping
-// 8-float runs (tap j + 1 starts one float after tap j) stalled on store forwarding, and the planes
-// need no zero fill. Four channels at a time: four independent chains of additions.
-bool col2im_gathers(const ConvGeometry& g) {
-  return g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16;
+#if NORSE_AVX512_ROWS
+// Whether the AVX-512 rows run: this CPU (and its operating system) has AVX-512F.
+bool use_avx512() {
+  static const bool available = __builtin_cpu_supports("avx512f");
+  return available;
 }
 
-// Samples [0, bc) of cols (`width` columns wide), every channel, into plane_of(s, c) (overwritten).
-template <class PlaneOf>
-void col2im_gather(const float* cols, int64_t width, const ConvGeometry& g, int64_t bc, const PlaneOf& plane_of) {
+// The first n lanes (n clamped to [0, 16]).
+inline __mmask16 first_lanes(int64_t n) {
+  return static_cast<__mmask16>(n <= 0 ? 0u : n >= 16 ? 0xFFFFu : (1u << n) - 1u);
+}
+
+// col2im as a gather where an input row fits one register (width <= 16: conv2 of ConvNet4, 12
+// wide), for samples [0, bc) of cols (`columns` wide), every channel, OVERWRITING images [bc,
+// channels, height, width]. Every input row is summed over its taps in the order (i, j): the
+// terms and order col2im_channel adds into a zeroed plane, so the same bits. col2im's
+// read-modify-writes of overlapping 8-float runs (tap j + 1 starts one float after tap j)
+// stalled on store forwarding, and its planes needed a zero fill: here each input row is summed
+// in a register and stored once. Four channels at a time: four independent chains of additions.
+NORSE_TARGET_AVX512 void col2im_gather_avx512(const float* cols, int64_t columns, const ConvGeometry& g, int64_t bc,
+                                              float* images) {
   constexpr int64_t kChannels = 4;
+  const int64_t plane = g.out_h * g.out_w, in_plane = g.height * g.width;
   // Tap column j reaches input columns x = ox + j - padding for ox in [0, out_w): these lanes,
   // read from (the cols row of output row oy) - (j - padding).
   std::vector<__mmask16> lane_mask(static_cast<size_t>(g.kw));
   for (int64_t j = 0; j < g.kw; ++j) {
     const int64_t dx = j - g.padding.w, x0 = std::max<int64_t>(0, dx), x1 = std::min<int64_t>(g.width, g.out_w + dx);
-    lane_mask[static_cast<size_t>(j)] =
-        x1 > x0 ? static_cast<__mmask16>(((1u << (x1 - x0)) - 1u) << x0) : static_cast<__mmask16>(0);
+    lane_mask[static_cast<size_t>(j)] = static_cast<__mmask16>(first_lanes(x1) & ~first_lanes(x0));
   }
-  const __mmask16 row_mask = static_cast<__mmask16>((1u << g.width) - 1u);
+  const __mmask16 row_mask = first_lanes(g.width);
   for (int64_t s = 0; s < bc; ++s) {
     for (int64_t c0 = 0; c0 < g.channels; c0 += kChannels) {
       const int64_t n = std::min(kChannels, g.channels - c0);
@@ -296,22 +310,21 @@ void col2im_gather(const float* cols, int64_t width, const ConvGeometry& g, int6
           if (oy < 0 || oy >= g.out_h) continue;
           for (int64_t j = 0; j < g.kw; ++j) {
             const __mmask16 m = lane_mask[static_cast<size_t>(j)];
-            const int64_t at = s * g.plane() + oy * g.out_w - (j - g.padding.w);
+            // Lane x reads row[oy * out_w + x - (j - padding)]; lanes outside m are not read.
+            const int64_t at = s * plane + oy * g.out_w - (j - g.padding.w);
             for (int64_t k = 0; k < n; ++k) {
-              const float* row = cols + (((c0 + k) * g.kh + i) * g.kw + j) * width;
+              const float* row = cols + (((c0 + k) * g.kh + i) * g.kw + j) * columns;
               acc[k] = _mm512_mask_add_ps(acc[k], m, acc[k], _mm512_maskz_loadu_ps(m, row + at));
             }
           }
         }
-        for (int64_t k = 0; k < n; ++k) _mm512_mask_storeu_ps(plane_of(s, c0 + k) + y * g.width, row_mask, acc[k]);
+        for (int64_t k = 0; k < n; ++k)
+          _mm512_mask_storeu_ps(images + (s * g.channels + c0 + k) * in_plane + y * g.width, row_mask, acc[k]);
       }
     }
   }
 }
-#else
-bool col2im_gathers(const ConvGeometry&) { return false; }
-template <class PlaneOf>
-void col2im_gather(const float*, int64_t, const ConvGeometry&, int64_t, const PlaneOf&) {}
+
 #endif
 
 // grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo] in `dst`.
@@ -331,6 +344,10 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
                              int64_t bc, float* grad_input) {
   const int64_t per_tile = kGemmTile / g.plane(), image = g.channels * g.height * g.width;
   (void)gemm_isa();  // reads NORSE_GEMM_ISA (may throw) before the threads
+#if NORSE_AVX512_ROWS
+  const bool gather =
+      use_avx512() && g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16;
+#endif
   parallel_for((bc + per_tile - 1) / per_tile, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> gm(static_cast<size_t>(g.out_channels * kGemmTile));
     std::vector<float> cols(static_cast<size_t>(g.patch() * kGemmTile));
@@ -342,10 +359,12 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
                     cols.data(), width, false);
       float* dst = grad_input + s0 * image;
       const auto plane_of = [&](int64_t s, int64_t c) { return dst + s * image + c * g.height * g.width; };
-      if (col2im_gathers(g)) {
-        col2im_gather(cols.data(), width, g, sc, plane_of);
+#if NORSE_AVX512_ROWS
+      if (gather) {
+        col2im_gather_avx512(cols.data(), width, g, sc, dst);
         continue;
       }
+#endif
       std::fill(dst, dst + sc * image, 0.0f);
       for (int64_t c = 0; c < g.channels; ++c) col2im_channel(cols.data(), width, g, c, sc, plane_of);
     }
@@ -539,18 +558,17 @@ bool max_pool2x2_row(const float* plane, int64_t width, int64_t oy, int64_t out_
   return true;
 }
 
-#if defined(__AVX512F__)
-// The same for rows of at most 32 inputs (ConvNet4's 24 and 8), in AVX-512 registers: the
-// compiler did not vectorise the loops above (the NaN scan, an unordered compare per float, was
-// most of the pool's time). Windows' even and odd columns are split by permutes; the same
-// comparisons and the same float index arithmetic per output, so the same values and indices.
-bool max_pool2x2_row_avx512(const float* plane, int64_t width, int64_t oy, int64_t out_w, float* values,
-                            float* indices) {
+#if NORSE_AVX512_ROWS
+// max_pool2x2_row for rows of at most 32 inputs (ConvNet4's 24 and 8) in registers. The compiler
+// left the portable row loop scalar (its NaN scan, an unordered compare per float, was most of
+// the pool's time). Windows' even and odd columns are split by permutes; the same comparisons
+// and the same float index arithmetic per output as max_pool2x2_row.
+NORSE_TARGET_AVX512 bool max_pool2x2_row_avx512(const float* plane, int64_t width, int64_t oy, int64_t out_w,
+                                                float* values, float* indices) {
   const float* r0 = plane + 2 * oy * width;
   const float* r1 = r0 + width;
   const int64_t n = 2 * out_w;
-  const __mmask16 lo = static_cast<__mmask16>(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
-  const __mmask16 hi = static_cast<__mmask16>(n <= 16 ? 0u : n >= 32 ? 0xFFFFu : (1u << (n - 16)) - 1u);
+  const __mmask16 lo = first_lanes(n), hi = first_lanes(n - 16);
   const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0), a1 = _mm512_maskz_loadu_ps(hi, r0 + 16);
   const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1), b1 = _mm512_maskz_loadu_ps(hi, r1 + 16);
   if (_mm512_cmp_ps_mask(a0, a0, _CMP_UNORD_Q) | _mm512_cmp_ps_mask(a1, a1, _CMP_UNORD_Q) |
@@ -573,31 +591,27 @@ bool max_pool2x2_row_avx512(const float* plane, int64_t width, int64_t oy, int64
   take = _mm512_cmp_ps_mask(d, best, _CMP_GT_OQ);
   at = _mm512_mask_blend_ps(take, at, _mm512_add_ps(_mm512_add_ps(x0, below), one));
   best = _mm512_mask_blend_ps(take, best, d);
-  const __mmask16 out = static_cast<__mmask16>(out_w >= 16 ? 0xFFFFu : (1u << out_w) - 1u);
+  const __mmask16 out = first_lanes(out_w);
   _mm512_mask_storeu_ps(values, out, best);
   _mm512_mask_storeu_ps(indices, out, _mm512_add_ps(_mm512_set1_ps(static_cast<float>(2 * oy * width)), at));
   return true;
 }
-#endif
 
-#if defined(__AVX512F__)
-// max_pool2d_backward of the same 2 x 2 pool for one plane with rows of at most 32 inputs: each
-// input row written once in registers, position x taking its window's gradient where the
-// window's index is x and 0 elsewhere. 0 + gradient there, as the scatter into a zeroed plane
-// adds it, so the same bits; the plane needs no zero fill and no per-window scalar store.
-void max_pool2x2_backward_plane_avx512(const float* grad_output, const float* indices, int64_t height, int64_t width,
-                                       int64_t out_h, int64_t out_w, float* dst) {
+// max_pool2d_backward of that pool for one plane with rows of at most 32 inputs: each input row
+// written once in registers, 0 + its window's gradient where the window's index points at it,
+// else 0 -- the scatter into a zeroed plane, so the same bits, without its zero fill and its
+// one store per window.
+NORSE_TARGET_AVX512 void max_pool2x2_backward_plane_avx512(const float* grad_output, const float* indices,
+                                                           int64_t height, int64_t width, int64_t out_h, int64_t out_w,
+                                                           float* dst) {
   const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
   const __m512i window_lo = _mm512_srli_epi32(lane, 1), window_hi = _mm512_add_epi32(window_lo, _mm512_set1_epi32(8));
   const __m512 x_lo = _mm512_cvtepi32_ps(lane),
                x_hi = _mm512_cvtepi32_ps(_mm512_add_epi32(lane, _mm512_set1_epi32(16)));
-  const auto lanes = [](int64_t n) {  // the first n (clamped to [0, 16]) lanes
-    return static_cast<__mmask16>(n <= 0 ? 0u : n >= 16 ? 0xFFFFu : (1u << n) - 1u);
-  };
   // Inputs in a window (x < 2 * out_w) and inputs of the row (x < width), per half.
-  const __mmask16 pooled_lo = lanes(2 * out_w), pooled_hi = lanes(2 * out_w - 16);
-  const __mmask16 row_lo = lanes(width), row_hi = lanes(width - 16);
-  const __mmask16 windows = lanes(out_w);
+  const __mmask16 pooled_lo = first_lanes(2 * out_w), pooled_hi = first_lanes(2 * out_w - 16);
+  const __mmask16 row_lo = first_lanes(width), row_hi = first_lanes(width - 16);
+  const __mmask16 windows = first_lanes(out_w);
   const __m512 zero = _mm512_setzero_ps();
   for (int64_t y = 0; y < height; ++y) {
     float* row = dst + y * width;
@@ -618,6 +632,7 @@ void max_pool2x2_backward_plane_avx512(const float* grad_output, const float* in
     }
   }
 }
+
 #endif
 
 }  // namespace
@@ -661,9 +676,12 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   };
   const auto windows2 = by_windows([](const auto&... a) { device_math::max_pool2d_window<2>(a...); });
   if (g.kernel == 2 && g.stride == 2 && g.padding == 0) {  // ConvNet's pools
+#if NORSE_AVX512_ROWS
+    const bool avx512_rows = use_avx512() && g.out_w <= 16;
+#endif
     const auto row_2x2 = [&](const float* plane, int64_t oy, float* row_values, float* row_indices) {
-#if defined(__AVX512F__)
-      if (g.out_w <= 16) return max_pool2x2_row_avx512(plane, g.width, oy, g.out_w, row_values, row_indices);
+#if NORSE_AVX512_ROWS
+      if (avx512_rows) return max_pool2x2_row_avx512(plane, g.width, oy, g.out_w, row_values, row_indices);
 #endif
       return max_pool2x2_row(plane, g.width, oy, g.out_w, row_values, row_indices);
     };
@@ -702,8 +720,8 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
   // the whole input first was a separate pass over ConvNet's largest tensor.
   Tensor grad_input = Tensor::empty(input_shape);
   float* dst = grad_input.data();
-#if defined(__AVX512F__)
-  if (g.kernel == 2 && g.stride == 2 && g.padding == 0 && input_shape[3] <= 32) {  // ConvNet's pools
+#if NORSE_AVX512_ROWS
+  if (use_avx512() && g.kernel == 2 && g.stride == 2 && g.padding == 0 && input_shape[3] <= 32) {  // ConvNet's pools
     parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
         max_pool2x2_backward_plane_avx512(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3],

@@ -18,7 +18,9 @@
 #include "tasks/idx.h"
 #include "tasks/mnist_model.h"
 
-int main() {
+namespace {
+
+int run() {
   using namespace norse;
   const data::Dataset train_set = data::load_mnist("tasks/data/mnist", "train");
   constexpr int64_t kBatch = 32;
@@ -70,4 +72,15 @@ int main() {
     std::fflush(stdout);
   }
   return 0;
+}
+
+}  // namespace
+
+int main() {
+  try {
+    return run();
+  } catch (const norse::Error& e) {  // e.g. the digits not found: run it from the repository root
+    std::fprintf(stderr, "convnet4_benchmark: %s\n", e.what());
+    return 1;
+  }
 }
