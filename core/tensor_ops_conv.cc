@@ -532,9 +532,9 @@ PoolGeometry pool_geometry(const char* op, const Shape& input, const Pool2dOptio
 }
 
 // One output row of a 2 x 2, stride 2, unpadded max-pool (every window wholly inside): the first
-// maximum in window order, as max_pool2d_window<2>, without its bounds checks and in a loop the
-// compiler vectorises. Returns false, writing nothing, where the two input rows hold a NaN
-// (max_pool2d_window's NaN rules then decide).
+// maximum in window order, as max_pool2d_window<2>, without its bounds checks (GCC 12 leaves
+// both loops scalar; max_pool2x2_row_avx512 below is the vector form). Returns false, writing
+// nothing, where the two input rows hold a NaN (max_pool2d_window's NaN rules then decide).
 bool max_pool2x2_row(const float* plane, int64_t width, int64_t oy, int64_t out_w, float* values, float* indices) {
   const float* r0 = plane + 2 * oy * width;
   const float* r1 = r0 + width;
