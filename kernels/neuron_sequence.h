@@ -30,6 +30,11 @@
 //
 // Layouts: per-step arrays [steps, elements]; saved [steps, saved_floats, elements]; states and
 // parameter partials [elements]. Parameter p of element e is params[p].data[e % size].
+//
+// The CPU loops walk a block's elements step by step, so each step's rows are short runs far
+// apart (a block's 1 KB of a conv layer's 2 MB step): every line they write is a miss whose read
+// for ownership the stores wait on. Where an output is large (core/stream_copy.h) the loops
+// stage each step's z, saved record and input gradient in the block and stream them out.
 #ifndef NORSE_KERNELS_NEURON_SEQUENCE_H_
 #define NORSE_KERNELS_NEURON_SEQUENCE_H_
 
@@ -41,6 +46,7 @@
 #include "core/host_device.h"
 #include "core/parallel.h"
 #include "core/philox.h"
+#include "core/stream_copy.h"
 #include "kernels/dual.h"
 #include "kernels/surrogate.h"
 
@@ -322,6 +328,10 @@ void neuron_forward(const NeuronParams<Model>& p, const NeuronForwardArgs& a) {
   parallel_for(blocks, 1, [&](int64_t block_begin, int64_t block_end) {
     float prm[Dm::kPArray][kNeuronBlock];
     float st[Dm::kS][kNeuronBlock];
+    // Large outputs: each step's z and saved record staged here, then streamed to memory.
+    const bool stream = a.steps * a.elements * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes;
+    float z_block[kNeuronBlock];
+    float saved_block[kMaxStates * kNeuronBlock];
     const StepConstants<Model> c = constants_of(p);
     const uint64_t seed = a.seed, offset = a.offset;
     for (int64_t blk = block_begin; blk < block_end; ++blk) {
@@ -332,7 +342,16 @@ void neuron_forward(const NeuronParams<Model>& p, const NeuronForwardArgs& a) {
         for (int64_t k = 0; k < len; ++k) st[s][k] = a.state0[s][e0 + k];
       }
       for (int64_t t = 0; t < a.steps; ++t) {
-        const ForwardRow r = forward_row<Model>(a, t, e0);
+        ForwardRow r = forward_row<Model>(a, t, e0);
+        float* const z_out = r.z;
+        float* const saved_out = r.saved;
+        if (stream) {
+          if (z_out != nullptr) r.z = z_block;
+          if (saved_out != nullptr) {
+            r.saved = saved_block;
+            r.saved_stride = kNeuronBlock;
+          }
+        }
         const int64_t row = t * n + e0;
         NORSE_SIMD_LOOP
         for (int64_t k = 0; k < len; ++k) {
@@ -342,11 +361,20 @@ void neuron_forward(const NeuronParams<Model>& p, const NeuronForwardArgs& a) {
           forward_element<Model, S, kSave, kRecord>(pk, sk, c, uniform_at<S>(seed, offset, row + k), r, k);
           for (int s = 0; s < Dm::kS; ++s) st[s][k] = sk[s];
         }
+        if (stream) {
+          if (z_out != nullptr) copy_streaming(z_block, len, z_out);
+          if (saved_out != nullptr) {
+            for (int q = 0; q < saved_floats<Model>(a.saved_kind); ++q) {
+              copy_streaming(saved_block + q * kNeuronBlock, len, saved_out + q * n);
+            }
+          }
+        }
       }
       for (int s = 0; s < Dm::kS; ++s) {
         for (int64_t k = 0; k < len; ++k) a.final_state[s][e0 + k] = st[s][k];
       }
     }
+    if (stream) streaming_fence();
   });
 }
 
@@ -434,6 +462,9 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
     float prm[Dm::kPArray][kNeuronBlock];
     float grad[Dm::kS][kNeuronBlock];  // dL/d(state after the current step)
     float grad_prm[Dm::kPArray][kPrmBlock];
+    // A large dL/dx: each step's staged here, then streamed (as the forward's outputs).
+    const bool stream = a.steps * a.elements * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes;
+    float grad_input_block[kNeuronBlock];
     const StepConstants<Model> c = constants_of(p);
     const uint64_t seed = a.seed, offset = a.offset;
     for (int64_t blk = block_begin; blk < block_end; ++blk) {
@@ -447,7 +478,9 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
         }
       }
       for (int64_t t = a.steps; t-- > 0;) {
-        const BackwardRow r = backward_row<Model>(a, t, e0);
+        BackwardRow r = backward_row<Model>(a, t, e0);
+        float* const grad_input_out = r.grad_input;
+        if (stream) r.grad_input = grad_input_block;
         const int64_t row = t * n + e0;
         NORSE_SIMD_LOOP
         for (int64_t k = 0; k < len; ++k) {
@@ -464,6 +497,7 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
             for (int q = 0; q < Dm::kP; ++q) grad_prm[q][k] = gpk[q];
           }
         }
+        if (stream) copy_streaming(grad_input_block, len, grad_input_out);
       }
       for (int s = 0; s < Dm::kS; ++s) {
         for (int64_t k = 0; k < len; ++k) a.grad_state0[s][e0 + k] = grad[s][k];
@@ -474,6 +508,7 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
         }
       }
     }
+    if (stream) streaming_fence();
   });
 }
 
