@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/parallel.h"
+#include "core/stream_copy.h"
 #include "core/transpose.h"
 #include "kernels/event_common.h"
 
@@ -85,8 +86,13 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
   const auto sample_work = [&](int64_t b) {
     return sample_events(events, s, b, b + 1) * kh * kw * co + 2 * out_plane * co;
   };
+  // A large output (conv1's, tens of MB, which its LIF layer reads back from memory anyway) is
+  // streamed past the caches from a sample's staging buffer (core/stream_copy.h): written
+  // directly, its every line was first read for ownership.
+  const bool stream = s.batch * co * out_plane * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes;
   parallel_for_weighted(s.batch, sample_work, [&](int64_t begin, int64_t end) {
     std::vector<float> acc(static_cast<size_t>(out_plane * co));  // [H_out, W_out, C_out] of one sample
+    std::vector<float> staged(stream ? static_cast<size_t>(co * out_plane) : 0);
     for (int64_t b = begin; b < end; ++b) {
       std::fill(acc.begin(), acc.end(), 0.0f);
       for (int64_t c = 0; c < s.in_channels; ++c) {
@@ -99,14 +105,16 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
                              });
         }
       }
-      float* dst = out + b * co * out_plane;
+      float* dst = stream ? staged.data() : out + b * co * out_plane;
       transpose_matrix(acc.data(), out_plane, co, dst);
       if (bias) {
         for (int64_t o = 0; o < co; ++o) {
           for (int64_t q = 0; q < out_plane; ++q) dst[o * out_plane + q] += bias[o];
         }
       }
+      if (stream) copy_streaming(dst, co * out_plane, out + b * co * out_plane);
     }
+    if (stream) streaming_fence();
   });
 }
 

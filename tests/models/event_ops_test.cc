@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/core.h"
+#include "core/stream_copy.h"
 #include "models/event_ops.h"
 #include "models/layers.h"
 #include "tests/testing/gradcheck.h"
@@ -105,6 +106,26 @@ TEST_CASE("spike_conv2d gives the same bits on one and on two threads", "[event]
   REQUIRE(one.y.to_vector() == two.y.to_vector());
   REQUIRE(one.gw.to_vector() == two.gw.to_vector());
   REQUIRE(one.gb.to_vector() == two.gb.to_vector());
+}
+
+TEST_CASE("spike_conv2d streams a large output: the same bits as a few samples at a time", "[event]") {
+  // 130 samples of [64, 16, 16] floats: above kStreamingBytes, so the forward stages each sample
+  // and streams it (core/stream_copy.h); 10 samples at a time stay below it and write directly.
+  Generator g(6);
+  const int64_t n = 130, chunk = 10;
+  const Tensor x = spikes({n, 2, 20, 20}, 0.13f, g), w = randn({64, 2, 5, 5}, g), b = randn({64}, g);
+  bool events = false;
+  const Tensor whole = spike_conv2d(Variable(x), Variable(w), Variable(b), {}, 1.0f, &events).value();
+  REQUIRE(events);
+  REQUIRE(whole.numel() * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes);
+  for (int64_t b0 = 0; b0 < n; b0 += chunk) {
+    CAPTURE(b0);
+    const Tensor part =
+        spike_conv2d(Variable(x.slice(0, b0, b0 + chunk).contiguous()), Variable(w), Variable(b), {}, 1.0f, &events)
+            .value();
+    REQUIRE(events);
+    REQUIRE(part.to_vector() == whole.slice(0, b0, b0 + chunk).contiguous().to_vector());
+  }
 }
 
 TEST_CASE("spike_conv2d: the dense path above the density, for other options, and bad input", "[event]") {
