@@ -15,6 +15,13 @@ TEST_CASE("fused loops: the CPU block loop equals the CUDA per-thread bodies: LI
   check_model<LSNNModel>("lsnn", defaults<lsnn::Spec>(), 3.0f, 0.0f, 0.5f);
 }
 
+TEST_CASE("fused loops above the streaming threshold: the CPU block loop equals the per-thread bodies",
+          "[kernels][loops]") {
+  REQUIRE(kLarge.steps * kLarge.elements * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes);
+  check_model<LIFModel>("lif", defaults<norse::lif::Spec>(), 3.0f, 0.0f, 0.5f, kLarge);
+  check_model<LIModel>("li", defaults<li::Spec>(), 1.0f, 0.0f, 0.5f, kLarge);  // no spikes: state and gradient
+}
+
 TEST_CASE("fused loops: a compact record with parameter gradients is refused, naming saved_kind", "[kernels][loops]") {
   NeuronParams<LIFModel> p;
   const float one = 1.0f;
