@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/cpu_features.h"
 #include "core/error.h"
 #include "core/gemm_tile.h"
 #include "core/parallel.h"
@@ -76,13 +77,8 @@ bool gemm_isa_available(GemmIsa isa) {
   switch (isa) {
     case GemmIsa::kGeneric:
       return true;
-#if defined(__x86_64__)
     case GemmIsa::kAvx2:
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-    case GemmIsa::kAvx2:
-      return false;
-#endif
+      return cpu_has_avx2_fma();
   }
   return false;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "core/cpu_features.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define NORSE_STREAMING_STORES 1
@@ -21,16 +23,12 @@ __attribute__((target("avx512f"))) int64_t copy_lines_avx512(const float* src, i
   for (; k + 16 <= n; k += 16) _mm512_stream_ps(dst + k, _mm512_loadu_ps(src + k));
   return k;
 }
-bool has_avx512() {
-  static const bool available = __builtin_cpu_supports("avx512f");
-  return available;
-}
 #endif
 }  // namespace
 
 void copy_streaming(const float* src, int64_t n, float* dst) {
 #if NORSE_STREAMING_STORES
-  if (has_avx512() && (reinterpret_cast<uintptr_t>(dst) & 63) == 0) {
+  if (cpu_has_avx512() && (reinterpret_cast<uintptr_t>(dst) & 63) == 0) {
     const int64_t k = copy_lines_avx512(src, n, dst);
     src += k, dst += k, n -= k;
   }

@@ -21,6 +21,7 @@
 #define NORSE_AVX512_ROWS 0
 #endif
 
+#include "core/cpu_features.h"
 #include "core/cuda_tensor_ops.h"
 #include "core/error.h"
 #include "core/gemm_cpu.h"
@@ -269,12 +270,6 @@ Tensor conv2d_group(const Tensor& input_in, const Tensor& weight_in, const Tenso
 }
 
 #if NORSE_AVX512_ROWS
-// Whether the AVX-512 rows run: this CPU (and its operating system) has AVX-512F.
-bool use_avx512() {
-  static const bool available = __builtin_cpu_supports("avx512f");
-  return available;
-}
-
 // The first n lanes (n clamped to [0, 16]).
 inline __mmask16 first_lanes(int64_t n) {
   return static_cast<__mmask16>(n <= 0 ? 0u : n >= 16 ? 0xFFFFu : (1u << n) - 1u);
@@ -346,7 +341,7 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
   (void)gemm_isa();  // reads NORSE_GEMM_ISA (may throw) before the threads
 #if NORSE_AVX512_ROWS
   const bool gather =
-      use_avx512() && g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16;
+      cpu_has_avx512() && g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16;
 #endif
   parallel_for((bc + per_tile - 1) / per_tile, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> gm(static_cast<size_t>(g.out_channels * kGemmTile));
@@ -677,7 +672,7 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   const auto windows2 = by_windows([](const auto&... a) { device_math::max_pool2d_window<2>(a...); });
   if (g.kernel == 2 && g.stride == 2 && g.padding == 0) {  // ConvNet's pools
 #if NORSE_AVX512_ROWS
-    const bool avx512_rows = use_avx512() && g.out_w <= 16;
+    const bool avx512_rows = cpu_has_avx512() && g.out_w <= 16;
 #endif
     const auto row_2x2 = [&](const float* plane, int64_t oy, float* row_values, float* row_indices) {
 #if NORSE_AVX512_ROWS
@@ -721,7 +716,8 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
   Tensor grad_input = Tensor::empty(input_shape);
   float* dst = grad_input.data();
 #if NORSE_AVX512_ROWS
-  if (use_avx512() && g.kernel == 2 && g.stride == 2 && g.padding == 0 && input_shape[3] <= 32) {  // ConvNet's pools
+  if (cpu_has_avx512() && g.kernel == 2 && g.stride == 2 && g.padding == 0 &&
+      input_shape[3] <= 32) {  // ConvNet's pools
     parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
         max_pool2x2_backward_plane_avx512(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3],
