@@ -23,13 +23,23 @@ __attribute__((target("avx512f"))) int64_t copy_lines_avx512(const float* src, i
   for (; k + 16 <= n; k += 16) _mm512_stream_ps(dst + k, _mm512_loadu_ps(src + k));
   return k;
 }
+// Half lines where it has only AVX2 (AMD before Zen 4).
+__attribute__((target("avx2"))) int64_t copy_halves_avx2(const float* src, int64_t n, float* dst) {
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8) _mm256_stream_ps(dst + k, _mm256_loadu_ps(src + k));
+  return k;
+}
 #endif
 }  // namespace
 
 void copy_streaming(const float* src, int64_t n, float* dst) {
 #if NORSE_STREAMING_STORES
-  if (cpu_has_avx512() && (reinterpret_cast<uintptr_t>(dst) & 63) == 0) {
+  const uintptr_t misaligned = reinterpret_cast<uintptr_t>(dst) & 63;
+  if (cpu_has_avx512() && misaligned == 0) {
     const int64_t k = copy_lines_avx512(src, n, dst);
+    src += k, dst += k, n -= k;
+  } else if (cpu_has_avx2_fma() && (misaligned & 31) == 0) {
+    const int64_t k = copy_halves_avx2(src, n, dst);
     src += k, dst += k, n -= k;
   }
   int64_t k = 0;

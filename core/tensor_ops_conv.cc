@@ -10,13 +10,15 @@
 #include <limits>
 #include <vector>
 
-// AVX-512 rows (below) are compiled for that instruction set function by function
-// (target("avx512f")) and run where the CPU has it, so the portable build has them too; the
-// library code they call is compiled as everywhere else, so nothing else needs AVX-512.
+// AVX-512 and AVX2 rows (below) are compiled for that instruction set function by function
+// (target(...)) and run where the CPU has it (core/cpu_features.h), so the portable build has
+// them too; the library code they call is compiled as everywhere else. AVX2 forms exist for
+// CPUs without AVX-512 (AMD before Zen 4): without them the pools and col2im run scalar.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define NORSE_AVX512_ROWS 1
 #define NORSE_TARGET_AVX512 __attribute__((target("avx512f")))
+#define NORSE_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #else
 #define NORSE_AVX512_ROWS 0
 #endif
@@ -320,6 +322,57 @@ NORSE_TARGET_AVX512 void col2im_gather_avx512(const float* cols, int64_t columns
   }
 }
 
+// Lane x of half h (column x + 8 h) set where x0 <= column < x1 (first_lanes(x1) & ~first_lanes(x0)
+// above, as a load mask).
+NORSE_TARGET_AVX2 inline __m256i column_lanes(int64_t x0, int64_t x1, int64_t h) {
+  const __m256i x =
+      _mm256_add_epi32(_mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0), _mm256_set1_epi32(static_cast<int>(8 * h)));
+  const __m256i at_least = _mm256_cmpgt_epi32(x, _mm256_set1_epi32(static_cast<int>(x0) - 1));
+  const __m256i below = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(x1)), x);
+  return _mm256_and_si256(at_least, below);
+}
+
+// col2im_gather_avx512 with two 8-float halves per input row (width <= 16): loads where a tap
+// does not reach are zeros, and adding +0 leaves a sum that started at +0 unchanged, so the
+// same bits.
+NORSE_TARGET_AVX2 void col2im_gather_avx2(const float* cols, int64_t columns, const ConvGeometry& g, int64_t bc,
+                                          float* images) {
+  constexpr int64_t kChannels = 4;
+  const int64_t plane = g.out_h * g.out_w, in_plane = g.height * g.width;
+  __m256i lane_mask[2][16];  // kw <= 16: the gather runs only for width <= 16 and kw <= width + 2 padding
+  for (int64_t j = 0; j < g.kw; ++j) {
+    const int64_t dx = j - g.padding.w, x0 = std::max<int64_t>(0, dx), x1 = std::min<int64_t>(g.width, g.out_w + dx);
+    for (int64_t h = 0; h < 2; ++h) lane_mask[h][j] = column_lanes(x0, x1, h);
+  }
+  const __m256i row_mask[2] = {column_lanes(0, g.width, 0), column_lanes(0, g.width, 1)};
+  for (int64_t s = 0; s < bc; ++s) {
+    for (int64_t c0 = 0; c0 < g.channels; c0 += kChannels) {
+      const int64_t n = std::min(kChannels, g.channels - c0);
+      for (int64_t y = 0; y < g.height; ++y) {
+        __m256 acc[kChannels][2];
+        for (int64_t k = 0; k < kChannels; ++k) acc[k][0] = acc[k][1] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < g.kh; ++i) {
+          const int64_t oy = y + g.padding.h - i;
+          if (oy < 0 || oy >= g.out_h) continue;
+          for (int64_t j = 0; j < g.kw; ++j) {
+            const int64_t at = s * plane + oy * g.out_w - (j - g.padding.w);
+            for (int64_t k = 0; k < n; ++k) {
+              const float* row = cols + (((c0 + k) * g.kh + i) * g.kw + j) * columns + at;
+              acc[k][0] = _mm256_add_ps(acc[k][0], _mm256_maskload_ps(row, lane_mask[0][j]));
+              if (g.width > 8) acc[k][1] = _mm256_add_ps(acc[k][1], _mm256_maskload_ps(row + 8, lane_mask[1][j]));
+            }
+          }
+        }
+        for (int64_t k = 0; k < n; ++k) {
+          float* out = images + (s * g.channels + c0 + k) * in_plane + y * g.width;
+          _mm256_maskstore_ps(out, row_mask[0], acc[k][0]);
+          if (g.width > 8) _mm256_maskstore_ps(out + 8, row_mask[1], acc[k][1]);
+        }
+      }
+    }
+  }
+}
+
 #endif
 
 // grad_output [B, O, Ho, Wo] for samples [b0, b0+bc) rearranged to [O, bc*Ho*Wo] in `dst`.
@@ -340,8 +393,12 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
   const int64_t per_tile = kGemmTile / g.plane(), image = g.channels * g.height * g.width;
   (void)gemm_isa();  // reads NORSE_GEMM_ISA (may throw) before the threads
 #if NORSE_AVX512_ROWS
-  const bool gather =
-      cpu_has_avx512() && g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16;
+  const bool gather_rows =
+      g.stride.h == 1 && g.stride.w == 1 && g.dilation.h == 1 && g.dilation.w == 1 && g.width <= 16 && g.kw <= 16;
+  const auto gather = !gather_rows         ? nullptr
+                      : cpu_has_avx512()   ? col2im_gather_avx512
+                      : cpu_has_avx2_fma() ? col2im_gather_avx2
+                                           : nullptr;
 #endif
   parallel_for((bc + per_tile - 1) / per_tile, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> gm(static_cast<size_t>(g.out_channels * kGemmTile));
@@ -356,7 +413,7 @@ void conv2d_grad_input_tiles(const float* grad_output, const float* weight, cons
       const auto plane_of = [&](int64_t s, int64_t c) { return dst + s * image + c * g.height * g.width; };
 #if NORSE_AVX512_ROWS
       if (gather) {
-        col2im_gather_avx512(cols.data(), width, g, sc, dst);
+        gather(cols.data(), width, g, sc, dst);
         continue;
       }
 #endif
@@ -530,14 +587,11 @@ PoolGeometry pool_geometry(const char* op, const Shape& input, const Pool2dOptio
 // maximum in window order, as max_pool2d_window<2>, without its bounds checks (GCC 12 leaves
 // both loops scalar; max_pool2x2_row_avx512 below is the vector form). Returns false, writing
 // nothing, where the two input rows hold a NaN (max_pool2d_window's NaN rules then decide).
-bool max_pool2x2_row(const float* plane, int64_t width, int64_t oy, int64_t out_w, float* values, float* indices) {
-  const float* r0 = plane + 2 * oy * width;
-  const float* r1 = r0 + width;
-  bool nan = false;
-  for (int64_t x = 0; x < 2 * out_w; ++x) nan |= (r0[x] != r0[x]) | (r1[x] != r1[x]);
-  if (nan) return false;
+// Windows [ox0, out_w) of that row (rows r0, r1), no NaN among them.
+inline void max_pool2x2_windows(const float* r0, const float* r1, int64_t width, int64_t oy, int64_t ox0, int64_t out_w,
+                                float* values, float* indices) {
   const float base = static_cast<float>(2 * oy * width), below = static_cast<float>(width);
-  for (int64_t ox = 0; ox < out_w; ++ox) {
+  for (int64_t ox = ox0; ox < out_w; ++ox) {
     const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
     const float x0 = static_cast<float>(2 * ox);
     float best = a, at = x0;
@@ -550,6 +604,15 @@ bool max_pool2x2_row(const float* plane, int64_t width, int64_t oy, int64_t out_
     values[ox] = best;
     indices[ox] = base + at;
   }
+}
+
+bool max_pool2x2_row(const float* plane, int64_t width, int64_t oy, int64_t out_w, float* values, float* indices) {
+  const float* r0 = plane + 2 * oy * width;
+  const float* r1 = r0 + width;
+  bool nan = false;
+  for (int64_t x = 0; x < 2 * out_w; ++x) nan |= (r0[x] != r0[x]) | (r1[x] != r1[x]);
+  if (nan) return false;
+  max_pool2x2_windows(r0, r1, width, oy, 0, out_w, values, indices);
   return true;
 }
 
@@ -628,6 +691,92 @@ NORSE_TARGET_AVX512 void max_pool2x2_backward_plane_avx512(const float* grad_out
   }
 }
 
+// The even and odd floats of v[0, 16) (v0 = v[0, 8), v1 = v[8, 16)) in order: v[0], v[2], ...
+NORSE_TARGET_AVX2 inline __m256 even_floats(__m256 v0, __m256 v1) {
+  const __m256 e = _mm256_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0));  // 64-bit pairs v0 v1 v0 v1
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+NORSE_TARGET_AVX2 inline __m256 odd_floats(__m256 v0, __m256 v1) {
+  const __m256 o = _mm256_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+// max_pool2x2_row in 8-window blocks for any width, the rest by max_pool2x2_windows: the same
+// comparisons and float index arithmetic per output.
+NORSE_TARGET_AVX2 bool max_pool2x2_row_avx2(const float* plane, int64_t width, int64_t oy, int64_t out_w, float* values,
+                                            float* indices) {
+  const float* r0 = plane + 2 * oy * width;
+  const float* r1 = r0 + width;
+  const int64_t n = 2 * out_w;
+  __m256 unordered = _mm256_setzero_ps();
+  int64_t x = 0;
+  for (; x + 8 <= n; x += 8) {
+    const __m256 a = _mm256_loadu_ps(r0 + x), b = _mm256_loadu_ps(r1 + x);
+    unordered =
+        _mm256_or_ps(unordered, _mm256_or_ps(_mm256_cmp_ps(a, a, _CMP_UNORD_Q), _mm256_cmp_ps(b, b, _CMP_UNORD_Q)));
+  }
+  bool nan = _mm256_movemask_ps(unordered) != 0;
+  for (; x < n; ++x) nan |= (r0[x] != r0[x]) | (r1[x] != r1[x]);
+  if (nan) return false;
+  const __m256 one = _mm256_set1_ps(1.0f), below = _mm256_set1_ps(static_cast<float>(width));
+  const __m256 base = _mm256_set1_ps(static_cast<float>(2 * oy * width));
+  const __m256i lane2 = _mm256_set_epi32(14, 12, 10, 8, 6, 4, 2, 0);
+  int64_t ox = 0;
+  for (; ox + 8 <= out_w; ox += 8) {
+    const float* p0 = r0 + 2 * ox;
+    const float* p1 = r1 + 2 * ox;
+    const __m256 u0 = _mm256_loadu_ps(p0), u1 = _mm256_loadu_ps(p0 + 8);
+    const __m256 w0 = _mm256_loadu_ps(p1), w1 = _mm256_loadu_ps(p1 + 8);
+    const __m256 a = even_floats(u0, u1), b = odd_floats(u0, u1), c = even_floats(w0, w1), d = odd_floats(w0, w1);
+    // x0 = 2 * ox as float, exactly as the scalar loop computes it.
+    const __m256 x0 = _mm256_cvtepi32_ps(_mm256_add_epi32(lane2, _mm256_set1_epi32(static_cast<int>(2 * ox))));
+    __m256 best = a, at = x0;
+    __m256 take = _mm256_cmp_ps(b, best, _CMP_GT_OQ);
+    at = _mm256_blendv_ps(at, _mm256_add_ps(x0, one), take);
+    best = _mm256_blendv_ps(best, b, take);
+    take = _mm256_cmp_ps(c, best, _CMP_GT_OQ);
+    at = _mm256_blendv_ps(at, _mm256_add_ps(x0, below), take);
+    best = _mm256_blendv_ps(best, c, take);
+    take = _mm256_cmp_ps(d, best, _CMP_GT_OQ);
+    at = _mm256_blendv_ps(at, _mm256_add_ps(_mm256_add_ps(x0, below), one), take);
+    best = _mm256_blendv_ps(best, d, take);
+    _mm256_storeu_ps(values + ox, best);
+    _mm256_storeu_ps(indices + ox, _mm256_add_ps(base, at));
+  }
+  max_pool2x2_windows(r0, r1, width, oy, ox, out_w, values, indices);
+  return true;
+}
+
+// max_pool2x2_backward_plane_avx512 for any width, 8 inputs (4 windows) at a time: each input
+// 0 + its window's gradient where the window's index points at it, else 0.
+NORSE_TARGET_AVX2 void max_pool2x2_backward_plane_avx2(const float* grad_output, const float* indices, int64_t height,
+                                                       int64_t width, int64_t out_h, int64_t out_w, float* dst) {
+  const __m256i pairs = _mm256_set_epi32(3, 3, 2, 2, 1, 1, 0, 0);
+  const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256 zero = _mm256_setzero_ps();
+  const int64_t pooled = 2 * out_w;
+  for (int64_t y = 0; y < height; ++y) {
+    float* row = dst + y * width;
+    if (y >= 2 * out_h) {  // an odd last row: in no window
+      std::fill(row, row + width, 0.0f);
+      continue;
+    }
+    const float* g = grad_output + (y / 2) * out_w;
+    const float* at = indices + (y / 2) * out_w;
+    const float base = static_cast<float>(y * width);
+    int64_t x = 0;
+    for (; x + 8 <= pooled; x += 8) {
+      const __m256 gw = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(_mm_loadu_ps(g + x / 2)), pairs);
+      const __m256 aw = _mm256_permutevar8x32_ps(_mm256_castps128_ps256(_mm_loadu_ps(at + x / 2)), pairs);
+      const __m256 here = _mm256_add_ps(_mm256_set1_ps(base + static_cast<float>(x)), lane);
+      const __m256 hit = _mm256_cmp_ps(aw, here, _CMP_EQ_OQ);
+      _mm256_storeu_ps(row + x, _mm256_add_ps(zero, _mm256_and_ps(hit, gw)));
+    }
+    for (; x < pooled; ++x) row[x] = at[x / 2] == base + static_cast<float>(x) ? 0.0f + g[x / 2] : 0.0f;
+    for (; x < width; ++x) row[x] = 0.0f;  // an odd last column
+  }
+}
+
 #endif
 
 }  // namespace
@@ -672,11 +821,12 @@ MaxPool2dResult max_pool2d(const Tensor& input_in, const Pool2dOptions& options)
   const auto windows2 = by_windows([](const auto&... a) { device_math::max_pool2d_window<2>(a...); });
   if (g.kernel == 2 && g.stride == 2 && g.padding == 0) {  // ConvNet's pools
 #if NORSE_AVX512_ROWS
-    const bool avx512_rows = cpu_has_avx512() && g.out_w <= 16;
+    const bool avx512_rows = cpu_has_avx512() && g.out_w <= 16, avx2_rows = cpu_has_avx2_fma();
 #endif
     const auto row_2x2 = [&](const float* plane, int64_t oy, float* row_values, float* row_indices) {
 #if NORSE_AVX512_ROWS
       if (avx512_rows) return max_pool2x2_row_avx512(plane, g.width, oy, g.out_w, row_values, row_indices);
+      if (avx2_rows) return max_pool2x2_row_avx2(plane, g.width, oy, g.out_w, row_values, row_indices);
 #endif
       return max_pool2x2_row(plane, g.width, oy, g.out_w, row_values, row_indices);
     };
@@ -716,15 +866,18 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
   Tensor grad_input = Tensor::empty(input_shape);
   float* dst = grad_input.data();
 #if NORSE_AVX512_ROWS
-  if (cpu_has_avx512() && g.kernel == 2 && g.stride == 2 && g.padding == 0 &&
-      input_shape[3] <= 32) {  // ConvNet's pools
-    parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
-      for (int64_t p = begin; p < end; ++p) {
-        max_pool2x2_backward_plane_avx512(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3],
-                                          g.out_h, g.out_w, dst + p * in_plane);
-      }
-    });
-    return grad_input;
+  if (g.kernel == 2 && g.stride == 2 && g.padding == 0) {  // ConvNet's pools
+    const bool avx512_rows = cpu_has_avx512() && input_shape[3] <= 32;
+    if (avx512_rows || cpu_has_avx2_fma()) {
+      const auto plane = avx512_rows ? max_pool2x2_backward_plane_avx512 : max_pool2x2_backward_plane_avx2;
+      parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+          plane(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3], g.out_h, g.out_w,
+                dst + p * in_plane);
+        }
+      });
+      return grad_input;
+    }
   }
 #endif
   parallel_for(planes, 4, [&](int64_t begin, int64_t end) {

@@ -43,3 +43,24 @@ def norse_cc_test(name, srcs, deps = [], size = "small", **kwargs):
         ],
         **kwargs
     )
+
+# The CPU paths (core/cpu_features.h) a test runs: as the CPU has them, without AVX-512 (the
+# AVX2 forms) and without either (the portable loops), each a test of its own.
+NORSE_CPU_PATHS = {
+    "": {},
+    "_no_avx512": {"NORSE_CPU_AVX512": "0"},
+    "_portable": {"NORSE_CPU_AVX2": "0", "NORSE_CPU_AVX512": "0"},
+}
+
+def norse_cc_test_cpu_paths(name, srcs, deps = [], size = "small", **kwargs):
+    """norse_cc_test once per CPU path (name, name_no_avx512, name_portable); compiled once."""
+    native.cc_library(
+        name = name + "_cases",
+        testonly = True,
+        srcs = srcs,
+        copts = NORSE_TEST_COPTS,
+        deps = deps + ["@catch2"],
+        alwayslink = True,
+    )
+    for suffix, env in NORSE_CPU_PATHS.items():
+        norse_cc_test(name = name + suffix, srcs = [], deps = [":" + name + "_cases"], size = size, env = env, **kwargs)

@@ -11,11 +11,12 @@
 using namespace norse;
 
 TEST_CASE("copy_streaming copies every float, at any alignment and length", "[core][streaming]") {
-  // dst at a 64-byte boundary (offset 0: whole lines, AVX-512 where the CPU has it) and off it.
+  // dst at a 64-byte boundary (offset 0: whole lines, AVX-512 where the CPU has it), at a 32-byte
+  // one (offset 8: half lines, AVX2 where it has that) and off both.
   std::vector<float> src(100);
   alignas(64) float dst[100];
   for (size_t k = 0; k < src.size(); ++k) src[k] = static_cast<float>(k) + 0.5f;
-  for (int64_t offset = 0; offset < 5; ++offset) {
+  for (const int64_t offset : {0, 1, 2, 3, 4, 8}) {
     for (int64_t n = 0; n <= 70; ++n) {
       std::fill(dst, dst + 100, -1.0f);
       copy_streaming(src.data() + 3, n, dst + offset);

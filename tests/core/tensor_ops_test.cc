@@ -249,8 +249,10 @@ TEST_CASE("max_pool2d: ties take the first position, a NaN wins and ends its win
 
 TEST_CASE("max_pool2d 2x2 on spikes: the first maximum of every window, as the definition", "[ops][values]") {
   // 0/1 inputs (most windows tie) and random values, odd widths (the last column is in no
-  // window), rows of up to 32 inputs (the AVX-512 row: 9, 24, 33) and wider (40), and one NaN
-  // row pair (its rows take the per-window path, the others the vectorised one).
+  // window), rows of up to 32 inputs (the AVX-512 row: 9, 24, 33) and wider (40; the AVX2 row
+  // takes any width, 8 windows at a time and the rest one by one: 4, 12, 16, 20 windows), and
+  // one NaN row pair (its rows take the per-window path, the others the vectorised one). The
+  // _no_avx512 and _portable targets run it on the narrower paths.
   for (const int64_t width : {9, 24, 33, 40}) {
     for (const bool spikes : {true, false}) {
       CAPTURE(width, spikes);
@@ -289,7 +291,8 @@ TEST_CASE("max_pool2d 2x2 on spikes: the first maximum of every window, as the d
 }
 
 TEST_CASE("max_pool2d_backward 2x2: the gradient scattered into a zeroed input, bit for bit", "[ops][values]") {
-  // Rows of up to 32 inputs take the AVX-512 row path (9, 24), wider ones (33, 40) the scatter;
+  // Rows of up to 32 inputs take the AVX-512 row path (9, 24), wider ones (33, 40) the AVX2 rows
+  // (every width on the _no_avx512 target) or the scatter (_portable);
   // an odd height and width leave a row and a column in no window; a -0 gradient becomes the
   // +0 that 0 + (-0) gives.
   for (const int64_t width : {9, 24, 33, 40}) {
