@@ -6,6 +6,7 @@
 // Chunks are sized from the problem alone (never from the thread count), so results are bitwise
 // identical for any number of threads.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -583,6 +584,39 @@ PoolGeometry pool_geometry(const char* op, const Shape& input, const Pool2dOptio
   return g;
 }
 
+// The first element of max-pool indices [planes, out_h, out_w] that is not a position in its
+// window (an integral float inside the input plane and inside the window the output read), or -1.
+// Anything else would be scattered out of the plane (the scalar path) or dropped (the vector
+// paths compare positions).
+int64_t stray_pool_index(const float* indices, const PoolGeometry& g) {
+  const int64_t plane = g.height * g.width;
+  int64_t k = 0;
+  for (int64_t p = 0; p < g.planes; ++p) {
+    for (int64_t oy = 0; oy < g.out_h; ++oy) {
+      for (int64_t ox = 0; ox < g.out_w; ++ox, ++k) {
+        const float a = indices[k];
+        if (!(a >= 0.0f && a < static_cast<float>(plane)) || a != std::floor(a)) return k;
+        const int64_t at = static_cast<int64_t>(a), y = at / g.width, x = at % g.width;
+        const int64_t y0 = oy * g.stride - g.padding, x0 = ox * g.stride - g.padding;
+        if (y < y0 || y >= y0 + g.kernel || x < x0 || x >= x0 + g.kernel) return k;
+      }
+    }
+  }
+  return -1;
+}
+
+[[noreturn]] void throw_stray_pool_index(const float* indices, const PoolGeometry& g) {
+  const int64_t k = stray_pool_index(indices, g);
+  NORSE_CHECK(k >= 0, InvalidArgument, "max_pool2d_backward",
+              "indices must hold positions in their windows (as max_pool2d returns them)");
+  const int64_t per_plane = g.out_h * g.out_w, oy = k % per_plane / g.out_w, ox = k % g.out_w;
+  throw InvalidArgument(str_cat("max_pool2d_backward: indices must hold positions in their windows (as max_pool2d ",
+                                "returns them), got ", indices[k], " at element ", k, " (window rows [",
+                                oy * g.stride - g.padding, ", ", oy * g.stride - g.padding + g.kernel, "), columns [",
+                                ox * g.stride - g.padding, ", ", ox * g.stride - g.padding + g.kernel, ") of a ",
+                                g.height, " x ", g.width, " plane)"));
+}
+
 // One output row of a 2 x 2, stride 2, unpadded max-pool (every window wholly inside): the first
 // maximum in window order, as max_pool2d_window<2>, without its bounds checks (GCC 12 leaves
 // both loops scalar; max_pool2x2_row_avx512 below is the vector form). Returns false, writing
@@ -658,8 +692,9 @@ NORSE_TARGET_AVX512 bool max_pool2x2_row_avx512(const float* plane, int64_t widt
 // max_pool2d_backward of that pool for one plane with rows of at most 32 inputs: each input row
 // written once in registers, 0 + its window's gradient where the window's index points at it,
 // else 0 -- the scatter into a zeroed plane, so the same bits, without its zero fill and its
-// one store per window.
-NORSE_TARGET_AVX512 void max_pool2x2_backward_plane_avx512(const float* grad_output, const float* indices,
+// one store per window. Returns whether every window's index hit a position of its window (one
+// hit per window: an index anywhere else would be dropped, see stray_pool_index).
+NORSE_TARGET_AVX512 bool max_pool2x2_backward_plane_avx512(const float* grad_output, const float* indices,
                                                            int64_t height, int64_t width, int64_t out_h, int64_t out_w,
                                                            float* dst) {
   const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
@@ -671,6 +706,7 @@ NORSE_TARGET_AVX512 void max_pool2x2_backward_plane_avx512(const float* grad_out
   const __mmask16 row_lo = first_lanes(width), row_hi = first_lanes(width - 16);
   const __mmask16 windows = first_lanes(out_w);
   const __m512 zero = _mm512_setzero_ps();
+  int64_t hits = 0;
   for (int64_t y = 0; y < height; ++y) {
     float* row = dst + y * width;
     if (y >= 2 * out_h) {  // an odd last row: in no window
@@ -683,12 +719,15 @@ NORSE_TARGET_AVX512 void max_pool2x2_backward_plane_avx512(const float* grad_out
     const __mmask16 hit_lo =
         _mm512_mask_cmp_ps_mask(pooled_lo, _mm512_permutexvar_ps(window_lo, at), _mm512_add_ps(base, x_lo), _CMP_EQ_OQ);
     _mm512_mask_storeu_ps(row, row_lo, _mm512_maskz_add_ps(hit_lo, zero, _mm512_permutexvar_ps(window_lo, g)));
+    hits += __builtin_popcount(hit_lo);
     if (width > 16) {
       const __mmask16 hit_hi = _mm512_mask_cmp_ps_mask(pooled_hi, _mm512_permutexvar_ps(window_hi, at),
                                                        _mm512_add_ps(base, x_hi), _CMP_EQ_OQ);
       _mm512_mask_storeu_ps(row + 16, row_hi, _mm512_maskz_add_ps(hit_hi, zero, _mm512_permutexvar_ps(window_hi, g)));
+      hits += __builtin_popcount(hit_hi);
     }
   }
+  return hits == out_h * out_w;
 }
 
 // The even and odd floats of v[0, 16) (v0 = v[0, 8), v1 = v[8, 16)) in order: v[0], v[2], ...
@@ -748,13 +787,15 @@ NORSE_TARGET_AVX2 bool max_pool2x2_row_avx2(const float* plane, int64_t width, i
 }
 
 // max_pool2x2_backward_plane_avx512 for any width, 8 inputs (4 windows) at a time: each input
-// 0 + its window's gradient where the window's index points at it, else 0.
-NORSE_TARGET_AVX2 void max_pool2x2_backward_plane_avx2(const float* grad_output, const float* indices, int64_t height,
+// 0 + its window's gradient where the window's index points at it, else 0. Returns whether
+// every window's index hit its window.
+NORSE_TARGET_AVX2 bool max_pool2x2_backward_plane_avx2(const float* grad_output, const float* indices, int64_t height,
                                                        int64_t width, int64_t out_h, int64_t out_w, float* dst) {
   const __m256i pairs = _mm256_set_epi32(3, 3, 2, 2, 1, 1, 0, 0);
   const __m256 lane = _mm256_set_ps(7, 6, 5, 4, 3, 2, 1, 0);
   const __m256 zero = _mm256_setzero_ps();
   const int64_t pooled = 2 * out_w;
+  int64_t hits = 0;
   for (int64_t y = 0; y < height; ++y) {
     float* row = dst + y * width;
     if (y >= 2 * out_h) {  // an odd last row: in no window
@@ -771,10 +812,16 @@ NORSE_TARGET_AVX2 void max_pool2x2_backward_plane_avx2(const float* grad_output,
       const __m256 here = _mm256_add_ps(_mm256_set1_ps(base + static_cast<float>(x)), lane);
       const __m256 hit = _mm256_cmp_ps(aw, here, _CMP_EQ_OQ);
       _mm256_storeu_ps(row + x, _mm256_add_ps(zero, _mm256_and_ps(hit, gw)));
+      hits += __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(hit)));
     }
-    for (; x < pooled; ++x) row[x] = at[x / 2] == base + static_cast<float>(x) ? 0.0f + g[x / 2] : 0.0f;
+    for (; x < pooled; ++x) {
+      const bool hit = at[x / 2] == base + static_cast<float>(x);
+      row[x] = hit ? 0.0f + g[x / 2] : 0.0f;
+      hits += hit;
+    }
     for (; x < width; ++x) row[x] = 0.0f;  // an odd last column
   }
+  return hits == out_h * out_w;
 }
 
 #endif
@@ -870,16 +917,20 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
     const bool avx512_rows = cpu_has_avx512() && input_shape[3] <= 32;
     if (avx512_rows || cpu_has_avx2_fma()) {
       const auto plane = avx512_rows ? max_pool2x2_backward_plane_avx512 : max_pool2x2_backward_plane_avx2;
+      std::atomic<bool> stray{false};
       parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {
-          plane(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3], g.out_h, g.out_w,
-                dst + p * in_plane);
+          if (!plane(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3], g.out_h, g.out_w,
+                     dst + p * in_plane))
+            stray.store(true, std::memory_order_relaxed);
         }
       });
+      if (stray.load()) throw_stray_pool_index(idx, g);
       return grad_input;
     }
   }
 #endif
+  if (stray_pool_index(idx, g) >= 0) throw_stray_pool_index(idx, g);
   parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
       std::fill(dst + p * in_plane, dst + (p + 1) * in_plane, 0.0f);

@@ -316,6 +316,38 @@ TEST_CASE("max_pool2d_backward 2x2: the gradient scattered into a zeroed input, 
   }
 }
 
+TEST_CASE("max_pool2d_backward: an index outside its window is an error naming it, never a write", "[ops][errors]") {
+  // Each path checks: the 2 x 2 rows (widths 9, 24: AVX-512; 40: AVX2; _portable: the scatter)
+  // count one hit per window, the scatter checks before writing, a 3 x 3 pool always scatters.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (const int64_t kernel : {2, 3}) {
+    for (const int64_t width : {9, 24, 40}) {
+      Generator gen(11);
+      const Tensor x = rand({2, 3, 6, width}, gen);
+      const Pool2dOptions options{kernel, 0, 0};
+      const MaxPool2dResult r = max_pool2d(x, options);
+      const Tensor go = randn(r.values.shape(), gen);
+      REQUIRE_NOTHROW(max_pool2d_backward(go, r.indices, x.shape(), options));
+      const int64_t k = r.indices.numel() - 2;  // the last plane, the last row, a window inside it
+      const float own = r.indices.data()[k];
+      // Another window's position, outside the plane, negative, NaN, not a whole number.
+      for (const float bad : {r.indices.data()[k - 1], 1e6f, -1.0f, nan, own + 0.5f}) {
+        CAPTURE(kernel, width, bad);
+        Tensor indices = r.indices.clone();
+        indices.data()[k] = bad;
+        try {
+          max_pool2d_backward(go, indices, x.shape(), options);
+          FAIL("no exception");
+        } catch (const InvalidArgument& e) {
+          const std::string message = e.what();
+          REQUIRE(message.find("max_pool2d_backward: indices") != std::string::npos);
+          REQUIRE(message.find("at element " + std::to_string(k)) != std::string::npos);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("unfold2d: conv2d is the weight matrix times the unfolded input; dilation", "[ops][values]") {
   Generator g(31);
   const Tensor x = randn({2, 3, 6, 5}, g), w = randn({4, 3, 3, 2}, g);
