@@ -291,10 +291,10 @@ NORSE_TARGET_AVX512 void col2im_gather_avx512(const float* cols, int64_t columns
   const int64_t plane = g.out_h * g.out_w, in_plane = g.height * g.width;
   // Tap column j reaches input columns x = ox + j - padding for ox in [0, out_w): these lanes,
   // read from (the cols row of output row oy) - (j - padding).
-  std::vector<__mmask16> lane_mask(static_cast<size_t>(g.kw));
+  __mmask16 lane_mask[16];  // kw <= 16 (conv2d_grad_input_tiles gathers only then)
   for (int64_t j = 0; j < g.kw; ++j) {
     const int64_t dx = j - g.padding.w, x0 = std::max<int64_t>(0, dx), x1 = std::min<int64_t>(g.width, g.out_w + dx);
-    lane_mask[static_cast<size_t>(j)] = static_cast<__mmask16>(first_lanes(x1) & ~first_lanes(x0));
+    lane_mask[j] = static_cast<__mmask16>(first_lanes(x1) & ~first_lanes(x0));
   }
   const __mmask16 row_mask = first_lanes(g.width);
   for (int64_t s = 0; s < bc; ++s) {
@@ -307,7 +307,7 @@ NORSE_TARGET_AVX512 void col2im_gather_avx512(const float* cols, int64_t columns
           const int64_t oy = y + g.padding.h - i;
           if (oy < 0 || oy >= g.out_h) continue;
           for (int64_t j = 0; j < g.kw; ++j) {
-            const __mmask16 m = lane_mask[static_cast<size_t>(j)];
+            const __mmask16 m = lane_mask[j];
             // Lane x reads row[oy * out_w + x - (j - padding)]; lanes outside m are not read.
             const int64_t at = s * plane + oy * g.out_w - (j - g.padding.w);
             for (int64_t k = 0; k < n; ++k) {
@@ -340,7 +340,7 @@ NORSE_TARGET_AVX2 void col2im_gather_avx2(const float* cols, int64_t columns, co
                                           float* images) {
   constexpr int64_t kChannels = 4;
   const int64_t plane = g.out_h * g.out_w, in_plane = g.height * g.width;
-  __m256i lane_mask[2][16];  // kw <= 16: the gather runs only for width <= 16 and kw <= width + 2 padding
+  __m256i lane_mask[2][16];  // kw <= 16 (conv2d_grad_input_tiles gathers only then)
   for (int64_t j = 0; j < g.kw; ++j) {
     const int64_t dx = j - g.padding.w, x0 = std::max<int64_t>(0, dx), x1 = std::min<int64_t>(g.width, g.out_w + dx);
     for (int64_t h = 0; h < 2; ++h) lane_mask[h][j] = column_lanes(x0, x1, h);
