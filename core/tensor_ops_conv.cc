@@ -707,12 +707,9 @@ NORSE_TARGET_AVX512 bool max_pool2x2_backward_plane_avx512(const float* grad_out
   const __mmask16 windows = first_lanes(out_w);
   const __m512 zero = _mm512_setzero_ps();
   int64_t hits = 0;
-  for (int64_t y = 0; y < height; ++y) {
+  std::fill(dst + 2 * out_h * width, dst + height * width, 0.0f);  // an odd last row: in no window
+  for (int64_t y = 0; y < 2 * out_h; ++y) {
     float* row = dst + y * width;
-    if (y >= 2 * out_h) {  // an odd last row: in no window
-      std::fill(row, row + width, 0.0f);
-      continue;
-    }
     const __m512 g = _mm512_maskz_loadu_ps(windows, grad_output + (y / 2) * out_w);
     const __m512 at = _mm512_maskz_loadu_ps(windows, indices + (y / 2) * out_w);
     const __m512 base = _mm512_set1_ps(static_cast<float>(y * width));
@@ -796,12 +793,9 @@ NORSE_TARGET_AVX2 bool max_pool2x2_backward_plane_avx2(const float* grad_output,
   const __m256 zero = _mm256_setzero_ps();
   const int64_t pooled = 2 * out_w;
   int64_t hits = 0;
-  for (int64_t y = 0; y < height; ++y) {
+  std::fill(dst + 2 * out_h * width, dst + height * width, 0.0f);  // an odd last row: in no window
+  for (int64_t y = 0; y < 2 * out_h; ++y) {
     float* row = dst + y * width;
-    if (y >= 2 * out_h) {  // an odd last row: in no window
-      std::fill(row, row + width, 0.0f);
-      continue;
-    }
     const float* g = grad_output + (y / 2) * out_w;
     const float* at = indices + (y / 2) * out_w;
     const float base = static_cast<float>(y * width);
