@@ -32,6 +32,13 @@ __attribute__((target("avx2"))) int64_t copy_halves_avx2(const float* src, int64
 #endif
 }  // namespace
 
+bool worth_streaming(int64_t bytes) {
+  if (bytes < kStreamingBytes) return false;
+  (void)cpu_has_avx512();  // may throw (bad environment): here, not inside the threads
+  (void)cpu_has_avx2_fma();
+  return true;
+}
+
 void copy_streaming(const float* src, int64_t n, float* dst) {
 #if NORSE_STREAMING_STORES
   const uintptr_t misaligned = reinterpret_cast<uintptr_t>(dst) & 63;

@@ -14,6 +14,12 @@ namespace norse {
 // machine of this project's size; smaller ones are likely read back from the cache soon.
 constexpr int64_t kStreamingBytes = int64_t{8} << 20;
 
+// Whether an output of `bytes` is streamed (>= kStreamingBytes). Call it before the threads that
+// will call copy_streaming: it also reads the CPU features (core/cpu_features.h), which throws
+// InvalidArgument for a bad NORSE_CPU_AVX512 / NORSE_CPU_AVX2, and an exception cannot leave a
+// parallel_for.
+bool worth_streaming(int64_t bytes);
+
 // dst[0, n) = src[0, n) with non-temporal stores where the CPU has them (x86-64), else a copy.
 void copy_streaming(const float* src, int64_t n, float* dst);
 

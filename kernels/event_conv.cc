@@ -89,7 +89,7 @@ void event_conv2d_forward(const SpikeEvents& events, const float* weight, const 
   // A large output (conv1's, tens of MB, which its LIF layer reads back from memory anyway) is
   // streamed past the caches from a sample's staging buffer (core/stream_copy.h): written
   // directly, its every line was first read for ownership.
-  const bool stream = s.batch * co * out_plane * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes;
+  const bool stream = worth_streaming(s.batch * co * out_plane * static_cast<int64_t>(sizeof(float)));
   parallel_for_weighted(s.batch, sample_work, [&](int64_t begin, int64_t end) {
     std::vector<float> acc(static_cast<size_t>(out_plane * co));  // [H_out, W_out, C_out] of one sample
     std::vector<float> staged(stream ? static_cast<size_t>(co * out_plane) : 0);

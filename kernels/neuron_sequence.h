@@ -325,11 +325,11 @@ void neuron_forward(const NeuronParams<Model>& p, const NeuronForwardArgs& a) {
   using Dm = Dims<Model>;
   const int64_t n = a.elements;
   const int64_t blocks = (n + kNeuronBlock - 1) / kNeuronBlock;
+  // Large outputs: each step's z and saved record staged in the block, then streamed to memory.
+  const bool stream = worth_streaming(a.steps * a.elements * static_cast<int64_t>(sizeof(float)));
   parallel_for(blocks, 1, [&](int64_t block_begin, int64_t block_end) {
     float prm[Dm::kPArray][kNeuronBlock];
     float st[Dm::kS][kNeuronBlock];
-    // Large outputs: each step's z and saved record staged here, then streamed to memory.
-    const bool stream = a.steps * a.elements * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes;
     float z_block[kNeuronBlock];
     float saved_block[kMaxStates * kNeuronBlock];
     const StepConstants<Model> c = constants_of(p);
@@ -458,12 +458,12 @@ void neuron_backward(const NeuronParams<Model>& p, const NeuronBackwardArgs& a) 
   constexpr int64_t kPrmBlock = kWantParams ? kNeuronBlock : 1;
   const int64_t n = a.elements;
   const int64_t blocks = (n + kNeuronBlock - 1) / kNeuronBlock;
+  // A large dL/dx: each step's staged in the block, then streamed (as the forward's outputs).
+  const bool stream = worth_streaming(a.steps * a.elements * static_cast<int64_t>(sizeof(float)));
   parallel_for(blocks, 1, [&](int64_t block_begin, int64_t block_end) {
     float prm[Dm::kPArray][kNeuronBlock];
     float grad[Dm::kS][kNeuronBlock];  // dL/d(state after the current step)
     float grad_prm[Dm::kPArray][kPrmBlock];
-    // A large dL/dx: each step's staged here, then streamed (as the forward's outputs).
-    const bool stream = a.steps * a.elements * static_cast<int64_t>(sizeof(float)) >= kStreamingBytes;
     float grad_input_block[kNeuronBlock];
     const StepConstants<Model> c = constants_of(p);
     const uint64_t seed = a.seed, offset = a.offset;
