@@ -584,44 +584,44 @@ PoolGeometry pool_geometry(const char* op, const Shape& input, const Pool2dOptio
   return g;
 }
 
-// The first element of max-pool indices [planes, out_h, out_w] that is not a position in its
+// The first element of one plane's max-pool indices [out_h, out_w] that is not a position in its
 // window (an integral float inside the input plane and inside the window the output read), or -1.
 // Anything else would be scattered out of the plane (the scalar path) or dropped (the vector
 // paths compare positions).
-int64_t stray_pool_index(const float* indices, const PoolGeometry& g) {
+int64_t stray_pool_index(const float* plane_indices, const PoolGeometry& g) {
   const int64_t plane = g.height * g.width;
   int64_t k = 0;
-  for (int64_t p = 0; p < g.planes; ++p) {
-    for (int64_t oy = 0; oy < g.out_h; ++oy) {
-      for (int64_t ox = 0; ox < g.out_w; ++ox, ++k) {
-        const float a = indices[k];
-        if (!(a >= 0.0f && a < static_cast<float>(plane)) || a != std::floor(a)) return k;
-        const int64_t at = static_cast<int64_t>(a), y = at / g.width, x = at % g.width;
-        const int64_t y0 = oy * g.stride - g.padding, x0 = ox * g.stride - g.padding;
-        if (y < y0 || y >= y0 + g.kernel || x < x0 || x >= x0 + g.kernel) return k;
-      }
+  for (int64_t oy = 0; oy < g.out_h; ++oy) {
+    for (int64_t ox = 0; ox < g.out_w; ++ox, ++k) {
+      const float a = plane_indices[k];
+      if (!(a >= 0.0f && a < static_cast<float>(plane)) || a != std::floor(a)) return k;
+      const int64_t at = static_cast<int64_t>(a), y = at / g.width, x = at % g.width;
+      const int64_t y0 = oy * g.stride - g.padding, x0 = ox * g.stride - g.padding;
+      if (y < y0 || y >= y0 + g.kernel || x < x0 || x >= x0 + g.kernel) return k;
     }
   }
   return -1;
 }
 
+// The error for the first stray index of indices [planes, out_h, out_w] (some plane has one).
 [[noreturn]] void throw_stray_pool_index(const float* indices, const PoolGeometry& g) {
-  const int64_t k = stray_pool_index(indices, g);
-  NORSE_CHECK(k >= 0, InvalidArgument, "max_pool2d_backward",
-              "indices must hold positions in their windows (as max_pool2d returns them)");
-  const int64_t per_plane = g.out_h * g.out_w, oy = k % per_plane / g.out_w, ox = k % g.out_w;
-  throw InvalidArgument(str_cat("max_pool2d_backward: indices must hold positions in their windows (as max_pool2d ",
-                                "returns them), got ", indices[k], " at element ", k, " (window rows [",
-                                oy * g.stride - g.padding, ", ", oy * g.stride - g.padding + g.kernel, "), columns [",
-                                ox * g.stride - g.padding, ", ", ox * g.stride - g.padding + g.kernel, ") of a ",
-                                g.height, " x ", g.width, " plane)"));
+  const int64_t per_plane = g.out_h * g.out_w;
+  for (int64_t p = 0; p < g.planes; ++p) {
+    const int64_t j = stray_pool_index(indices + p * per_plane, g);
+    if (j < 0) continue;
+    const int64_t k = p * per_plane + j, y0 = j / g.out_w * g.stride - g.padding,
+                  x0 = j % g.out_w * g.stride - g.padding;
+    throw InvalidArgument(str_cat("max_pool2d_backward: indices must hold positions in their windows (as max_pool2d ",
+                                  "returns them), got ", indices[k], " at element ", k, " (window rows [", y0, ", ",
+                                  y0 + g.kernel, "), columns [", x0, ", ", x0 + g.kernel, ") of a ", g.height, " x ",
+                                  g.width, " plane)"));
+  }
+  throw InvalidArgument(
+      "max_pool2d_backward: indices must hold positions in their windows (as max_pool2d returns them)");
 }
 
-// One output row of a 2 x 2, stride 2, unpadded max-pool (every window wholly inside): the first
-// maximum in window order, as max_pool2d_window<2>, without its bounds checks (GCC 12 leaves
-// both loops scalar; max_pool2x2_row_avx512 below is the vector form). Returns false, writing
-// nothing, where the two input rows hold a NaN (max_pool2d_window's NaN rules then decide).
-// Windows [ox0, out_w) of that row (rows r0, r1), no NaN among them.
+// Windows [ox0, out_w) of one output row of a 2 x 2 pool (input rows r0, r1), no NaN among them:
+// the first maximum in window order, as max_pool2d_window<2>.
 inline void max_pool2x2_windows(const float* r0, const float* r1, int64_t width, int64_t oy, int64_t ox0, int64_t out_w,
                                 float* values, float* indices) {
   const float base = static_cast<float>(2 * oy * width), below = static_cast<float>(width);
@@ -640,6 +640,10 @@ inline void max_pool2x2_windows(const float* r0, const float* r1, int64_t width,
   }
 }
 
+// One output row of a 2 x 2, stride 2, unpadded max-pool (every window wholly inside), as
+// max_pool2d_window<2> without its bounds checks (GCC 12 leaves both loops scalar;
+// max_pool2x2_row_avx512 and _avx2 below are the vector forms). Returns false, writing nothing,
+// where the two input rows hold a NaN (max_pool2d_window's NaN rules then decide).
 bool max_pool2x2_row(const float* plane, int64_t width, int64_t oy, int64_t out_w, float* values, float* indices) {
   const float* r0 = plane + 2 * oy * width;
   const float* r1 = r0 + width;
@@ -906,33 +910,37 @@ Tensor max_pool2d_backward(const Tensor& grad_output_in, const Tensor& indices_i
   // the whole input first was a separate pass over ConvNet's largest tensor.
   Tensor grad_input = Tensor::empty(input_shape);
   float* dst = grad_input.data();
+  // Every plane by plane_backward(p), false where an index is not in its window; then the error.
+  const auto each_plane = [&](auto plane_backward) {
+    std::atomic<bool> stray{false};
+    parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) {
+        if (!plane_backward(p)) stray.store(true, std::memory_order_relaxed);
+      }
+    });
+    if (stray.load()) throw_stray_pool_index(idx, g);
+  };
 #if NORSE_AVX512_ROWS
   if (g.kernel == 2 && g.stride == 2 && g.padding == 0) {  // ConvNet's pools
     const bool avx512_rows = cpu_has_avx512() && input_shape[3] <= 32;
     if (avx512_rows || cpu_has_avx2_fma()) {
       const auto plane = avx512_rows ? max_pool2x2_backward_plane_avx512 : max_pool2x2_backward_plane_avx2;
-      std::atomic<bool> stray{false};
-      parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
-        for (int64_t p = begin; p < end; ++p) {
-          if (!plane(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3], g.out_h, g.out_w,
-                     dst + p * in_plane))
-            stray.store(true, std::memory_order_relaxed);
-        }
+      each_plane([&](int64_t p) {
+        return plane(go + p * out_plane, idx + p * out_plane, input_shape[2], input_shape[3], g.out_h, g.out_w,
+                     dst + p * in_plane);
       });
-      if (stray.load()) throw_stray_pool_index(idx, g);
       return grad_input;
     }
   }
 #endif
-  if (stray_pool_index(idx, g) >= 0) throw_stray_pool_index(idx, g);
-  parallel_for(planes, 4, [&](int64_t begin, int64_t end) {
-    for (int64_t p = begin; p < end; ++p) {
-      std::fill(dst + p * in_plane, dst + (p + 1) * in_plane, 0.0f);
-      for (int64_t k = 0; k < out_plane; ++k) {
-        const int64_t at = static_cast<int64_t>(idx[p * out_plane + k]);
-        dst[p * in_plane + at] += go[p * out_plane + k];
-      }
+  each_plane([&](int64_t p) {
+    if (stray_pool_index(idx + p * out_plane, g) >= 0) return false;  // checked before it writes
+    std::fill(dst + p * in_plane, dst + (p + 1) * in_plane, 0.0f);
+    for (int64_t k = 0; k < out_plane; ++k) {
+      const int64_t at = static_cast<int64_t>(idx[p * out_plane + k]);
+      dst[p * in_plane + at] += go[p * out_plane + k];
     }
+    return true;
   });
   return grad_input;
 }
